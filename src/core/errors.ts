@@ -1,0 +1,48 @@
+/**
+ * Every refusal the lab can give carries a stable machine-readable code, the HTTP
+ * status (or WebSocket close code) it travels with, and a sentence that says what
+ * was wrong. The UI explains errors by code; tests match on code, never on prose.
+ */
+export const ERROR_CODES = {
+  BAD_CHANNEL: 'RL_ERR_BAD_CHANNEL',
+  BAD_SINCE: 'RL_ERR_BAD_SINCE',
+  BAD_TIMEOUT: 'RL_ERR_BAD_TIMEOUT',
+  BAD_BODY: 'RL_ERR_BAD_BODY',
+  BODY_TOO_LARGE: 'RL_ERR_BODY_TOO_LARGE',
+  BAD_LAST_EVENT_ID: 'RL_ERR_BAD_LAST_EVENT_ID',
+  BAD_JSON: 'RL_ERR_BAD_JSON',
+  UNKNOWN_OP: 'RL_ERR_UNKNOWN_OP',
+  BAD_OP: 'RL_ERR_BAD_OP',
+  NOT_FOUND: 'RL_ERR_NOT_FOUND',
+  METHOD_NOT_ALLOWED: 'RL_ERR_METHOD_NOT_ALLOWED',
+  BAD_ORIGIN: 'RL_ERR_BAD_ORIGIN',
+  BAD_HOST: 'RL_ERR_BAD_HOST',
+  BAD_FAULT: 'RL_ERR_BAD_FAULT',
+  NOT_WEBSOCKET: 'RL_ERR_NOT_WEBSOCKET',
+  UNAVAILABLE: 'RL_ERR_UNAVAILABLE',
+} as const;
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** The JSON body of every 4xx answer: `{ "error": "…", "code": "RL_ERR_…" }`. */
+export interface ErrorBody {
+  error: string;
+  code: ErrorCode;
+}
+
+export class LabError extends Error {
+  constructor(
+    message: string,
+    readonly code: ErrorCode,
+    /** HTTP status for HTTP routes. */
+    readonly status: number,
+    /** WebSocket close code when the error ends a socket (RFC 6455 §7.4.1). */
+    readonly closeCode?: number,
+  ) {
+    super(message);
+    this.name = 'LabError';
+  }
+
+  toBody(): ErrorBody {
+    return { error: this.message, code: this.code };
+  }
+}
