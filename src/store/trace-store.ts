@@ -48,7 +48,8 @@ export function createTraceStore(): TraceStore {
     pending = [];
     for (const event of batch) accumulator.add(event);
     const state = store.getState();
-    (state.events as TraceEvent[]).push(...batch);
+    const log = state.events as TraceEvent[];
+    for (const event of batch) log.push(event);
     store.setState({ stats: accumulator.snapshot(), version: state.version + 1 });
   }
 
