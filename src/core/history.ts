@@ -59,7 +59,11 @@ export class ChannelHistory {
     this.prune(now);
     const oldest = this.messages[0];
     const missed = since < this.lastId && (oldest === undefined || oldest.id > since + 1);
-    return { messages: this.messages.slice(this.firstIndexAfter(since)), lastId: this.lastId, missed };
+    return {
+      messages: this.messages.slice(this.firstIndexAfter(since)),
+      lastId: this.lastId,
+      missed,
+    };
   }
 
   /** Binary search: the index of the first message whose id is greater than `id`. */
@@ -76,7 +80,10 @@ export class ChannelHistory {
 
   prune(now: number): void {
     let drop = Math.max(0, this.messages.length - this.limits.maxCount);
-    while (drop < this.messages.length && now - this.messages[drop]!.publishedAt > this.limits.maxAgeMs) {
+    while (
+      drop < this.messages.length &&
+      now - this.messages[drop]!.publishedAt > this.limits.maxAgeMs
+    ) {
       drop++;
     }
     if (drop > 0) this.messages.splice(0, drop);

@@ -68,7 +68,12 @@ export class SseParser {
   private line(line: string, items: SseItem[]): void {
     if (line === '') {
       if (this.sawData) {
-        items.push({ kind: 'event', id: this.lastEventId, event: this.eventType || 'message', data: this.data.join('\n') });
+        items.push({
+          kind: 'event',
+          id: this.lastEventId,
+          event: this.eventType || 'message',
+          data: this.data.join('\n'),
+        });
       }
       this.data = [];
       this.eventType = '';
@@ -88,6 +93,7 @@ export class SseParser {
     } else if (field === 'event') this.eventType = value;
     else if (field === 'id') {
       if (!value.includes('\0')) this.lastEventId = value;
-    } else if (field === 'retry' && /^\d+$/.test(value)) items.push({ kind: 'retry', retry: Number(value) });
+    } else if (field === 'retry' && /^\d+$/.test(value))
+      items.push({ kind: 'retry', retry: Number(value) });
   }
 }

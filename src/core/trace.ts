@@ -112,8 +112,18 @@ export interface TraceFile {
   events: TraceEvent[];
 }
 
-export function exportTrace(events: readonly TraceEvent[], network: TraceFile['network'], now: Date): TraceFile {
-  return { format: TRACE_FORMAT, version: TRACE_VERSION, exportedAt: now.toISOString(), network, events: [...events] };
+export function exportTrace(
+  events: readonly TraceEvent[],
+  network: TraceFile['network'],
+  now: Date,
+): TraceFile {
+  return {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    exportedAt: now.toISOString(),
+    network,
+    events: [...events],
+  };
 }
 
 /**
@@ -123,16 +133,30 @@ export function exportTrace(events: readonly TraceEvent[], network: TraceFile['n
 export function parseTraceFile(value: unknown): TraceFile {
   if (typeof value !== 'object' || value === null) throw new Error('a trace file is a JSON object');
   const file = value as Partial<TraceFile>;
-  if (file.format !== TRACE_FORMAT) throw new Error(`not a Realtime Lab trace: format must be "${TRACE_FORMAT}"`);
-  if (file.version !== TRACE_VERSION) throw new Error(`trace version ${String(file.version)} is not supported (expected ${TRACE_VERSION})`);
+  if (file.format !== TRACE_FORMAT)
+    throw new Error(`not a Realtime Lab trace: format must be "${TRACE_FORMAT}"`);
+  if (file.version !== TRACE_VERSION)
+    throw new Error(
+      `trace version ${String(file.version)} is not supported (expected ${TRACE_VERSION})`,
+    );
   if (!Array.isArray(file.events)) throw new Error('a trace file needs an "events" array');
   let previous = -1;
   file.events.forEach((event: unknown, index) => {
     const e = event as Partial<TraceEvent>;
-    if (typeof e !== 'object' || e === null || typeof e.seq !== 'number' || typeof e.t !== 'number' || typeof e.kind !== 'string' || !(TRACE_KINDS as readonly string[]).includes(e.kind) || typeof e.actor !== 'string' || typeof e.conn !== 'string') {
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      typeof e.seq !== 'number' ||
+      typeof e.t !== 'number' ||
+      typeof e.kind !== 'string' ||
+      !(TRACE_KINDS as readonly string[]).includes(e.kind) ||
+      typeof e.actor !== 'string' ||
+      typeof e.conn !== 'string'
+    ) {
       throw new Error(`event ${index} is not a trace event (needs seq, t, kind, actor, conn)`);
     }
-    if (e.seq <= previous) throw new Error(`event ${index}: seq must increase (${e.seq} after ${previous})`);
+    if (e.seq <= previous)
+      throw new Error(`event ${index}: seq must increase (${e.seq} after ${previous})`);
     previous = e.seq;
   });
   return {

@@ -13,9 +13,14 @@ export type ServerFrame =
   | { type: 'published'; id: number; publishedAt: number; ref?: string }
   | { type: 'error'; error: string; code: ErrorCode };
 
-export type ParsedOp = { ok: true; op: ClientOp } | { ok: false; error: string; code: ErrorCode; closeCode: number };
+export type ParsedOp =
+  { ok: true; op: ClientOp } | { ok: false; error: string; code: ErrorCode; closeCode: number };
 
-function refuse(error: string, code: ErrorCode, closeCode: number = WS_CLOSE.policyViolation): ParsedOp {
+function refuse(
+  error: string,
+  code: ErrorCode,
+  closeCode: number = WS_CLOSE.policyViolation,
+): ParsedOp {
   return { ok: false, error, code, closeCode };
 }
 
@@ -30,21 +35,40 @@ export function parseClientOp(text: string): ParsedOp {
   try {
     value = JSON.parse(text);
   } catch {
-    return refuse('frame is not JSON: send {"op":"publish","text":"…"} or {"op":"resume","since":N}', ERROR_CODES.BAD_JSON, WS_CLOSE.invalidData);
+    return refuse(
+      'frame is not JSON: send {"op":"publish","text":"…"} or {"op":"resume","since":N}',
+      ERROR_CODES.BAD_JSON,
+      WS_CLOSE.invalidData,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return refuse('frame must be a JSON object with an "op"', ERROR_CODES.BAD_OP);
   }
   const frame = value as Record<string, unknown>;
   if (frame.op === 'publish') {
-    if (typeof frame.text !== 'string') return refuse('publish needs "text" (a string)', ERROR_CODES.BAD_OP);
-    if (frame.type !== undefined && (typeof frame.type !== 'string' || !MESSAGE_TYPE.test(frame.type))) {
+    if (typeof frame.text !== 'string')
+      return refuse('publish needs "text" (a string)', ERROR_CODES.BAD_OP);
+    if (
+      frame.type !== undefined &&
+      (typeof frame.type !== 'string' || !MESSAGE_TYPE.test(frame.type))
+    ) {
       return refuse('publish "type" must be 1 to 64 of A-Z a-z 0-9 _ . : -', ERROR_CODES.BAD_OP);
     }
-    if (frame.from !== undefined && (typeof frame.from !== 'string' || frame.from.length === 0 || frame.from.length > MAX_FROM_LENGTH)) {
-      return refuse(`publish "from" must be a string of 1 to ${MAX_FROM_LENGTH} characters`, ERROR_CODES.BAD_OP);
+    if (
+      frame.from !== undefined &&
+      (typeof frame.from !== 'string' ||
+        frame.from.length === 0 ||
+        frame.from.length > MAX_FROM_LENGTH)
+    ) {
+      return refuse(
+        `publish "from" must be a string of 1 to ${MAX_FROM_LENGTH} characters`,
+        ERROR_CODES.BAD_OP,
+      );
     }
-    if (frame.sentAt !== undefined && (typeof frame.sentAt !== 'number' || !Number.isFinite(frame.sentAt))) {
+    if (
+      frame.sentAt !== undefined &&
+      (typeof frame.sentAt !== 'number' || !Number.isFinite(frame.sentAt))
+    ) {
       return refuse('publish "sentAt" must be a number (ms since the epoch)', ERROR_CODES.BAD_OP);
     }
     if (frame.ref !== undefined && (typeof frame.ref !== 'string' || frame.ref.length > 64)) {
@@ -63,5 +87,8 @@ export function parseClientOp(text: string): ParsedOp {
     }
     return { ok: true, op: { op: 'resume', since: frame.since } };
   }
-  return refuse(`unknown op ${JSON.stringify(String(frame.op ?? '(none)').slice(0, 40))}: use "publish" or "resume"`, ERROR_CODES.UNKNOWN_OP);
+  return refuse(
+    `unknown op ${JSON.stringify(String(frame.op ?? '(none)').slice(0, 40))}: use "publish" or "resume"`,
+    ERROR_CODES.UNKNOWN_OP,
+  );
 }

@@ -4,7 +4,14 @@
  * bytes when it is larger, then a 4-byte masking key when the frame is masked
  * (every client → server frame is; no server → client frame is).
  */
-export const WS_OPCODES = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 } as const;
+export const WS_OPCODES = {
+  continuation: 0,
+  text: 1,
+  binary: 2,
+  close: 8,
+  ping: 9,
+  pong: 10,
+} as const;
 export type WsOpcodeName = keyof typeof WS_OPCODES;
 
 export function wsFrameHeaderBytes(payloadLength: number, masked: boolean): number {

@@ -32,14 +32,20 @@ export interface TraceStore {
 }
 
 const schedule: (callback: () => void) => void =
-  typeof requestAnimationFrame === 'function' ? (cb) => requestAnimationFrame(() => cb()) : (cb) => queueMicrotask(cb);
+  typeof requestAnimationFrame === 'function'
+    ? (cb) => requestAnimationFrame(() => cb())
+    : (cb) => queueMicrotask(cb);
 
 export function createTraceStore(): TraceStore {
   let accumulator = new StatsAccumulator();
   let seq = 0;
   let pending: TraceEvent[] = [];
   let scheduled = false;
-  const store = createStore<TraceState>(() => ({ events: [], stats: accumulator.snapshot(), version: 0 }));
+  const store = createStore<TraceState>(() => ({
+    events: [],
+    stats: accumulator.snapshot(),
+    version: 0,
+  }));
 
   function flush(): void {
     scheduled = false;
@@ -68,14 +74,22 @@ export function createTraceStore(): TraceStore {
       pending = [];
       seq = 0;
       accumulator = new StatsAccumulator();
-      store.setState({ events: [], stats: accumulator.snapshot(), version: store.getState().version + 1 });
+      store.setState({
+        events: [],
+        stats: accumulator.snapshot(),
+        version: store.getState().version + 1,
+      });
     },
     load(events) {
       pending = [];
       accumulator = new StatsAccumulator();
       for (const event of events) accumulator.add(event);
       seq = events.length ? events[events.length - 1]!.seq + 1 : 0;
-      store.setState({ events: [...events], stats: accumulator.snapshot(), version: store.getState().version + 1 });
+      store.setState({
+        events: [...events],
+        stats: accumulator.snapshot(),
+        version: store.getState().version + 1,
+      });
     },
   };
 }
