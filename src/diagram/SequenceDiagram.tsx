@@ -1,0 +1,203 @@
+import { select } from 'd3-selection';
+import { zoom, zoomIdentity, type D3ZoomEvent } from 'd3-zoom';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { TraceStore } from '../store/trace-store';
+import { layoutSequence, type SequenceLayout } from './layout';
+import { ARROW_STYLE, BAR_STYLE } from './palette';
+import { SequenceShapes } from './SequenceShapes';
+import { traceIndexFor } from './trace-index';
+
+export interface SequenceDiagramProps {
+  store: TraceStore;
+  /** Lane order of the participants (the sender first). */
+  actors?: readonly string[];
+  /** The page's clock, for following live traffic. */
+  now?: () => number;
+  /** Called when the user picks a step (click or Enter). */
+  onSelect?: (seq: number) => void;
+  selectedSeq?: number | null;
+  width?: number;
+  height?: number;
+}
+
+const DEFAULT_SPAN_MS = 10_000;
+const MIN_SPAN_MS = 50;
+const MAX_SPAN_MS = 10 * 60_000;
+
+const pageNow = (): number => performance.timeOrigin + performance.now();
+
+/** Redraws once per animation frame while `active`; returns the frame's time. */
+function useFrameClock(active: boolean, now: () => number): number {
+  const [time, setTime] = useState(now);
+  useEffect(() => {
+    if (!active) return;
+    let frame = requestAnimationFrame(function tick() {
+      setTime(now());
+      frame = requestAnimationFrame(tick);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [active, now]);
+  return time;
+}
+
+/**
+ * The live sequence diagram: one lane per participant and one for the server,
+ * time running downward. It follows live traffic until the user pans or zooms
+ * (wheel to zoom, drag to pan); "Follow" brings it back.
+ */
+export function SequenceDiagram({
+  store,
+  actors,
+  now = pageNow,
+  onSelect,
+  selectedSeq = null,
+  width = 760,
+  height = 560,
+}: SequenceDiagramProps) {
+  const version = useSyncExternalStore(store.subscribe, () => store.getState().version);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [follow, setFollow] = useState(true);
+  const [spanMs, setSpanMs] = useState(DEFAULT_SPAN_MS);
+  const [endT, setEndT] = useState<number | null>(null);
+  const reducedMotion = useMemo(
+    () =>
+      typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches,
+    [],
+  );
+  const frameTime = useFrameClock(follow, now);
+
+  const index = traceIndexFor(store);
+
+  const last = index.last;
+  const t1 = follow ? Math.max(frameTime, last ?? frameTime) : (endT ?? last ?? frameTime);
+  const t0 = t1 - spanMs;
+  const layout: SequenceLayout = layoutSequence(index, {
+    t0,
+    t1,
+    width,
+    height,
+    top: 48,
+    now: follow ? frameTime : t1,
+    origin: index.first ?? t0,
+    ...(actors ? { actors } : {}),
+  });
+
+  // d3-zoom owns only the gesture → transform; we turn it into a time span and an end time.
+  const view = useRef({ spanMs, t1, height });
+  useEffect(() => {
+    view.current = { spanMs, t1, height };
+  });
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    let previous = zoomIdentity;
+    const behaviour = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([DEFAULT_SPAN_MS / MAX_SPAN_MS, DEFAULT_SPAN_MS / MIN_SPAN_MS])
+      .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        const transform = event.transform;
+        const current = view.current;
+        if (transform.k !== previous.k) {
+          setSpanMs(Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, DEFAULT_SPAN_MS / transform.k)));
+        } else {
+          const dy = transform.y - previous.y;
+          setEndT(current.t1 - (dy * current.spanMs) / current.height);
+          setFollow(false);
+        }
+        previous = transform;
+      });
+    select(svg).call(behaviour).on('dblclick.zoom', null);
+    return () => {
+      select(svg).on('.zoom', null);
+    };
+  }, []);
+
+  const steps = layout.arrows.length + layout.marks.length + layout.bars.length;
+  return (
+    <div className="sequence-diagram" data-version={version}>
+      <div className="sequence-diagram__toolbar">
+        <button
+          type="button"
+          onClick={() => {
+            setFollow(true);
+            setEndT(null);
+          }}
+          disabled={follow}
+          aria-pressed={follow}
+        >
+          Follow
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setEndT(t1);
+            setFollow(false);
+          }}
+          disabled={!follow}
+        >
+          Pause view
+        </button>
+        <span className="sequence-diagram__span">
+          showing {Math.round(spanMs)} ms · wheel to zoom, drag to pan
+        </span>
+      </div>
+      <svg
+        ref={svgRef}
+        role="img"
+        aria-label={`Sequence diagram: ${layout.lanes.map((l) => l.label).join(', ')}; ${index.events.length} events, ${steps} drawn in view`}
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        className={reducedMotion ? 'reduced-motion' : undefined}
+      >
+        <SequenceShapes
+          layout={layout}
+          width={width}
+          height={height}
+          selectedSeq={selectedSeq}
+          {...(onSelect ? { onSelect } : {})}
+        />
+      </svg>
+      <DiagramLegend />
+    </div>
+  );
+}
+
+export function DiagramLegend() {
+  return (
+    <ul className="sequence-legend" aria-label="Legend">
+      {Object.entries(ARROW_STYLE).map(([variant, style]) => (
+        <li key={variant}>
+          <svg width="28" height="10" aria-hidden="true">
+            <line
+              x1="1"
+              y1="5"
+              x2="27"
+              y2="5"
+              stroke={style.stroke}
+              strokeWidth="2"
+              strokeDasharray={style.dash}
+            />
+          </svg>
+          {style.legend}
+        </li>
+      ))}
+      {Object.entries(BAR_STYLE).map(([kind, style]) => (
+        <li key={kind}>
+          <svg width="28" height="10" aria-hidden="true">
+            <rect x="10" y="0" width="8" height="10" fill={style.fill} />
+          </svg>
+          {style.legend}
+        </li>
+      ))}
+      <li>
+        <span aria-hidden="true" className="legend-cross">
+          ✕
+        </span>{' '}
+        error
+      </li>
+      <li>
+        <span aria-hidden="true">┆</span> reconnect wait
+      </li>
+    </ul>
+  );
+}

@@ -1,0 +1,309 @@
+import type { Arrow, Bar, Mark, SequenceLayout } from './layout';
+import { BAR_WIDTH } from './layout';
+import { ARROW_STYLE, BAR_STYLE, OKABE_ITO } from './palette';
+
+interface ShapesProps {
+  layout: SequenceLayout;
+  width: number;
+  height: number;
+  selectedSeq: number | null;
+  onSelect?: (seq: number) => void;
+}
+
+const HEAD = 7;
+
+/** Draws a laid-out window. Every drawn step carries its trace kind and connection. */
+export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }: ShapesProps) {
+  const top = layout.y(layout.t0);
+  return (
+    <>
+      <g className="seq-axis" aria-hidden="true">
+        {layout.ticks.map((tick) => (
+          <g key={tick.t} transform={`translate(0,${tick.y})`}>
+            <line x1={0} x2={width} stroke="#e6e6e6" />
+            <text x={4} y={-3} fontSize={10} fill="#666">
+              {tick.label}
+            </text>
+          </g>
+        ))}
+      </g>
+      {layout.bands.map((band) => (
+        <g key={`band-${band.seq}`} data-kind="fault" data-seq={band.seq} data-conn="">
+          <rect
+            x={0}
+            y={band.y1}
+            width={width}
+            height={Math.max(2, band.y2 - band.y1)}
+            fill={OKABE_ITO.yellow}
+            opacity={0.25}
+          />
+          <text x={width - 6} y={band.y1 + 12} textAnchor="end" fontSize={11}>
+            {band.label}
+          </text>
+        </g>
+      ))}
+      {layout.lanes.map((lane) => (
+        <g key={lane.actor} className={`seq-lane seq-lane--${lane.role}`} data-lane={lane.actor}>
+          <line
+            x1={lane.x}
+            x2={lane.x}
+            y1={top - 6}
+            y2={height}
+            stroke={lane.role === 'server' ? '#333' : '#999'}
+            strokeDasharray={lane.role === 'server' ? undefined : '4 4'}
+          />
+          <rect
+            x={lane.x - 44}
+            y={4}
+            width={88}
+            height={24}
+            rx={4}
+            fill={lane.role === 'server' ? '#333' : '#fff'}
+            stroke="#333"
+          />
+          <text
+            x={lane.x}
+            y={20}
+            textAnchor="middle"
+            fontSize={13}
+            fontWeight={600}
+            fill={lane.role === 'server' ? '#fff' : '#111'}
+          >
+            {lane.label}
+          </text>
+        </g>
+      ))}
+      {layout.bars.map((bar) => (
+        <BarShape
+          key={`bar-${bar.conn}-${bar.startSeq}`}
+          bar={bar}
+          selected={bar.startSeq === selectedSeq}
+          onSelect={onSelect}
+        />
+      ))}
+      {layout.arrows.map((arrow) => (
+        <ArrowShape
+          key={`a-${arrow.seq}`}
+          arrow={arrow}
+          selected={arrow.seq === selectedSeq}
+          onSelect={onSelect}
+        />
+      ))}
+      {layout.marks.map((mark) => (
+        <MarkShape
+          key={`m-${mark.seq}`}
+          mark={mark}
+          selected={mark.seq === selectedSeq}
+          onSelect={onSelect}
+        />
+      ))}
+    </>
+  );
+}
+
+interface Selectable {
+  selected: boolean;
+  onSelect: ((seq: number) => void) | undefined;
+}
+
+function BarShape({ bar, selected, onSelect }: { bar: Bar } & Selectable) {
+  const style = BAR_STYLE[bar.kind];
+  return (
+    <g
+      data-kind={bar.kind}
+      data-conn={bar.conn}
+      data-seq={bar.startSeq}
+      data-open={bar.open}
+      className="seq-step seq-bar"
+      onClick={() => onSelect?.(bar.startSeq)}
+    >
+      <rect
+        x={bar.x - BAR_WIDTH / 2}
+        y={bar.y1}
+        width={BAR_WIDTH}
+        height={Math.max(2, bar.y2 - bar.y1)}
+        fill={style.fill}
+        opacity={0.85}
+        stroke={selected ? '#000' : 'none'}
+        strokeWidth={2}
+      />
+      {bar.timeoutY !== undefined && (
+        <line
+          x1={bar.x - BAR_WIDTH}
+          x2={bar.x + BAR_WIDTH}
+          y1={bar.timeoutY}
+          y2={bar.timeoutY}
+          stroke={OKABE_ITO.vermillion}
+          strokeWidth={2}
+          data-role="timeout"
+        />
+      )}
+      <title>{bar.label}</title>
+      {bar.y2 - bar.y1 > 40 && (
+        <text
+          x={bar.x + BAR_WIDTH}
+          y={bar.y2 - 4}
+          fontSize={10}
+          fill="#333"
+          className="seq-bar-label"
+        >
+          {bar.label}
+        </text>
+      )}
+    </g>
+  );
+}
+
+function ArrowShape({ arrow, selected, onSelect }: { arrow: Arrow } & Selectable) {
+  const style = ARROW_STYLE[arrow.variant];
+  const direction = arrow.x2 >= arrow.x1 ? 1 : -1;
+  const tipX = arrow.x2;
+  const mid = (arrow.x1 + arrow.x2) / 2;
+  return (
+    <g
+      data-kind={arrow.kind}
+      data-conn={arrow.conn}
+      data-seq={arrow.seq}
+      data-variant={arrow.variant}
+      className="seq-step seq-arrow"
+      onClick={() => onSelect?.(arrow.seq)}
+    >
+      <line
+        x1={arrow.x1}
+        x2={tipX - direction * HEAD}
+        y1={arrow.y}
+        y2={arrow.y}
+        stroke={style.stroke}
+        strokeWidth={selected ? 3.5 : 2}
+        strokeDasharray={style.dash}
+      />
+      <polygon
+        points={`${tipX},${arrow.y} ${tipX - direction * HEAD},${arrow.y - 4} ${tipX - direction * HEAD},${arrow.y + 4}`}
+        fill={style.stroke}
+      />
+      <line
+        x1={arrow.x1}
+        x2={arrow.x2}
+        y1={arrow.y}
+        y2={arrow.y}
+        stroke="transparent"
+        strokeWidth={10}
+      />
+      <text
+        x={mid}
+        y={arrow.y - 4}
+        textAnchor="middle"
+        fontSize={11}
+        fill={
+          arrow.variant === 'wasted' || arrow.variant === 'error' ? OKABE_ITO.vermillion : '#222'
+        }
+        paintOrder="stroke"
+        stroke="#fff"
+        strokeWidth={3}
+      >
+        {arrow.label}
+      </text>
+    </g>
+  );
+}
+
+function MarkShape({ mark, selected, onSelect }: { mark: Mark } & Selectable) {
+  const common = {
+    'data-kind': mark.kind,
+    'data-conn': mark.conn,
+    'data-seq': mark.seq,
+    className: 'seq-step seq-mark',
+    onClick: () => onSelect?.(mark.seq),
+  };
+  const label = (
+    <text
+      x={mark.x + 8}
+      y={mark.y + 4}
+      fontSize={10}
+      fill="#333"
+      paintOrder="stroke"
+      stroke="#fff"
+      strokeWidth={3}
+    >
+      {mark.label}
+    </text>
+  );
+  const ring = selected ? (
+    <circle cx={mark.x} cy={mark.y} r={8} fill="none" stroke="#000" strokeWidth={2} />
+  ) : null;
+  switch (mark.shape) {
+    case 'cross':
+      return (
+        <g {...common}>
+          <path
+            d={`M${mark.x - 5},${mark.y - 5}L${mark.x + 5},${mark.y + 5}M${mark.x - 5},${mark.y + 5}L${mark.x + 5},${mark.y - 5}`}
+            stroke={OKABE_ITO.vermillion}
+            strokeWidth={3}
+          />
+          {ring}
+          {label}
+        </g>
+      );
+    case 'wait':
+      return (
+        <g {...common}>
+          <line
+            x1={mark.x}
+            x2={mark.x}
+            y1={mark.y}
+            y2={mark.y2 ?? mark.y}
+            stroke={OKABE_ITO.vermillion}
+            strokeWidth={3}
+            strokeDasharray="1 4"
+            strokeLinecap="round"
+          />
+          {ring}
+          {label}
+        </g>
+      );
+    case 'close':
+      return (
+        <g {...common}>
+          <rect
+            x={mark.x - 5}
+            y={mark.y - 5}
+            width={10}
+            height={10}
+            fill="#fff"
+            stroke="#333"
+            strokeWidth={2}
+          />
+          {ring}
+          {label}
+        </g>
+      );
+    case 'tick':
+      return (
+        <g {...common}>
+          <line
+            x1={mark.x - 8}
+            x2={mark.x + 8}
+            y1={mark.y}
+            y2={mark.y}
+            stroke={OKABE_ITO.vermillion}
+            strokeWidth={3}
+          />
+          {ring}
+          {label}
+        </g>
+      );
+    default:
+      return (
+        <g {...common}>
+          <circle
+            cx={mark.x}
+            cy={mark.y}
+            r={4}
+            fill={mark.kind === 'deliver' ? OKABE_ITO.green : '#333'}
+          />
+          {ring}
+          {label}
+        </g>
+      );
+  }
+}

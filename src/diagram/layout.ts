@@ -1,0 +1,380 @@
+import { scaleLinear } from 'd3-scale';
+import { wsOpcodeName, type TraceEvent, type TraceKind } from '../core';
+import type { Span } from './spans';
+import { SERVER_ACTOR, TraceIndex } from './trace-index';
+
+/** What part of the trace to lay out, and into how much room. Time runs downward. */
+export interface SequenceWindow {
+  /** Visible time range, ms on the trace's clock. */
+  t0: number;
+  t1: number;
+  width: number;
+  height: number;
+  /** Room above the first event for the lane headers. */
+  top?: number;
+  /** Now, for spans still open (drawn to here) and live countdowns. Defaults to t1. */
+  now?: number;
+  /** Time 0 of the axis labels (the start of the run). Defaults to the first event. */
+  origin?: number;
+  /** Lane order of the participants (the server's lane goes after the first). */
+  actors?: readonly string[];
+}
+
+export interface Lane {
+  actor: string;
+  label: string;
+  x: number;
+  role: 'client' | 'server';
+}
+
+/** How an arrow looks, so that a wasted round trip reads differently from a useful one. */
+export type ArrowVariant =
+  'request' | 'response' | 'wasted' | 'error' | 'event' | 'frame' | 'control' | 'upgrade';
+
+export interface Arrow {
+  seq: number;
+  kind: TraceKind;
+  conn: string;
+  from: string;
+  to: string;
+  x1: number;
+  x2: number;
+  y: number;
+  label: string;
+  variant: ArrowVariant;
+}
+
+export type BarKind = 'hold' | 'request' | 'sse-open' | 'ws-open';
+
+export interface Bar {
+  conn: string;
+  /** The trace kind that opened it, as drawn (`hold` for a long poll). */
+  kind: BarKind;
+  actor: string;
+  x: number;
+  y1: number;
+  y2: number;
+  /** Still open at `now`. */
+  open: boolean;
+  startSeq: number;
+  start: number;
+  end: number | null;
+  /** A long poll's timeout, where it falls on the bar's axis, and how long is left at `now`. */
+  timeoutY?: number;
+  remainingMs?: number;
+  label: string;
+}
+
+export type MarkShape = 'cross' | 'dot' | 'wait' | 'close' | 'tick';
+
+export interface Mark {
+  seq: number;
+  kind: TraceKind;
+  conn: string;
+  actor: string;
+  x: number;
+  y: number;
+  /** For a wait: where it ends. */
+  y2?: number;
+  shape: MarkShape;
+  label: string;
+}
+
+export interface Band {
+  seq: number;
+  y1: number;
+  y2: number;
+  label: string;
+}
+
+export interface Tick {
+  t: number;
+  y: number;
+  label: string;
+}
+
+export interface SequenceLayout {
+  lanes: Lane[];
+  arrows: Arrow[];
+  bars: Bar[];
+  marks: Mark[];
+  bands: Band[];
+  ticks: Tick[];
+  /** The time → y mapping used, for the renderer's pointer and countdowns. */
+  y: (t: number) => number;
+  t0: number;
+  t1: number;
+}
+
+export const BAR_WIDTH = 8;
+const LANE_MARGIN = 70;
+
+function laneOrder(index: TraceIndex, preferred: readonly string[] | undefined): string[] {
+  const clients = [...(preferred ?? [])];
+  for (const actor of index.actors) if (!clients.includes(actor)) clients.push(actor);
+  if (clients.length === 0) return [SERVER_ACTOR];
+  return [clients[0]!, SERVER_ACTOR, ...clients.slice(1)];
+}
+
+function title(actor: string): string {
+  return actor === SERVER_ACTOR ? 'Server' : actor.charAt(0).toUpperCase() + actor.slice(1);
+}
+
+/**
+ * Lays out the part of a trace inside a time window: lanes, arrows, activation
+ * bars, marks, fault bands and the time axis, with their coordinates. Pure: no
+ * DOM, and the work grows with what is visible, not with the whole history.
+ */
+export function layoutSequence(index: TraceIndex, window: SequenceWindow): SequenceLayout {
+  const top = window.top ?? 40;
+  const now = window.now ?? window.t1;
+  const origin = window.origin ?? index.first ?? window.t0;
+  const y = scaleLinear()
+    .domain([window.t0, window.t1])
+    .range([top, top + window.height - top]);
+  const actors = laneOrder(index, window.actors);
+  const span = Math.max(1, actors.length - 1);
+  const lanes: Lane[] = actors.map((actor, i) => ({
+    actor,
+    label: title(actor),
+    role: actor === SERVER_ACTOR ? 'server' : 'client',
+    x:
+      actors.length === 1
+        ? window.width / 2
+        : LANE_MARGIN + ((window.width - 2 * LANE_MARGIN) * i) / span,
+  }));
+  const laneX = new Map(lanes.map((lane) => [lane.actor, lane.x]));
+  const serverX = laneX.get(SERVER_ACTOR)!;
+  const clientOrder = actors.filter((a) => a !== SERVER_ACTOR);
+  // Each client's connections get their own column beside the server's lifeline,
+  // on the side the client's lane is on, so parallel streams never overlap.
+  const columnX = (actor: string): number => {
+    const i = Math.max(0, clientOrder.indexOf(actor));
+    const side = (laneX.get(actor) ?? serverX) < serverX ? -1 : 1;
+    const sameSide = clientOrder.filter(
+      (a) => ((laneX.get(a) ?? serverX) < serverX ? -1 : 1) === side,
+    );
+    const k = Math.max(0, sameSide.indexOf(clientOrder[i]!));
+    return serverX + side * (BAR_WIDTH / 2 + 2 + k * (BAR_WIDTH + 3));
+  };
+
+  const arrows: Arrow[] = [];
+  const marks: Mark[] = [];
+  const bands: Band[] = [];
+  for (const event of index.between(window.t0, window.t1)) {
+    const client = event.observer === 'client' ? event.actor : event.peer;
+    if (client === undefined) {
+      if (event.kind === 'fault') bands.push(faultBand(event, y, window.t1));
+      continue;
+    }
+    const x = laneX.get(client);
+    if (x === undefined) continue;
+    const edgeX = columnX(client);
+    const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant): void => {
+      const up = from === 'client';
+      arrows.push({
+        seq: event.seq,
+        kind: event.kind,
+        conn: event.conn,
+        from: up ? client : SERVER_ACTOR,
+        to: up ? SERVER_ACTOR : client,
+        x1: up ? x : edgeX,
+        x2: up ? edgeX : x,
+        y: y(event.t),
+        label,
+        variant,
+      });
+    };
+    const mark = (shape: MarkShape, label: string, atServer = false, y2?: number): void => {
+      const m: Mark = {
+        seq: event.seq,
+        kind: event.kind,
+        conn: event.conn,
+        actor: atServer ? SERVER_ACTOR : client,
+        x: atServer ? edgeX : x,
+        y: y(event.t),
+        shape,
+        label,
+      };
+      if (y2 !== undefined) m.y2 = y2;
+      marks.push(m);
+    };
+    if (event.observer === 'server') {
+      // The server's view adds what the browser cannot see: heartbeats, and why a hold ended.
+      if (event.kind === 'ping')
+        arrow('server', event.technique === 'sse' ? ': heartbeat' : 'ping', 'control');
+      else if (event.kind === 'pong') arrow('client', 'pong', 'control');
+      else if (event.kind === 'timeout')
+        mark('tick', `timeout after ${ms(event.details?.delayMs)}`, true);
+      else if (event.kind === 'publish') mark('dot', `publish #${ids(event)}`, true);
+      else if (event.kind === 'fault') bands.push(faultBand(event, y, window.t1));
+      continue;
+    }
+    switch (event.kind) {
+      case 'request':
+        arrow(
+          'client',
+          requestLabel(event),
+          event.technique === 'websocket' ? 'upgrade' : 'request',
+        );
+        break;
+      case 'response':
+        arrow('server', responseLabel(event), responseVariant(event));
+        break;
+      case 'sse-open':
+        arrow('server', '200 text/event-stream', 'upgrade');
+        break;
+      case 'sse-event':
+        arrow(
+          'server',
+          `id ${event.details?.lastEventId ?? ids(event)} · ${event.details?.eventType ?? 'message'}`,
+          'event',
+        );
+        break;
+      case 'ws-open':
+        arrow('server', '101 Switching Protocols', 'upgrade');
+        break;
+      case 'ws-frame':
+      case 'ping':
+      case 'pong':
+        arrow(
+          event.dir === 'up' ? 'client' : 'server',
+          frameLabel(event),
+          event.kind === 'ws-frame' ? 'frame' : 'control',
+        );
+        break;
+      case 'close':
+        mark('close', closeLabel(event));
+        break;
+      case 'error':
+        mark('cross', event.details?.error ?? event.details?.errorCode ?? 'error');
+        break;
+      case 'reconnect-wait': {
+        const delay = event.details?.delayMs ?? 0;
+        mark('wait', `wait ${ms(delay)}`, false, y(event.t + delay));
+        break;
+      }
+      case 'reconnect':
+        mark('dot', 'reconnect');
+        break;
+      case 'deliver':
+        mark('dot', `${event.details?.duplicate ? 'duplicate ' : ''}#${ids(event)}`);
+        break;
+      case 'fault':
+        bands.push(faultBand(event, y, window.t1));
+        break;
+      default:
+        break;
+    }
+  }
+
+  const bars: Bar[] = index.spans.overlapping(window.t0, window.t1).flatMap((s) => {
+    if (!laneX.has(s.actor)) return [];
+    return [spanBar(s, columnX(s.actor), y, now)];
+  });
+
+  const ticks = y.ticks(8).map((t) => ({ t, y: y(t), label: `${Math.round(t - origin)} ms` }));
+  return { lanes, arrows, bars, marks, bands, ticks, y, t0: window.t0, t1: window.t1 };
+}
+
+function spanBar(s: Span, x: number, y: (t: number) => number, now: number): Bar {
+  const end = s.end ?? now;
+  const kind: BarKind =
+    s.kind === 'sse'
+      ? 'sse-open'
+      : s.kind === 'ws'
+        ? 'ws-open'
+        : s.technique === 'long-poll'
+          ? 'hold'
+          : 'request';
+  const bar: Bar = {
+    conn: s.conn,
+    kind,
+    actor: s.actor,
+    x,
+    y1: y(s.start),
+    y2: y(Math.max(end, s.start)),
+    open: s.end === null,
+    startSeq: s.startSeq,
+    start: s.start,
+    end: s.end,
+    label:
+      s.end === null
+        ? `open ${ms(now - s.start)}`
+        : `${kind === 'hold' ? 'held' : 'open'} ${ms(s.end - s.start)}`,
+  };
+  if (s.timeoutMs !== undefined) {
+    bar.timeoutY = y(s.start + s.timeoutMs);
+    if (s.end === null) {
+      bar.remainingMs = Math.max(0, s.start + s.timeoutMs - now);
+      bar.label = `held ${ms(now - s.start)} · times out in ${ms(bar.remainingMs)}`;
+    }
+  }
+  return bar;
+}
+
+function faultBand(event: TraceEvent, y: (t: number) => number, t1: number): Band {
+  const end = event.details?.delayMs !== undefined ? event.t + event.details.delayMs : t1;
+  return { seq: event.seq, y1: y(event.t), y2: y(end), label: event.details?.fault ?? 'fault' };
+}
+
+function ms(value: number | undefined): string {
+  return `${Math.round(value ?? 0)} ms`;
+}
+
+function ids(event: TraceEvent): string {
+  return (event.messageIds ?? []).join(', #');
+}
+
+const DEFAULT_PATHS: Record<string, string> = {
+  'short-poll': '/messages',
+  'long-poll': '/long-poll',
+  sse: '/events',
+  websocket: '/ws',
+};
+
+/** `GET /long-poll?since=3`: the path below the channel, without the lab's own labels. */
+function requestLabel(event: TraceEvent): string {
+  const method = event.details?.method ?? 'GET';
+  let path = DEFAULT_PATHS[event.technique ?? ''] ?? '';
+  if (event.details?.url) {
+    const url = new URL(event.details.url, 'http://lab.invalid');
+    url.searchParams.delete('client');
+    url.searchParams.delete('rid');
+    path =
+      url.pathname.replace(/^\/api\/channels\/[^/]+/, '') + (url.search === '?' ? '' : url.search);
+  }
+  const label = `${method} ${path}`;
+  return event.technique === 'websocket' ? `${label} (Upgrade)` : label;
+}
+
+function responseLabel(event: TraceEvent): string {
+  const status = event.details?.status ?? 0;
+  if (status >= 400 || status === 0)
+    return `${status || 'failed'} ${event.details?.errorCode ?? event.details?.error ?? ''}`.trim();
+  if (event.empty) return `${status} empty — wasted`;
+  const count = event.messageIds?.length ?? 0;
+  return count > 0
+    ? `${status} · ${count} msg${count === 1 ? '' : 's'} (#${ids(event)})`
+    : `${status}`;
+}
+
+function responseVariant(event: TraceEvent): ArrowVariant {
+  const status = event.details?.status ?? 0;
+  if (status >= 400 || status === 0) return 'error';
+  return event.empty ? 'wasted' : 'response';
+}
+
+function frameLabel(event: TraceEvent): string {
+  const opcode =
+    event.details?.opcode ?? (event.kind === 'ping' ? 9 : event.kind === 'pong' ? 10 : 1);
+  const size = event.bytes ? event.bytes.header + event.bytes.payload : undefined;
+  return `${wsOpcodeName(opcode)}${size !== undefined ? ` ${size} B` : ''}${event.messageIds?.length ? ` #${ids(event)}` : ''}`;
+}
+
+function closeLabel(event: TraceEvent): string {
+  const code = event.details?.closeCode;
+  return code !== undefined
+    ? `close ${code}${event.details?.closeReason ? ` ${event.details.closeReason}` : ''}`
+    : 'closed';
+}

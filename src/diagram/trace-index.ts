@@ -1,0 +1,86 @@
+import type { TraceEvent } from '../core';
+import { SpanIndex } from './spans';
+
+/** The server's lane in the diagram: DESIGN.md's actor name for the lab server. */
+export const SERVER_ACTOR = 'server-1';
+
+/**
+ * Everything the diagram needs from the trace, kept up to date one event at a
+ * time so that laying out a window never reads the whole history: the events in
+ * time order, the spans, and the actors in the order they first appeared.
+ */
+export class TraceIndex {
+  readonly events: TraceEvent[] = [];
+  readonly spans = new SpanIndex();
+  private readonly actorSet = new Set<string>();
+  readonly actors: string[] = [];
+
+  constructor(events: Iterable<TraceEvent> = []) {
+    for (const event of events) this.add(event);
+  }
+
+  add(event: TraceEvent): void {
+    // Keep time order; events from the server's clock may arrive a little late.
+    let at = this.events.length;
+    while (at > 0 && this.events[at - 1]!.t > event.t) at--;
+    this.events.splice(at, 0, event);
+    this.spans.add(event);
+    const actor = event.observer === 'client' ? event.actor : event.peer;
+    if (actor !== undefined && actor !== SERVER_ACTOR && !this.actorSet.has(actor)) {
+      this.actorSet.add(actor);
+      this.actors.push(actor);
+    }
+  }
+
+  /** Adds every event of `all` past the ones already indexed (the store's log grows in place). */
+  catchUp(all: readonly TraceEvent[]): void {
+    for (let i = this.events.length; i < all.length; i++) this.add(all[i]!);
+  }
+
+  get first(): number | null {
+    return this.events[0]?.t ?? null;
+  }
+
+  get last(): number | null {
+    return this.events[this.events.length - 1]?.t ?? null;
+  }
+
+  /** Events with t in [t0, t1], by binary search. */
+  between(t0: number, t1: number): TraceEvent[] {
+    const from = lowerBound(this.events, t0);
+    const out: TraceEvent[] = [];
+    for (let i = from; i < this.events.length && this.events[i]!.t <= t1; i++)
+      out.push(this.events[i]!);
+    return out;
+  }
+}
+
+function lowerBound(events: readonly TraceEvent[], t: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (events[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const indexes = new WeakMap<object, { index: TraceIndex; source: readonly TraceEvent[] }>();
+
+/**
+ * The index of a store's trace, caught up with its log. The log grows in place;
+ * when the store swaps it (clear, load) the index starts again.
+ */
+export function traceIndexFor(store: {
+  getState(): { events: readonly TraceEvent[] };
+}): TraceIndex {
+  const events = store.getState().events;
+  let entry = indexes.get(store);
+  if (!entry || entry.source !== events || entry.index.events.length > events.length) {
+    entry = { index: new TraceIndex(), source: events };
+    indexes.set(store, entry);
+  }
+  entry.index.catchUp(events);
+  return entry.index;
+}
