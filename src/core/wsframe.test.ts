@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { utf8Bytes, wsFrameHeaderBytes, wsOpcodeName } from './wsframe';
+import { describeFrameHeader, utf8Bytes, wsFrameHeaderBytes, wsOpcodeName } from './wsframe';
 
 describe('wsFrameHeaderBytes (RFC 6455 §5.2)', () => {
   it.each([
@@ -33,4 +33,39 @@ describe('utf8Bytes', () => {
       expect(utf8Bytes(text)).toBe(new TextEncoder().encode(text).length);
     },
   );
+});
+
+describe('describeFrameHeader', () => {
+  it('lays out a small masked text frame from the client', () => {
+    expect(describeFrameHeader(5, 1, true)).toEqual({
+      fin: true,
+      rsv: [false, false, false],
+      opcode: 1,
+      opcodeName: 'text',
+      mask: true,
+      lengthField: 5,
+      extendedLengthBytes: 0,
+      maskingKeyBytes: 4,
+      payloadLength: 5,
+      headerBytes: 6,
+      firstBytesBinary: '10000001 10000101',
+    });
+  });
+  it('announces 16- and 64-bit lengths with 126 and 127', () => {
+    expect(describeFrameHeader(300, 2, false)).toMatchObject({
+      lengthField: 126,
+      extendedLengthBytes: 2,
+      headerBytes: 4,
+      firstBytesBinary: '10000010 01111110',
+    });
+    expect(describeFrameHeader(70_000, 1, false)).toMatchObject({
+      lengthField: 127,
+      extendedLengthBytes: 8,
+      headerBytes: 10,
+    });
+    expect(describeFrameHeader(0, 9, false)).toMatchObject({
+      opcodeName: 'ping',
+      firstBytesBinary: '10001001 00000000',
+    });
+  });
 });

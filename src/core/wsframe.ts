@@ -56,3 +56,45 @@ export const WS_CLOSE = {
   internalError: 1011,
   tryAgainLater: 1013,
 } as const;
+
+/** The fields of a frame header, bit by bit, as RFC 6455 §5.2 draws them. */
+export interface FrameHeaderFields {
+  fin: boolean;
+  rsv: [boolean, boolean, boolean];
+  opcode: number;
+  opcodeName: WsOpcodeName | 'reserved';
+  mask: boolean;
+  /** The 7-bit length field: the length itself, or 126 / 127 announcing a 16- / 64-bit length. */
+  lengthField: number;
+  extendedLengthBytes: 0 | 2 | 8;
+  maskingKeyBytes: 0 | 4;
+  payloadLength: number;
+  headerBytes: number;
+  /** The first two header bytes in binary, e.g. `10000001 00000101`. */
+  firstBytesBinary: string;
+}
+
+export function describeFrameHeader(
+  payloadLength: number,
+  opcode: number,
+  masked: boolean,
+  fin = true,
+): FrameHeaderFields {
+  const headerBytes = wsFrameHeaderBytes(payloadLength, masked);
+  const lengthField = payloadLength <= 125 ? payloadLength : payloadLength <= 0xffff ? 126 : 127;
+  const byte0 = (fin ? 0x80 : 0) | (opcode & 0x0f);
+  const byte1 = (masked ? 0x80 : 0) | lengthField;
+  return {
+    fin,
+    rsv: [false, false, false],
+    opcode,
+    opcodeName: wsOpcodeName(opcode),
+    mask: masked,
+    lengthField,
+    extendedLengthBytes: lengthField === 126 ? 2 : lengthField === 127 ? 8 : 0,
+    maskingKeyBytes: masked ? 4 : 0,
+    payloadLength,
+    headerBytes,
+    firstBytesBinary: `${byte0.toString(2).padStart(8, '0')} ${byte1.toString(2).padStart(8, '0')}`,
+  };
+}

@@ -1,8 +1,16 @@
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent } from 'd3-zoom';
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent,
+} from 'react';
 import type { TraceStore } from '../store/trace-store';
-import { layoutSequence, type SequenceLayout } from './layout';
+import { neighbourStep } from './inspect';
+import { isDrawn, layoutSequence, type SequenceLayout } from './layout';
 import { ARROW_STYLE, BAR_STYLE } from './palette';
 import { SequenceShapes } from './SequenceShapes';
 import { traceIndexFor } from './trace-index';
@@ -65,6 +73,7 @@ export function SequenceDiagram({
     [],
   );
   const frameTime = useFrameClock(follow, now);
+  const [focusSeq, setFocusSeq] = useState<number | null>(null);
 
   const index = traceIndexFor(store);
 
@@ -111,6 +120,31 @@ export function SequenceDiagram({
     };
   }, []);
 
+  const onKeyDown = (event: KeyboardEvent<SVGSVGElement>) => {
+    const direction =
+      event.key === 'ArrowDown' || event.key === 'ArrowRight'
+        ? 1
+        : event.key === 'ArrowUp' || event.key === 'ArrowLeft'
+          ? -1
+          : 0;
+    if (direction !== 0) {
+      event.preventDefault();
+      const next = neighbourStep(index.events, focusSeq ?? selectedSeq, direction, isDrawn);
+      if (next === null) return;
+      setFocusSeq(next);
+      const step = index.events.find((e) => e.seq === next);
+      if (step && (step.t < t0 || step.t > t1)) {
+        setFollow(false);
+        setEndT(step.t + spanMs / 2);
+      }
+    } else if (event.key === 'Enter' && (focusSeq ?? null) !== null) {
+      event.preventDefault();
+      onSelect?.(focusSeq!);
+    } else if (event.key === 'Escape') {
+      setFocusSeq(null);
+    }
+  };
+
   const steps = layout.arrows.length + layout.marks.length + layout.bars.length;
   return (
     <div className="sequence-diagram" data-version={version}>
@@ -148,12 +182,15 @@ export function SequenceDiagram({
         height={height}
         viewBox={`0 0 ${width} ${height}`}
         className={reducedMotion ? 'reduced-motion' : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        data-focus-seq={focusSeq ?? undefined}
       >
         <SequenceShapes
           layout={layout}
           width={width}
           height={height}
-          selectedSeq={selectedSeq}
+          selectedSeq={focusSeq ?? selectedSeq}
           {...(onSelect ? { onSelect } : {})}
         />
       </svg>

@@ -107,6 +107,35 @@ export interface SequenceLayout {
 }
 
 export const BAR_WIDTH = 8;
+
+const CLIENT_DRAWN: ReadonlySet<TraceKind> = new Set([
+  'request',
+  'response',
+  'sse-open',
+  'sse-event',
+  'ws-open',
+  'ws-frame',
+  'ping',
+  'pong',
+  'close',
+  'error',
+  'reconnect-wait',
+  'reconnect',
+  'deliver',
+  'fault',
+]);
+const SERVER_DRAWN: ReadonlySet<TraceKind> = new Set([
+  'ping',
+  'pong',
+  'timeout',
+  'publish',
+  'fault',
+]);
+
+/** Whether a step gets its own shape in the diagram (what the keyboard steps through). */
+export function isDrawn(event: TraceEvent): boolean {
+  return (event.observer === 'client' ? CLIENT_DRAWN : SERVER_DRAWN).has(event.kind);
+}
 const LANE_MARGIN = 70;
 
 function laneOrder(index: TraceIndex, preferred: readonly string[] | undefined): string[] {

@@ -41,3 +41,17 @@ describe('trace store', () => {
     expect(store.getState().stats.openConnections).toBe(0);
   });
 });
+
+describe('extend', () => {
+  it('appends recorded events keeping their seq, and later appends continue after them', () => {
+    const store = createTraceStore();
+    store.extend([
+      { ...input('request'), seq: 10 },
+      { ...input('response'), seq: 12 },
+    ]);
+    store.append(input('request', 'd'));
+    store.flush();
+    expect(store.getState().events.map((e) => e.seq)).toEqual([10, 12, 13]);
+    expect(store.getState().stats.requests).toBe(2);
+  });
+});

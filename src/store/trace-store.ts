@@ -29,6 +29,8 @@ export interface TraceStore {
   clear(): void;
   /** Replaces the trace with a recorded one (replay, visual tests). */
   load(events: readonly TraceEvent[]): void;
+  /** Appends recorded events as they are, keeping their seq (a replay moving forward). */
+  extend(events: readonly TraceEvent[]): void;
 }
 
 const schedule: (callback: () => void) => void =
@@ -79,6 +81,17 @@ export function createTraceStore(): TraceStore {
         stats: accumulator.snapshot(),
         version: store.getState().version + 1,
       });
+    },
+    extend(events) {
+      flush();
+      const state = store.getState();
+      const log = state.events as TraceEvent[];
+      for (const event of events) {
+        log.push(event);
+        accumulator.add(event);
+        seq = Math.max(seq, event.seq + 1);
+      }
+      store.setState({ stats: accumulator.snapshot(), version: state.version + 1 });
     },
     load(events) {
       pending = [];

@@ -1,0 +1,179 @@
+import { describeFrameHeader, encodeSseEvent, type TraceEvent } from '../core';
+import type { TraceIndex } from './trace-index';
+
+/** What the inspector shows for one step: a title, label/value rows, and blocks of raw text. */
+export interface Inspection {
+  title: string;
+  rows: Array<[string, string]>;
+  blocks: Array<{ title: string; text: string }>;
+}
+
+const ms = (value: number): string => `${value.toFixed(1)} ms`;
+
+function prettyBody(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function headerBlock(headers: Record<string, string>): string {
+  return Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\n');
+}
+
+/**
+ * Everything the trace knows about one step, down to its bytes: both sides' view
+ * of the same connection (client and server share `conn`), the span it belongs
+ * to, and the latency of each message it carried.
+ */
+export function inspectStep(index: TraceIndex, seq: number, origin: number): Inspection | null {
+  const event = index.events.find((e) => e.seq === seq);
+  if (!event) return null;
+  const sameConn = index.events.filter((e) => e.conn === event.conn);
+  const rows: Array<[string, string]> = [
+    [
+      'step',
+      `${event.kind} (${event.dir === 'up' ? 'client → server' : event.dir === 'down' ? 'server → client' : 'local'})`,
+    ],
+    [
+      'seen by',
+      `${event.observer}${event.observer === 'server' && event.peer ? ` (peer ${event.peer})` : ''}`,
+    ],
+    ['participant', event.observer === 'client' ? event.actor : (event.peer ?? '—')],
+    ['technique', event.technique ?? '—'],
+    ['connection', event.conn],
+    ['at', ms(event.t - origin)],
+  ];
+  const blocks: Inspection['blocks'] = [];
+  const d = event.details ?? {};
+  if (d.method || d.url) rows.push(['request', `${d.method ?? 'GET'} ${d.url ?? ''}`]);
+  if (d.status !== undefined)
+    rows.push(['status', `${d.status}${d.statusText ? ` ${d.statusText}` : ''}`]);
+  if (event.empty !== undefined)
+    rows.push([
+      'carried',
+      event.empty
+        ? 'nothing (an empty, wasted response)'
+        : `${event.messageIds?.length ?? 0} message(s)`,
+    ]);
+  if (event.bytes)
+    rows.push([
+      'bytes',
+      `${event.bytes.header + event.bytes.payload} B = ${event.bytes.header} B header + ${event.bytes.payload} B payload`,
+    ]);
+  // The other side's byte count of the same step, when the server reported it.
+  const counterpart = sameConn.find(
+    (e) =>
+      e !== event &&
+      e.kind === event.kind &&
+      e.observer !== event.observer &&
+      e.bytes &&
+      Math.abs(e.t - event.t) < 2000,
+  );
+  if (counterpart?.bytes)
+    rows.push([
+      `bytes seen by the ${counterpart.observer}`,
+      `${counterpart.bytes.header} B header + ${counterpart.bytes.payload} B payload`,
+    ]);
+
+  const spanStart = sameConn.find(
+    (e) => e.kind === 'request' || e.kind === 'sse-open' || e.kind === 'ws-open',
+  );
+  const spanEnd = [...sameConn]
+    .reverse()
+    .find((e) => e.kind === 'response' || e.kind === 'close' || e.kind === 'error');
+  if (spanStart && spanEnd && spanEnd.t >= spanStart.t)
+    rows.push(['connection lasted', ms(spanEnd.t - spanStart.t)]);
+  else if (spanStart) rows.push(['connection', `open since ${ms(spanStart.t - origin)}`]);
+  if (d.delayMs !== undefined)
+    rows.push([event.kind === 'reconnect-wait' ? 'wait' : 'held', ms(d.delayMs)]);
+  if (d.timeoutMs !== undefined) rows.push(['timeout asked for', `${d.timeoutMs} ms`]);
+  if (d.retryMs !== undefined) rows.push(['retry', `${d.retryMs} ms`]);
+  if (d.closeCode !== undefined)
+    rows.push([
+      'close code',
+      `${d.closeCode}${d.closeReason ? ` (${d.closeReason})` : ''}${d.wasClean === false ? ', not clean' : ''}`,
+    ]);
+  if (d.error) rows.push(['error', `${d.error}${d.errorCode ? ` [${d.errorCode}]` : ''}`]);
+
+  for (const id of event.messageIds ?? []) {
+    const publish = index.events.find(
+      (e) => e.kind === 'publish' && e.observer === 'client' && e.messageIds?.includes(id),
+    );
+    const sentAt = publish?.details?.sentAt;
+    if (event.kind === 'deliver' && sentAt !== undefined)
+      rows.push([`latency of #${id}`, ms(event.t - sentAt)]);
+    else
+      rows.push([
+        `message #${id}`,
+        sentAt !== undefined ? `sent at ${ms(sentAt - origin)}` : 'sent elsewhere',
+      ]);
+  }
+
+  const server = sameConn.find((e) => e.observer === 'server' && e.details?.requestHeaders);
+  const requestHeaders = d.requestHeaders ?? server?.details?.requestHeaders;
+  if (requestHeaders) blocks.push({ title: 'Request headers', text: headerBlock(requestHeaders) });
+  const responseHeaders =
+    d.responseHeaders ?? sameConn.find((e) => e.details?.responseHeaders)?.details?.responseHeaders;
+  if (
+    responseHeaders &&
+    (event.kind === 'response' || event.kind === 'sse-open' || event.kind === 'ws-open')
+  ) {
+    blocks.push({ title: 'Response headers', text: headerBlock(responseHeaders) });
+  }
+
+  if (event.kind === 'sse-event') {
+    const lines =
+      d.body !== undefined && /^(id|event|data|retry):/m.test(d.body)
+        ? d.body
+        : encodeSseEvent({
+            ...(d.lastEventId !== undefined ? { id: d.lastEventId } : {}),
+            ...(d.eventType !== undefined ? { event: d.eventType } : {}),
+            data: d.body ?? '',
+          });
+    blocks.push({ title: 'Event stream lines', text: lines });
+  } else if (
+    (event.kind === 'ws-frame' || event.kind === 'ping' || event.kind === 'pong') &&
+    event.bytes
+  ) {
+    const masked = d.masked ?? event.dir === 'up';
+    const opcode = d.opcode ?? (event.kind === 'ping' ? 9 : event.kind === 'pong' ? 10 : 1);
+    const f = describeFrameHeader(event.bytes.payload, opcode, masked);
+    blocks.push({
+      title: 'Frame header (RFC 6455 §5.2)',
+      text: [
+        `first two bytes  ${f.firstBytesBinary}`,
+        `FIN ${f.fin ? 1 : 0} · RSV1-3 000 · opcode ${f.opcode} (${f.opcodeName})`,
+        `MASK ${f.mask ? 1 : 0} · payload length field ${f.lengthField}`,
+        `extended length ${f.extendedLengthBytes} B · masking key ${f.maskingKeyBytes} B`,
+        `header ${f.headerBytes} B + payload ${f.payloadLength} B = ${f.headerBytes + f.payloadLength} B`,
+      ].join('\n'),
+    });
+    if (d.body !== undefined) blocks.push({ title: 'Payload', text: prettyBody(d.body) });
+  } else if (d.body !== undefined) {
+    blocks.push({ title: event.dir === 'up' ? 'Request body' : 'Body', text: prettyBody(d.body) });
+  }
+  return {
+    title: `${event.kind} · ${event.observer === 'client' ? event.actor : 'server'} · #${event.seq}`,
+    rows,
+    blocks,
+  };
+}
+
+/** The drawable steps in time order, for moving through them with the keyboard. */
+export function neighbourStep(
+  events: readonly TraceEvent[],
+  currentSeq: number | null,
+  direction: 1 | -1,
+  drawable: (e: TraceEvent) => boolean,
+): number | null {
+  const steps = events.filter(drawable);
+  if (steps.length === 0) return null;
+  const at = currentSeq === null ? -1 : steps.findIndex((e) => e.seq === currentSeq);
+  if (at === -1) return (direction === 1 ? steps[0] : steps[steps.length - 1])!.seq;
+  const next = steps[Math.min(steps.length - 1, Math.max(0, at + direction))];
+  return next!.seq;
+}
