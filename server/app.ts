@@ -1,0 +1,94 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyWebsocket from '@fastify/websocket';
+import { WS_CLOSE } from '../src/core';
+import { installErrorHandling } from './errors';
+import { faultsPlugin, installRestartGate } from './faults';
+import { installHostCheck } from './host-check';
+import { installHttpTrace } from './http-trace';
+import { Lab } from './lab';
+import { longPollPlugin } from './long-poll';
+import { observerPlugin } from './observer';
+import { resolveOptions, type ServerOptions } from './options';
+import { shortPollPlugin } from './short-poll';
+import { ssePlugin } from './sse';
+import { installStatic } from './static';
+import { watchUpgradeHeads, websocketPlugin } from './websocket';
+
+export type { ServerOptions } from './options';
+
+/**
+ * Builds the lab's server: the hub, the four technique endpoints under
+ * `/api/channels/:ch/`, the observer stream, faults, health and the static app.
+ * Nothing listens until the caller calls `listen`.
+ */
+export async function buildApp(options: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
+  const config = resolveOptions(options);
+  const lab = new Lab(config);
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    // HEAD would open a stream or a held poll just to drop its body: only the routes we declare.
+    exposeHeadRoutes: false,
+    // Unknown fields are refused, never silently removed.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.decorate('lab', lab);
+
+  installErrorHandling(app);
+
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: config.bodyLimit, perMessageDeflate: false },
+    // ws errors (an oversize frame: ws closes with 1009 itself) are traced, not answered by terminating.
+    errorHandler: (error, _socket, request) => {
+      request.log.debug({ err: error }, 'websocket error');
+      const target = request.labTrace?.target;
+      if (target) {
+        lab.observer.record(target, 'error', 'none', {
+          details: {
+            error: error.message,
+            errorCode: (error as { code?: string }).code ?? 'WS_ERR',
+          },
+        });
+      }
+    },
+    preClose: (done) => {
+      lab.connections.endAll('shutdown');
+      lab.observer.closeAll(WS_CLOSE.goingAway, 'server shutting down');
+      for (const client of app.websocketServer.clients)
+        client.close(WS_CLOSE.goingAway, 'server shutting down');
+      app.websocketServer.close(() => done());
+    },
+  });
+  watchUpgradeHeads(lab, app.websocketServer);
+  // After @fastify/websocket's own onRequest hook, so that a refused upgrade's socket is closed by it.
+  installHostCheck(app, config.allowedHosts);
+  installRestartGate(app, lab);
+
+  await app.register(observerPlugin);
+  await app.register(faultsPlugin);
+  app.get('/api/health', async () => ({ ok: true }));
+
+  await app.register(
+    async (channels) => {
+      installHttpTrace(channels, lab);
+      // Added latency (fault): the request waits before it is handled, the answer before it leaves.
+      channels.addHook('preHandler', async () => {
+        const up = lab.faults.latencyMs.up;
+        if (up > 0) await new Promise((resolve) => setTimeout(resolve, up));
+      });
+      channels.addHook('onSend', async (_request, _reply, payload) => {
+        const down = lab.faults.latencyMs.down;
+        if (down > 0) await new Promise((resolve) => setTimeout(resolve, down));
+        return payload;
+      });
+      await channels.register(shortPollPlugin);
+      await channels.register(longPollPlugin);
+      await channels.register(ssePlugin);
+      await channels.register(websocketPlugin);
+    },
+    { prefix: '/api/channels/:ch' },
+  );
+
+  await installStatic(app, config.staticDir);
+  return app;
+}

@@ -1,0 +1,86 @@
+/** The kinds of connection the lab holds open and can drop. */
+export type HeldKind = 'long-poll' | 'sse' | 'websocket';
+
+/** How a held connection ends when the lab ends it: a fault, or the server shutting down. */
+export type EndReason = 'drop' | 'shutdown';
+
+interface Held {
+  kind: HeldKind;
+  end: (reason: EndReason) => void;
+}
+
+/**
+ * Every held poll, SSE stream and channel socket registers here, so that the
+ * `drop`/`restart` faults and shutdown can end them all, and tests can check
+ * that nothing is left behind. The observer's sockets are not registered.
+ */
+export class ConnectionRegistry {
+  private readonly held = new Set<Held>();
+
+  /** Registers a connection; returns the function that forgets it (safe to call twice). */
+  track(kind: HeldKind, end: (reason: EndReason) => void): () => void {
+    const entry: Held = { kind, end };
+    this.held.add(entry);
+    return () => {
+      this.held.delete(entry);
+    };
+  }
+
+  count(kind: HeldKind): number {
+    let n = 0;
+    for (const entry of this.held) if (entry.kind === kind) n++;
+    return n;
+  }
+
+  endAll(reason: EndReason): number {
+    const all = [...this.held];
+    this.held.clear();
+    for (const entry of all) entry.end(reason);
+    return all.length;
+  }
+}
+
+/**
+ * Runs writes after a delay while keeping their order: each write is due at
+ * `now + delay`, never before the one queued ahead of it. With no delay and an
+ * empty queue a write runs at once.
+ */
+export class OrderedDelay {
+  private readonly queue: { due: number; run: () => void }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly delayMs: () => number) {}
+
+  run(write: () => void): void {
+    const delay = this.delayMs();
+    if (delay <= 0 && this.queue.length === 0) {
+      write();
+      return;
+    }
+    const last = this.queue[this.queue.length - 1];
+    const due = Math.max(Date.now() + delay, last?.due ?? 0);
+    this.queue.push({ due, run: write });
+    this.schedule();
+  }
+
+  cancel(): void {
+    this.queue.length = 0;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.queue.length === 0) return;
+    const wait = Math.max(0, this.queue[0]!.due - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const now = Date.now();
+      while (this.queue.length > 0 && this.queue[0]!.due <= now) this.queue.shift()!.run();
+      this.schedule();
+    }, wait);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}

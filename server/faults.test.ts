@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSse, publish, startApp, TestSocket, waitFor, type Running } from './test-helpers';
+
+async function setFaults(base: string, body: unknown): Promise<Response> {
+  return fetch(`${base}/api/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+describe('faults', () => {
+  let running: Running;
+  afterEach(async () => running?.close());
+
+  it('reads and sets the settable fields, refusing bad ones', async () => {
+    running = await startApp();
+    const { base } = running;
+    expect(await (await fetch(`${base}/api/faults`)).json()).toEqual({
+      latencyMs: { up: 0, down: 0 },
+      blockWebSockets: false,
+      restartingUntil: null,
+    });
+    const set = await setFaults(base, { latencyMs: { down: 40 }, blockWebSockets: true });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toEqual({
+      latencyMs: { up: 0, down: 40 },
+      blockWebSockets: true,
+      restartingUntil: null,
+    });
+    for (const bad of [
+      { latencyMs: { up: -1 } },
+      { drop: false },
+      { blockWebSockets: 'yes' },
+      { restart: { downForMs: 60_001 } },
+      [1],
+    ]) {
+      const res = await setFaults(base, bad);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'RL_ERR_BAD_FAULT' });
+    }
+    expect(
+      ((await (await fetch(`${base}/api/faults`)).json()) as { latencyMs: unknown }).latencyMs,
+    ).toEqual({ up: 0, down: 40 });
+  });
+
+  it('adds latency to deliveries', async () => {
+    running = await startApp();
+    const { base } = running;
+    await publish(base, 'lobby', 'x');
+    await setFaults(base, { latencyMs: { down: 200 } });
+    const started = Date.now();
+    const res = await fetch(`${base}/api/channels/lobby/messages?since=0`);
+    expect(res.status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('delays WebSocket deliveries by the down latency and keeps their order', async () => {
+    running = await startApp();
+    const { base, wsBase } = running;
+    const socket = await TestSocket.open(`${wsBase}/api/channels/lobby/ws`);
+    await setFaults(base, { latencyMs: { down: 150 } });
+    const started = Date.now();
+    for (const text of ['a', 'b', 'c']) await publish(base, 'lobby', text);
+    await waitFor(() => socket.frames.length === 3, 2_000, 'three delayed frames');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(socket.frames.map((f) => (f as { message: { text: string } }).message.text)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    socket.close();
+  });
+
+  it('drop ends held polls, streams and sockets but not the observer', async () => {
+    running = await startApp();
+    const { base, wsBase, app } = running;
+    const observer = await TestSocket.open(`${wsBase}/api/observe`);
+    const poll = fetch(`${base}/api/channels/lobby/long-poll?timeout=60000`).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    const sse = await openSse(`${base}/api/channels/lobby/events`);
+    const socket = await TestSocket.open(`${wsBase}/api/channels/lobby/ws`);
+    await waitFor(() => {
+      const s = app.lab.stats();
+      return s.heldPolls === 1 && s.sseStreams === 1 && s.sockets === 1;
+    });
+    const res = await setFaults(base, { drop: true });
+    expect(res.status).toBe(200);
+    expect(await poll).toBe('dropped');
+    expect(await socket.closed()).toBe(1006);
+    await sse.reader.ended();
+    expect(app.lab.stats()).toEqual({
+      heldPolls: 0,
+      sseStreams: 0,
+      sockets: 0,
+      observers: 1,
+      hubListeners: 0,
+    });
+    const fault = await observer.next(
+      (f) => f.type === 'trace' && (f.event as { kind: string }).kind === 'fault',
+    );
+    expect(fault.event).toMatchObject({ kind: 'fault', details: { fault: 'drop' } });
+    expect(observer.closeCode).toBeNull();
+    observer.close();
+  });
+
+  it('restart drops everything, answers 503 for the window, then comes back with history intact', async () => {
+    let now = 1_000_000;
+    running = await startApp({ now: () => now });
+    const { base, wsBase } = running;
+    await publish(base, 'lobby', 'before restart');
+    const socket = await TestSocket.open(`${wsBase}/api/channels/lobby/ws`);
+    const res = await setFaults(base, { restart: { downForMs: 5_000 } });
+    expect(await res.json()).toMatchObject({ restartingUntil: 1_005_000 });
+    expect(await socket.closed()).toBe(1006);
+    const down = await fetch(`${base}/api/channels/lobby/messages`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({ code: 'RL_ERR_UNAVAILABLE' });
+    expect((await fetch(`${base}/api/health`)).status).toBe(503);
+    await expect(TestSocket.open(`${wsBase}/api/channels/lobby/ws`)).rejects.toThrow('HTTP 503');
+    expect((await fetch(`${base}/api/faults`)).status).toBe(200);
+    now += 5_000;
+    const back = await fetch(`${base}/api/channels/lobby/messages`);
+    expect(back.status).toBe(200);
+    expect(
+      ((await back.json()) as { messages: { text: string }[] }).messages.map((m) => m.text),
+    ).toEqual(['before restart']);
+    expect(
+      ((await (await fetch(`${base}/api/faults`)).json()) as { restartingUntil: unknown })
+        .restartingUntil,
+    ).toBeNull();
+  });
+
+  it('blockWebSockets refuses channel upgrades with 403 until turned off', async () => {
+    running = await startApp();
+    const { base, wsBase } = running;
+    await setFaults(base, { blockWebSockets: true });
+    await expect(TestSocket.open(`${wsBase}/api/channels/lobby/ws`)).rejects.toThrow('HTTP 403');
+    // the observer is not a channel socket: still allowed
+    const observer = await TestSocket.open(`${wsBase}/api/observe`);
+    observer.close();
+    await setFaults(base, { blockWebSockets: false });
+    const socket = await TestSocket.open(`${wsBase}/api/channels/lobby/ws`);
+    socket.close();
+  });
+});

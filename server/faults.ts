@@ -1,0 +1,114 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ERROR_CODES, LabError } from '../src/core';
+import { sendError } from './errors';
+import type { FaultState, Lab } from './lab';
+import type { TraceTarget } from './observer-stream';
+
+const Latency = Type.Integer({ minimum: 0, maximum: 10_000 });
+
+export const FaultsBody = Type.Object(
+  {
+    latencyMs: Type.Optional(
+      Type.Object(
+        { up: Type.Optional(Latency), down: Type.Optional(Latency) },
+        { additionalProperties: false },
+      ),
+    ),
+    blockWebSockets: Type.Optional(Type.Boolean()),
+    drop: Type.Optional(Type.Literal(true)),
+    restart: Type.Optional(
+      Type.Object(
+        { downForMs: Type.Integer({ minimum: 0, maximum: 60_000 }) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const FaultsResponse = Type.Object({
+  latencyMs: Type.Object({ up: Type.Integer(), down: Type.Integer() }),
+  blockWebSockets: Type.Boolean(),
+  restartingUntil: Type.Union([Type.Number(), Type.Null()]),
+});
+
+const FAULT_TARGET: TraceTarget = { technique: null, conn: 'faults' };
+
+function snapshot(lab: Lab): FaultState {
+  lab.isRestarting();
+  return {
+    latencyMs: { ...lab.faults.latencyMs },
+    blockWebSockets: lab.faults.blockWebSockets,
+    restartingUntil: lab.faults.restartingUntil,
+  };
+}
+
+/**
+ * While a simulated restart is on, the technique endpoints and the health
+ * check answer 503 (upgrades included); the faults API, the observer and the
+ * static app stay reachable so the UI can watch the server come back.
+ */
+export function installRestartGate(app: FastifyInstance, lab: Lab): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!lab.isRestarting()) return;
+    const path = request.url;
+    if (!path.startsWith('/api/channels/') && !path.startsWith('/api/health')) return;
+    await sendError(
+      reply,
+      new LabError(
+        `the server is restarting (fault "restart") until ${new Date(lab.faults.restartingUntil ?? 0).toISOString()}`,
+        ERROR_CODES.UNAVAILABLE,
+        503,
+      ),
+    );
+    return reply;
+  });
+}
+
+/** `GET/POST /api/faults` (protocol.md, "Faults"). */
+export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const lab = app.lab;
+  const record = (fault: string, note: string): void =>
+    lab.observer.record(FAULT_TARGET, 'fault', 'none', { details: { fault, note } });
+
+  app.get('/api/faults', { schema: { response: { 200: FaultsResponse } } }, async () =>
+    snapshot(lab),
+  );
+
+  app.post(
+    '/api/faults',
+    { schema: { body: FaultsBody, response: { 200: FaultsResponse } } },
+    async (request) => {
+      const body = request.body;
+      if (body.latencyMs) {
+        const next = { ...lab.faults.latencyMs, ...body.latencyMs };
+        lab.faults.latencyMs = next;
+        record('latency', `added latency: up ${next.up} ms, down ${next.down} ms`);
+      }
+      if (body.blockWebSockets !== undefined) {
+        lab.faults.blockWebSockets = body.blockWebSockets;
+        record(
+          'block-websockets',
+          body.blockWebSockets ? 'WebSocket upgrades blocked' : 'WebSocket upgrades allowed',
+        );
+      }
+      if (body.drop) {
+        const ended = lab.connections.endAll('drop');
+        record('drop', `dropped ${ended} connection(s)`);
+      }
+      if (body.restart) {
+        const ended = lab.connections.endAll('drop');
+        lab.faults.restartingUntil =
+          body.restart.downForMs > 0 ? lab.now() + body.restart.downForMs : null;
+        record(
+          'restart',
+          `restart: dropped ${ended} connection(s), down for ${body.restart.downForMs} ms`,
+        );
+      }
+      return snapshot(lab);
+    },
+  );
+};

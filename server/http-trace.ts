@@ -1,0 +1,128 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Technique } from '../src/core';
+import { refusals } from './errors';
+import { CLIENT_LABEL, RID_LABEL, traceTarget, type Labels } from './labels';
+import type { Lab } from './lab';
+import type { TraceTarget } from './observer-stream';
+
+/** What a route tells the tracer about the answer it gave (polls: the ids carried, emptiness). */
+export interface ExchangeTrace {
+  target: TraceTarget;
+  messageIds?: number[];
+  empty?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set once the request's labels are known (preHandler of a channel route). */
+    labTrace: ExchangeTrace | null;
+  }
+  interface FastifyContextConfig {
+    /** The technique a channel route belongs to (null for publishing). */
+    technique?: Technique | null;
+  }
+}
+
+/**
+ * Bytes of the request head exactly as Node received it: the request line, each
+ * raw header line, and the blank line. Node keeps header names and values as
+ * they came (latin1, without the optional whitespace around values).
+ */
+export function requestHeadBytes(raw: IncomingMessage): number {
+  let bytes = Buffer.byteLength(
+    `${raw.method ?? 'GET'} ${raw.url ?? '/'} HTTP/${raw.httpVersion}\r\n`,
+    'latin1',
+  );
+  const lines = raw.rawHeaders;
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    bytes += Buffer.byteLength(`${lines[i]}: ${lines[i + 1]}\r\n`, 'latin1');
+  }
+  return bytes + 2;
+}
+
+export function requestBodyBytes(raw: IncomingMessage): number {
+  const length = Number(raw.headers['content-length'] ?? 0);
+  return Number.isFinite(length) && length > 0 ? length : 0;
+}
+
+/** The serialized response head Node wrote (status line, headers, blank line). */
+export function responseHeadBytes(res: ServerResponse): number {
+  // `_header` is Node's serialized head; it is not in @types/node, hence the narrow cast.
+  const head = (res as unknown as { _header?: string | null })._header;
+  return typeof head === 'string' ? Buffer.byteLength(head, 'latin1') : 0;
+}
+
+/** Bytes the request's socket has been handed so far (includes what is still buffered). */
+export function socketBytesWritten(raw: IncomingMessage): number {
+  return raw.socket?.bytesWritten ?? 0;
+}
+
+const arrivalBytes = new WeakMap<IncomingMessage, number>();
+
+/** Labels read off the raw query, keeping only those that are valid (for refused requests). */
+function rawLabels(request: FastifyRequest): Labels {
+  const query = request.query as Record<string, unknown> | undefined;
+  const labels: Labels = {};
+  if (typeof query?.client === 'string' && CLIENT_LABEL.test(query.client))
+    labels.client = query.client;
+  if (typeof query?.rid === 'string' && RID_LABEL.test(query.rid)) labels.rid = query.rid;
+  return labels;
+}
+
+export function recordRequest(lab: Lab, request: FastifyRequest, target: TraceTarget): void {
+  lab.observer.record(target, 'request', 'up', () => ({
+    bytes: { header: requestHeadBytes(request.raw), payload: requestBodyBytes(request.raw) },
+    details: { method: request.method, url: request.url },
+  }));
+}
+
+/**
+ * Traces every plain HTTP exchange of the routes it is installed on: the
+ * request as it arrived (once its labels are known) and the response as it
+ * finished, with the bytes the socket was handed. Refused requests are traced
+ * too, with an `error` step. Hijacked replies (SSE, WebSocket) trace themselves.
+ */
+export function installHttpTrace(app: FastifyInstance, lab: Lab): void {
+  app.decorateRequest('labTrace', null);
+
+  app.addHook('onRequest', async (request) => {
+    arrivalBytes.set(request.raw, socketBytesWritten(request.raw));
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const technique = request.routeOptions.config.technique ?? null;
+    const target = traceTarget(lab, technique, rawLabels(request));
+    request.labTrace = { target };
+    recordRequest(lab, request, target);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (!lab.observer.active) return;
+    let trace = request.labTrace;
+    if (!trace) {
+      const technique = request.routeOptions.config?.technique ?? null;
+      trace = { target: traceTarget(lab, technique, rawLabels(request)) };
+      recordRequest(lab, request, trace.target);
+    }
+    const status = reply.statusCode;
+    if (status >= 400) {
+      const refusal = refusals.get(request.raw);
+      lab.observer.record(trace.target, 'error', 'none', {
+        details: {
+          status,
+          error: refusal?.message ?? `HTTP ${status}`,
+          ...(refusal ? { errorCode: refusal.code } : {}),
+        },
+      });
+    }
+    const header = responseHeadBytes(reply.raw);
+    const total = socketBytesWritten(request.raw) - (arrivalBytes.get(request.raw) ?? 0);
+    lab.observer.record(trace.target, 'response', 'down', {
+      bytes: { header, payload: Math.max(0, total - header) },
+      ...(trace.messageIds ? { messageIds: trace.messageIds } : {}),
+      ...(trace.empty !== undefined ? { empty: trace.empty } : {}),
+      details: { status, method: request.method, url: request.url },
+    });
+  });
+}

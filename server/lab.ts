@@ -1,0 +1,93 @@
+import type { Message, PublishInput } from '../src/core';
+import { ConnectionRegistry } from './connections';
+import { Hub } from './hub';
+import { ObserverStream, type TraceTarget } from './observer-stream';
+import type { ServerOptions } from './options';
+
+/** The faults in force (protocol.md, "Faults"). */
+export interface FaultState {
+  latencyMs: { up: number; down: number };
+  blockWebSockets: boolean;
+  /** Until when (ms since the epoch) the simulated restart refuses requests; null when up. */
+  restartingUntil: number | null;
+}
+
+/** What tests (and the inspector) can count: nothing should outlive its connection. */
+export interface LabStats {
+  heldPolls: number;
+  sseStreams: number;
+  sockets: number;
+  observers: number;
+  hubListeners: number;
+}
+
+/**
+ * The state one server instance shares between its plugins, decorated on the
+ * Fastify instance as `app.lab`.
+ */
+export class Lab {
+  readonly hub: Hub;
+  readonly observer: ObserverStream;
+  readonly connections = new ConnectionRegistry();
+  readonly faults: FaultState = {
+    latencyMs: { up: 0, down: 0 },
+    blockWebSockets: false,
+    restartingUntil: null,
+  };
+  private connCounter = 0;
+
+  constructor(readonly options: ServerOptions) {
+    this.hub = new Hub(options.history, options.now);
+    this.observer = new ObserverStream(options.serverName);
+  }
+
+  now(): number {
+    return this.options.now();
+  }
+
+  /** A server-made connection id, used when the client sent no `rid`. */
+  nextConnId(): string {
+    this.connCounter += 1;
+    return `s-${this.connCounter}`;
+  }
+
+  /** Whether the simulated restart is still refusing requests (clears itself when over). */
+  isRestarting(): boolean {
+    const until = this.faults.restartingUntil;
+    if (until === null) return false;
+    if (this.now() >= until) {
+      this.faults.restartingUntil = null;
+      return false;
+    }
+    return true;
+  }
+
+  /** Publishes through the hub and reports the publish on the observer stream. */
+  publish(channel: string, input: PublishInput, target: TraceTarget): Message {
+    const message = this.hub.publish(channel, input);
+    this.observer.record(target, 'publish', 'none', () => ({
+      messageIds: [message.id],
+      details: {
+        from: message.from,
+        ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
+      },
+    }));
+    return message;
+  }
+
+  stats(): LabStats {
+    return {
+      heldPolls: this.connections.count('long-poll'),
+      sseStreams: this.connections.count('sse'),
+      sockets: this.connections.count('websocket'),
+      observers: this.observer.size,
+      hubListeners: this.hub.listenerCount(),
+    };
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    lab: Lab;
+  }
+}

@@ -1,0 +1,134 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ERROR_CODES, LabError, type Message } from '../src/core';
+import type { EndReason } from './connections';
+import { sendError } from './errors';
+import type { Lab } from './lab';
+import type { TraceTarget } from './observer-stream';
+import { ChannelParams, ErrorResponse, LongPollQuery, PollResponse } from './schemas';
+
+/** A held poll's life: holding until a message, the timeout, the client leaving, or the lab ending it. */
+export type WaiterState =
+  'holding' | 'released' | 'timed-out' | 'aborted' | 'dropped' | 'shut-down';
+
+/**
+ * One held long poll. It listens on the hub while `holding`; whichever comes
+ * first (a newer message, the timeout, the client closing, a drop or
+ * shutdown) moves it to a final state and undoes everything it set up: the
+ * timer, the hub listener, the registry entry and the close listener.
+ */
+export class LongPollWaiter {
+  state: WaiterState = 'holding';
+  private readonly startedAt = Date.now();
+  private readonly timer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private readonly untrack: () => void;
+  private readonly onClose = (): void => this.finish('aborted');
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly reply: FastifyReply,
+    private readonly channel: string,
+    private readonly since: number,
+    timeoutMs: number,
+    private readonly target: TraceTarget,
+    private readonly onAnswer: (messages: Message[]) => void,
+  ) {
+    this.unsubscribe = lab.hub.subscribe(channel, (message) => {
+      if (message.id > this.since) this.finish('released');
+    });
+    this.untrack = lab.connections.track('long-poll', (reason: EndReason) =>
+      this.finish(reason === 'drop' ? 'dropped' : 'shut-down'),
+    );
+    this.timer = setTimeout(() => this.finish('timed-out'), timeoutMs);
+    reply.raw.on('close', this.onClose);
+    lab.observer.record(target, 'hold', 'none', { details: { timeoutMs } });
+  }
+
+  private finish(next: Exclude<WaiterState, 'holding'>): void {
+    if (this.state !== 'holding') return;
+    this.state = next;
+    clearTimeout(this.timer);
+    this.unsubscribe();
+    this.untrack();
+    this.reply.raw.off('close', this.onClose);
+    const delayMs = Date.now() - this.startedAt;
+    const observer = this.lab.observer;
+    switch (next) {
+      case 'released': {
+        const slice = this.lab.hub.since(this.channel, this.since);
+        observer.record(this.target, 'release', 'none', {
+          messageIds: slice.messages.map((m) => m.id),
+          details: { delayMs },
+        });
+        this.onAnswer(slice.messages);
+        break;
+      }
+      case 'timed-out':
+        observer.record(this.target, 'timeout', 'none', { details: { delayMs } });
+        this.onAnswer([]);
+        break;
+      case 'aborted':
+        observer.record(this.target, 'close', 'none', { details: { wasClean: false, delayMs } });
+        break;
+      case 'dropped':
+        observer.record(this.target, 'close', 'none', {
+          details: { wasClean: false, note: 'dropped by a fault' },
+        });
+        this.reply.raw.destroy();
+        break;
+      case 'shut-down':
+        // Connection: close, so the server's close does not wait for this keep-alive socket.
+        this.reply.header('connection', 'close');
+        void sendError(
+          this.reply,
+          new LabError('the server is shutting down', ERROR_CODES.UNAVAILABLE, 503),
+        );
+        break;
+    }
+  }
+}
+
+/**
+ * Long polling: `GET long-poll?since&timeout` answers at once when something
+ * newer exists, else holds the request until a publish or the timeout.
+ */
+export const longPollPlugin: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const lab = app.lab;
+
+  app.get(
+    '/long-poll',
+    {
+      config: { technique: 'long-poll' },
+      schema: {
+        params: ChannelParams,
+        querystring: LongPollQuery,
+        response: { 200: PollResponse, '4xx': ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const channel = request.params.ch;
+      const since = request.query.since ?? 0;
+      const timeoutMs = request.query.timeout ?? lab.options.knobs.longPollTimeoutMs;
+      const answer = (messages: Message[]): void => {
+        if (request.labTrace) {
+          request.labTrace.messageIds = messages.map((m) => m.id);
+          request.labTrace.empty = messages.length === 0;
+        }
+        void reply.code(200).send({ messages, lastId: lab.hub.channel(channel).lastId });
+      };
+      const slice = lab.hub.since(channel, since);
+      if (slice.messages.length > 0 || slice.lastId > since) {
+        answer(slice.messages);
+        return reply;
+      }
+      const target = request.labTrace?.target ?? {
+        technique: 'long-poll' as const,
+        conn: lab.nextConnId(),
+      };
+      new LongPollWaiter(lab, reply, channel, since, timeoutMs, target, answer);
+      return reply;
+    },
+  );
+};

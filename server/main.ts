@@ -1,0 +1,65 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp, type ServerOptions } from './app';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(raw: string | undefined): ServerOptions['logLevel'] {
+  const level = (raw ?? 'info').toLowerCase();
+  return (LOG_LEVELS as readonly string[]).includes(level)
+    ? (level as ServerOptions['logLevel'])
+    : 'info';
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(
+      `PORT must be a whole number from 0 to 65535, got ${JSON.stringify(process.env.PORT)}`,
+    );
+  }
+  const host = process.env.HOST ?? '127.0.0.1';
+  const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const app = await buildApp({
+    staticDir: join(repo, 'dist'),
+    allowedHosts: list(process.env.ALLOWED_HOSTS),
+    allowedOrigins: list(process.env.ALLOWED_ORIGINS),
+    logLevel: logLevel(process.env.LAB_LOG),
+  });
+
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 5_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const shownPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  console.log(`Realtime Lab listening on http://${shownHost}:${shownPort}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,204 @@
+import { connect, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TraceEventInput } from '../src/core';
+import { publish, rawExchange, startApp, TestSocket, waitFor, type Running } from './test-helpers';
+
+type Trace = { type: 'trace'; event: TraceEventInput };
+
+async function observe(
+  running: Running,
+): Promise<{ observer: TestSocket; events: () => TraceEventInput[] }> {
+  const observer = await TestSocket.open(`${running.wsBase}/api/observe`);
+  const hello = await observer.next((f) => f.type === 'hello');
+  expect(hello).toMatchObject({ type: 'hello', server: 'server-1' });
+  expect(typeof hello.serverTime).toBe('number');
+  const events = (): TraceEventInput[] =>
+    (observer.frames as Trace[]).filter((f) => f.type === 'trace').map((f) => f.event);
+  return { observer, events };
+}
+
+function find(events: TraceEventInput[], conn: string, kind: string): TraceEventInput[] {
+  return events.filter((e) => e.conn === conn && e.kind === kind);
+}
+
+/** A raw TCP client that counts every byte it receives. */
+class RawClient {
+  received = Buffer.alloc(0);
+  readonly socket: Socket;
+  constructor(port: number) {
+    this.socket = connect(port, '127.0.0.1');
+    this.socket.on('data', (chunk) => (this.received = Buffer.concat([this.received, chunk])));
+  }
+  async connected(): Promise<void> {
+    await new Promise<void>((resolve) => this.socket.once('connect', () => resolve()));
+  }
+  headEnd(): number {
+    const end = this.received.indexOf('\r\n\r\n');
+    return end === -1 ? -1 : end + 4;
+  }
+}
+
+/** A masked client → server text frame (RFC 6455 §5.2), payload under 126 bytes. */
+function maskedTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const mask = randomBytes(4);
+  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+}
+
+describe('observer stream', () => {
+  let running: Running;
+  afterEach(async () => running?.close());
+
+  it('reports an HTTP request and response with the exact bytes a raw socket saw', async () => {
+    running = await startApp();
+    const { events } = await observe(running);
+    await publish(running.base, 'lobby', 'to be polled');
+    const body = JSON.stringify({ from: 'alice', text: 'raw body ✓' });
+    const postHead =
+      `POST /api/channels/lobby/messages?client=alice&rid=raw-post HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Extra:   spaced\r\nConnection: close\r\n\r\n`;
+    const postReply = await rawExchange(running.port, postHead + body);
+    const getHead = `GET /api/channels/lobby/messages?since=0&rid=raw-get&client=bob HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`;
+    const getReply = await rawExchange(running.port, getHead);
+    await waitFor(() => find(events(), 'raw-get', 'response').length === 1);
+
+    const [postReq] = find(events(), 'raw-post', 'request');
+    // Node drops the optional whitespace around a header value: "X-Extra:   spaced" arrives as "X-Extra: spaced".
+    expect(postReq!.bytes).toEqual({
+      header: Buffer.byteLength(postHead) - 2,
+      payload: Buffer.byteLength(body),
+    });
+    expect(postReq).toMatchObject({
+      observer: 'server',
+      actor: 'server-1',
+      peer: 'alice',
+      dir: 'up',
+    });
+    const [postRes] = find(events(), 'raw-post', 'response');
+    expect(postRes!.bytes!.header + postRes!.bytes!.payload).toBe(postReply.length);
+    expect(postRes!.bytes!.header).toBe(postReply.indexOf('\r\n\r\n') + 4);
+    expect(postRes!.details?.status).toBe(201);
+    expect(find(events(), 'raw-post', 'publish')[0]!.messageIds).toEqual([2]);
+
+    const [getReq] = find(events(), 'raw-get', 'request');
+    expect(getReq!.bytes).toEqual({ header: Buffer.byteLength(getHead), payload: 0 });
+    const [getRes] = find(events(), 'raw-get', 'response');
+    expect(getRes!.bytes!.header).toBe(getReply.indexOf('\r\n\r\n') + 4);
+    expect(getRes!.bytes!.header + getRes!.bytes!.payload).toBe(getReply.length);
+    expect(getRes).toMatchObject({
+      technique: 'short-poll',
+      peer: 'bob',
+      messageIds: [1, 2],
+      empty: false,
+    });
+  });
+
+  it('reports the 101 head and WebSocket frames with the exact bytes a raw socket saw', async () => {
+    running = await startApp();
+    const { events } = await observe(running);
+    const raw = new RawClient(running.port);
+    await raw.connected();
+    raw.socket.write(
+      `GET /api/channels/lobby/ws?rid=raw-ws HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nUpgrade: websocket\r\n` +
+        `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    await waitFor(() => raw.headEnd() > 0);
+    expect(raw.received.toString('latin1', 0, 12)).toBe('HTTP/1.1 101');
+    const headBytes = raw.headEnd();
+    await waitFor(() => find(events(), 'raw-ws', 'ws-open').length === 1);
+    expect(find(events(), 'raw-ws', 'ws-open')[0]!.bytes).toEqual({
+      header: headBytes,
+      payload: 0,
+    });
+
+    await publish(running.base, 'lobby', 'x'.repeat(130)); // a frame with a 16-bit extended length
+    await waitFor(() => find(events(), 'raw-ws', 'ws-frame').length === 1);
+    const frameBytes = raw.received.length - headBytes;
+    const [down] = find(events(), 'raw-ws', 'ws-frame');
+    expect(down!.bytes!.header).toBe(4);
+    expect(down!.bytes!.header + down!.bytes!.payload).toBe(frameBytes);
+
+    const frame = maskedTextFrame(JSON.stringify({ op: 'resume', since: 99 }));
+    raw.socket.write(frame);
+    await waitFor(() => find(events(), 'raw-ws', 'ws-frame').some((e) => e.dir === 'up'));
+    const up = find(events(), 'raw-ws', 'ws-frame').find((e) => e.dir === 'up')!;
+    expect(up.bytes).toEqual({ header: 6, payload: frame.length - 6 });
+    expect(up.bytes!.header + up.bytes!.payload).toBe(frame.length);
+    raw.socket.destroy();
+    await waitFor(() => find(events(), 'raw-ws', 'close').length === 1);
+  });
+
+  it('reports SSE head and events whose bytes add up to what the raw socket received', async () => {
+    running = await startApp();
+    const { events } = await observe(running);
+    const raw = new RawClient(running.port);
+    await raw.connected();
+    raw.socket.write(
+      `GET /api/channels/lobby/events?rid=raw-sse&retry=500 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+    );
+    await waitFor(() => raw.headEnd() > 0 && find(events(), 'raw-sse', 'sse-event').length === 1);
+    await publish(running.base, 'lobby', 'over sse');
+    await waitFor(() => find(events(), 'raw-sse', 'sse-event').length === 2);
+    await waitFor(() => raw.received.toString().includes('over sse'));
+    const [open] = find(events(), 'raw-sse', 'sse-open');
+    expect(open!.bytes!.header).toBe(raw.headEnd());
+    const sum = find(events(), 'raw-sse', 'sse-event').reduce(
+      (n, e) => n + e.bytes!.header + e.bytes!.payload,
+      0,
+    );
+    expect(open!.bytes!.header + sum).toBe(raw.received.length);
+    expect(find(events(), 'raw-sse', 'sse-event')[0]!.bytes).toEqual({
+      header: 5,
+      payload: 'retry: 500\n\n'.length,
+    });
+    raw.socket.destroy();
+  });
+
+  it('reports long-poll hold and release, and never its own socket', async () => {
+    running = await startApp();
+    const { events } = await observe(running);
+    const poll = fetch(`${running.base}/api/channels/lobby/long-poll?rid=lp-1&timeout=5000`);
+    await waitFor(() => find(events(), 'lp-1', 'hold').length === 1);
+    expect(find(events(), 'lp-1', 'hold')[0]!.details).toEqual({ timeoutMs: 5000 });
+    await publish(running.base, 'lobby', 'release');
+    await (await poll).json();
+    await waitFor(() => find(events(), 'lp-1', 'response').length === 1);
+    expect(find(events(), 'lp-1', 'release')[0]!.messageIds).toEqual([1]);
+    expect(find(events(), 'lp-1', 'response')[0]).toMatchObject({
+      technique: 'long-poll',
+      empty: false,
+      messageIds: [1],
+    });
+    expect(events().some((e) => String(e.details?.url ?? '').includes('/api/observe'))).toBe(false);
+    expect(events().every((e) => e.observer === 'server' && e.actor === 'server-1')).toBe(true);
+  });
+
+  it('reports a refused request as request, error (with its code) and response', async () => {
+    running = await startApp();
+    const { events } = await observe(running);
+    const res = await fetch(
+      `${running.base}/api/channels/lobby/messages?since=abc&rid=bad-1&client=carol`,
+    );
+    expect(res.status).toBe(400);
+    await waitFor(() => find(events(), 'bad-1', 'response').length === 1);
+    expect(
+      events()
+        .filter((e) => e.conn === 'bad-1')
+        .map((e) => e.kind),
+    ).toEqual(['request', 'error', 'response']);
+    expect(find(events(), 'bad-1', 'error')[0]).toMatchObject({
+      peer: 'carol',
+      details: { status: 400, errorCode: 'RL_ERR_BAD_SINCE' },
+    });
+  });
+
+  it('reports nothing and measures nothing while nobody observes', async () => {
+    running = await startApp();
+    await publish(running.base, 'lobby', 'unobserved');
+    expect(running.app.lab.observer.active).toBe(false);
+    const { events } = await observe(running);
+    expect(events()).toEqual([]);
+  });
+});

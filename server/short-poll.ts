@@ -1,0 +1,79 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ERROR_CODES, LabError, type PublishInput } from '../src/core';
+import { requestLabels } from './labels';
+import { traceTarget } from './labels';
+import {
+  ChannelParams,
+  ErrorResponse,
+  PollResponse,
+  PublishBody,
+  Published,
+  SinceQuery,
+} from './schemas';
+
+/** Content types the publish route takes: JSON only (protocol.md, "Publish"). */
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * Short polling: `GET messages?since=` answers at once with whatever is newer;
+ * `POST messages` publishes (used by every HTTP technique to send).
+ */
+export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const lab = app.lab;
+
+  app.get(
+    '/messages',
+    {
+      config: { technique: 'short-poll' },
+      schema: {
+        params: ChannelParams,
+        querystring: SinceQuery,
+        response: { 200: PollResponse, '4xx': ErrorResponse },
+      },
+    },
+    async (request) => {
+      const slice = lab.hub.since(request.params.ch, request.query.since ?? 0);
+      if (request.labTrace) {
+        request.labTrace.messageIds = slice.messages.map((m) => m.id);
+        request.labTrace.empty = slice.messages.length === 0;
+      }
+      return { messages: slice.messages, lastId: slice.lastId };
+    },
+  );
+
+  app.post(
+    '/messages',
+    {
+      config: { technique: null },
+      // Checked before the body is parsed, so a text/plain body never reaches the JSON schema.
+      onRequest: async (request) => {
+        const type = request.headers['content-type'];
+        if (type === undefined || !JSON_TYPE.test(type)) {
+          throw new LabError(
+            `content type must be application/json, got ${JSON.stringify((type ?? '(none)').slice(0, 60))}`,
+            ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
+            415,
+          );
+        }
+      },
+      schema: {
+        params: ChannelParams,
+        querystring: SinceQuery,
+        body: PublishBody,
+        response: { 201: Published, '4xx': ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const input: PublishInput = { from: body.from, text: body.text };
+      if (body.type !== undefined) input.type = body.type;
+      if (body.sentAt !== undefined) input.sentAt = body.sentAt;
+      const target = request.labTrace?.target ?? traceTarget(lab, null, requestLabels(request));
+      const message = lab.publish(request.params.ch, input, target);
+      if (request.labTrace) request.labTrace.messageIds = [message.id];
+      return reply.code(201).send({ id: message.id, publishedAt: message.publishedAt });
+    },
+  );
+};

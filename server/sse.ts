@@ -1,0 +1,172 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  ERROR_CODES,
+  encodeSseComment,
+  encodeSseEvent,
+  encodeSseRetry,
+  parseMessageId,
+  type Message,
+} from '../src/core';
+import { OrderedDelay, type EndReason } from './connections';
+import { responseHeadBytes } from './http-trace';
+import type { Lab } from './lab';
+import type { TraceTarget } from './observer-stream';
+import { ChannelParams, SseQuery } from './schemas';
+
+/** An SSE stream's life: open while it writes, closed once the client, a fault or shutdown ends it. */
+export type StreamState = 'open' | 'closed';
+
+/** Bytes of HTTP/1.1 chunk framing around a chunk of `length` bytes: hex size, CRLF, CRLF. */
+export function chunkFramingBytes(length: number): number {
+  return length.toString(16).length + 4;
+}
+
+function isChunked(res: ServerResponse): boolean {
+  // `chunkedEncoding` is set by Node once the head is stored; absent from @types/node.
+  return (res as unknown as { chunkedEncoding?: boolean }).chunkedEncoding === true;
+}
+
+/**
+ * One open event stream: replays what the client missed, then writes each live
+ * message as an event, comment heartbeats in between, until it closes.
+ */
+class SseStream {
+  state: StreamState = 'open';
+  private lastSentId: number;
+  private readonly delay: OrderedDelay;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private readonly untrack: () => void;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly res: ServerResponse,
+    channel: string,
+    resumeFrom: number | undefined,
+    retryMs: number,
+    heartbeatMs: number,
+    private readonly target: TraceTarget,
+  ) {
+    this.delay = new OrderedDelay(() => lab.faults.latencyMs.down);
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    lab.observer.record(target, 'sse-open', 'down', () => ({
+      bytes: { header: responseHeadBytes(res), payload: 0 },
+      details: { status: 200, retryMs },
+    }));
+    this.write(encodeSseRetry(retryMs), 'sse-event', { retryMs });
+
+    // Replay and subscribe in one tick: nothing can be published in between.
+    const history = lab.hub.channel(channel);
+    this.lastSentId = resumeFrom ?? history.lastId;
+    this.unsubscribe = lab.hub.subscribe(channel, (message) => this.send(message));
+    if (resumeFrom !== undefined) {
+      for (const message of lab.hub.since(channel, resumeFrom).messages) this.send(message);
+    }
+
+    this.heartbeat = setInterval(() => {
+      this.write(encodeSseComment(`heartbeat ${lab.now()}`), 'ping', {});
+    }, heartbeatMs);
+    this.untrack = lab.connections.track('sse', (reason: EndReason) => this.end(reason));
+    res.on('close', () => this.closed(true));
+  }
+
+  private send(message: Message): void {
+    if (message.id <= this.lastSentId) return;
+    this.lastSentId = message.id;
+    const text = encodeSseEvent({
+      id: String(message.id),
+      event: message.type,
+      data: JSON.stringify(message),
+    });
+    this.write(text, 'sse-event', { lastEventId: String(message.id), eventType: message.type }, [
+      message.id,
+    ]);
+  }
+
+  private write(
+    text: string,
+    kind: 'sse-event' | 'ping',
+    details: { retryMs?: number; lastEventId?: string; eventType?: string },
+    messageIds?: number[],
+  ): void {
+    this.delay.run(() => {
+      if (this.state !== 'open') return;
+      this.res.write(text);
+      this.lab.observer.record(this.target, kind, 'down', () => {
+        const payload = Buffer.byteLength(text);
+        return {
+          bytes: { header: isChunked(this.res) ? chunkFramingBytes(payload) : 0, payload },
+          ...(messageIds ? { messageIds } : {}),
+          details: { ...details, body: text },
+        };
+      });
+    });
+  }
+
+  private end(reason: EndReason): void {
+    if (this.state !== 'open') return;
+    if (reason === 'drop') {
+      this.closed(false);
+      this.res.destroy();
+    } else {
+      this.closed(true);
+      // End the chunked body, then the keep-alive socket, so the server's close does not wait on it.
+      this.res.end(() => this.res.socket?.destroy());
+    }
+  }
+
+  /** Undoes everything the stream set up; runs once. */
+  private closed(byClient: boolean): void {
+    if (this.state !== 'open') return;
+    this.state = 'closed';
+    clearInterval(this.heartbeat);
+    this.delay.cancel();
+    this.unsubscribe();
+    this.untrack();
+    this.lab.observer.record(this.target, 'close', 'none', {
+      details: { wasClean: byClient, note: byClient ? 'stream closed' : 'dropped by a fault' },
+    });
+  }
+}
+
+/** Server-Sent Events: `GET events` keeps a text/event-stream open (protocol.md). */
+export const ssePlugin: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const lab = app.lab;
+
+  app.get(
+    '/events',
+    { config: { technique: 'sse' }, schema: { params: ChannelParams, querystring: SseQuery } },
+    async (request, reply) => {
+      const header = request.headers['last-event-id'];
+      // The header wins over the query (DESIGN.md); a bad header is refused before the stream opens.
+      const fromHeader = parseMessageId(
+        typeof header === 'string' ? header.trim() : undefined,
+        'Last-Event-ID header',
+        ERROR_CODES.BAD_LAST_EVENT_ID,
+      );
+      const resumeFrom = fromHeader ?? request.query.lastEventId;
+      const target = request.labTrace?.target ?? {
+        technique: 'sse' as const,
+        conn: lab.nextConnId(),
+      };
+      reply.hijack();
+      new SseStream(
+        lab,
+        reply.raw,
+        request.params.ch,
+        resumeFrom,
+        request.query.retry ?? lab.options.knobs.sseRetryMs,
+        request.query.heartbeat ?? lab.options.knobs.sseHeartbeatMs,
+        target,
+      );
+    },
+  );
+};

@@ -1,0 +1,287 @@
+import type { IncomingMessage } from 'node:http';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RawData, WebSocket } from 'ws';
+import {
+  ERROR_CODES,
+  LabError,
+  WS_CLOSE,
+  WS_OPCODES,
+  parseClientOp,
+  wsFrameHeaderBytes,
+  type ClientOp,
+  type Message,
+  type PublishInput,
+  type ServerFrame,
+} from '../src/core';
+import { OrderedDelay, type EndReason } from './connections';
+import { isAllowedOrigin } from './host-check';
+import type { Lab } from './lab';
+import type { TraceTarget } from './observer-stream';
+import { ChannelParams, WsQuery } from './schemas';
+
+/** A channel socket's life: open, then closing (close frame sent), then closed. */
+export type SocketState = 'open' | 'closing' | 'closed';
+/** The heartbeat's state: idle between pings, awaiting the pong of the last ping. */
+export type HeartbeatState = 'idle' | 'awaiting-pong';
+
+const upgradeHeadBytes = new WeakMap<IncomingMessage, number>();
+
+/** Remembers the size of the `101 Switching Protocols` head ws writes for each upgrade. */
+export function watchUpgradeHeads(
+  lab: Lab,
+  wss: { on(event: 'headers', cb: (h: string[], r: IncomingMessage) => void): unknown },
+): void {
+  wss.on('headers', (headers, req) => {
+    if (lab.observer.active)
+      upgradeHeadBytes.set(req, Buffer.byteLength(headers.concat('\r\n').join('\r\n'), 'latin1'));
+  });
+}
+
+function rawDataBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/**
+ * One channel socket: replays from `since`, then delivers live messages in id
+ * order without gap or duplicate; takes publish and resume ops; pings on an
+ * interval and terminates a peer that has not answered the previous ping.
+ */
+class ChannelSocket {
+  state: SocketState = 'open';
+  heartbeatState: HeartbeatState = 'idle';
+  private lastSentId: number;
+  private readonly down: OrderedDelay;
+  private readonly up: OrderedDelay;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private readonly untrack: () => void;
+
+  constructor(
+    private readonly lab: Lab,
+    private readonly socket: WebSocket,
+    private readonly channel: string,
+    since: number | undefined,
+    heartbeatMs: number,
+    private readonly target: TraceTarget,
+    private readonly from: string,
+  ) {
+    this.down = new OrderedDelay(() => lab.faults.latencyMs.down);
+    this.up = new OrderedDelay(() => lab.faults.latencyMs.up);
+    // Read history and subscribe in the same tick: no publish can fall in between.
+    this.lastSentId = since ?? lab.hub.channel(channel).lastId;
+    this.unsubscribe = lab.hub.subscribe(channel, (message) => this.deliver(message));
+    if (since !== undefined) this.replay(since);
+
+    this.untrack = lab.connections.track('websocket', (reason: EndReason) => this.end(reason));
+    this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
+
+    socket.on('message', (data, isBinary) => {
+      const bytes = rawDataBytes(data);
+      lab.observer.record(target, 'ws-frame', 'up', () => ({
+        bytes: { header: wsFrameHeaderBytes(bytes.length, true), payload: bytes.length },
+        details: {
+          opcode: isBinary ? WS_OPCODES.binary : WS_OPCODES.text,
+          masked: true,
+          ...(isBinary ? {} : { body: bytes.toString('utf8') }),
+        },
+      }));
+      this.up.run(() => this.onFrame(bytes, isBinary));
+    });
+    socket.on('ping', (data) => this.traceControl('ping', 'up', data.length));
+    socket.on('pong', (data) => {
+      this.traceControl('pong', 'up', data.length);
+      this.heartbeatState = 'idle';
+    });
+    socket.on('close', (code, reason) => this.closed(code, reason.toString('utf8')));
+  }
+
+  private traceControl(kind: 'ping' | 'pong', dir: 'up' | 'down', length: number): void {
+    this.lab.observer.record(this.target, kind, dir, {
+      bytes: { header: wsFrameHeaderBytes(length, dir === 'up'), payload: length },
+      details: {
+        opcode: kind === 'ping' ? WS_OPCODES.ping : WS_OPCODES.pong,
+        masked: dir === 'up',
+      },
+    });
+  }
+
+  private replay(since: number): void {
+    const slice = this.lab.hub.since(this.channel, since);
+    for (const message of slice.messages) this.send({ type: 'message', message }, [message.id]);
+    this.lastSentId = Math.max(this.lastSentId, slice.lastId);
+  }
+
+  private deliver(message: Message): void {
+    if (message.id <= this.lastSentId) return;
+    this.lastSentId = message.id;
+    this.send({ type: 'message', message }, [message.id]);
+  }
+
+  private send(frame: ServerFrame, messageIds?: number[]): void {
+    const text = JSON.stringify(frame);
+    this.down.run(() => {
+      if (this.state !== 'open' || this.socket.readyState !== this.socket.OPEN) return;
+      this.socket.send(text);
+      this.lab.observer.record(this.target, 'ws-frame', 'down', () => {
+        const payload = Buffer.byteLength(text);
+        return {
+          bytes: { header: wsFrameHeaderBytes(payload, false), payload },
+          ...(messageIds ? { messageIds } : {}),
+          details: { opcode: WS_OPCODES.text, masked: false, body: text },
+        };
+      });
+    });
+  }
+
+  private refuse(error: string, code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES]): void {
+    this.lab.observer.record(this.target, 'error', 'none', { details: { error, errorCode: code } });
+    this.send({ type: 'error', error, code });
+  }
+
+  private onFrame(bytes: Buffer, isBinary: boolean): void {
+    if (this.state !== 'open') return;
+    if (isBinary) {
+      this.refuse('binary frames are not understood: send JSON text frames', ERROR_CODES.BAD_OP);
+      return;
+    }
+    const parsed = parseClientOp(bytes.toString('utf8'));
+    if (!parsed.ok) {
+      this.refuse(parsed.error, parsed.code);
+      return;
+    }
+    this.apply(parsed.op);
+  }
+
+  private apply(op: ClientOp): void {
+    if (op.op === 'resume') {
+      this.replay(op.since);
+      return;
+    }
+    const input: PublishInput = { from: op.from ?? this.from, text: op.text };
+    if (op.type !== undefined) input.type = op.type;
+    if (op.sentAt !== undefined) input.sentAt = op.sentAt;
+    const message = this.lab.publish(this.channel, input, this.target);
+    const ack: ServerFrame = {
+      type: 'published',
+      id: message.id,
+      publishedAt: message.publishedAt,
+    };
+    if (op.ref !== undefined) ack.ref = op.ref;
+    this.send(ack, [message.id]);
+  }
+
+  private beat(): void {
+    if (this.state !== 'open') return;
+    if (this.heartbeatState === 'awaiting-pong') {
+      // No close frame: the peer is gone as far as we can tell (the client sees 1006).
+      this.lab.observer.record(this.target, 'error', 'none', {
+        details: {
+          error: 'no pong since the previous ping: terminated',
+          errorCode: 'RL_ERR_MISSED_PONG',
+        },
+      });
+      this.socket.terminate();
+      return;
+    }
+    this.heartbeatState = 'awaiting-pong';
+    this.socket.ping();
+    this.traceControl('ping', 'down', 0);
+  }
+
+  private end(reason: EndReason): void {
+    if (this.state !== 'open') return;
+    if (reason === 'drop') this.socket.terminate();
+    else {
+      this.state = 'closing';
+      this.socket.close(WS_CLOSE.goingAway, 'server shutting down');
+    }
+  }
+
+  private closed(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearInterval(this.heartbeat);
+    this.down.cancel();
+    this.up.cancel();
+    this.unsubscribe();
+    this.untrack();
+    this.lab.observer.record(this.target, 'close', 'none', {
+      details: {
+        closeCode: code,
+        ...(reason ? { closeReason: reason } : {}),
+        wasClean: code !== 1006,
+      },
+    });
+  }
+}
+
+/**
+ * Refuses an upgrade before it happens: a foreign Origin (403), WebSockets
+ * blocked by the fault (403). A plain GET (no upgrade) gets 426.
+ */
+export function checkUpgrade(lab: Lab, request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (!isAllowedOrigin(origin, request.headers.host, lab.options.allowedOrigins)) {
+    throw new LabError(
+      `Origin ${JSON.stringify((origin ?? '').slice(0, 80))} may not open this WebSocket: only the app's own origin or the dev server's`,
+      ERROR_CODES.BAD_ORIGIN,
+      403,
+    );
+  }
+  if (lab.faults.blockWebSockets) {
+    throw new LabError(
+      'WebSocket upgrades are blocked (fault "blockWebSockets"), the way a proxy that strips Upgrade would refuse them',
+      ERROR_CODES.NOT_WEBSOCKET,
+      403,
+    );
+  }
+}
+
+/** WebSocket: `GET ws?since=` (protocol.md, "WebSocket frames"). */
+export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const lab = app.lab;
+
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    config: { technique: 'websocket' },
+    schema: { params: ChannelParams, querystring: WsQuery },
+    preHandler: async (request) => {
+      if (request.ws) checkUpgrade(lab, request);
+    },
+    handler: async () => {
+      throw new LabError(
+        'this endpoint is a WebSocket: send an Upgrade: websocket request',
+        ERROR_CODES.NOT_WEBSOCKET,
+        426,
+      );
+    },
+    wsHandler: (socket, request) => {
+      const target = request.labTrace?.target ?? {
+        technique: 'websocket' as const,
+        conn: lab.nextConnId(),
+      };
+      const head = upgradeHeadBytes.get(request.raw);
+      upgradeHeadBytes.delete(request.raw);
+      lab.observer.record(target, 'ws-open', 'down', {
+        bytes: { header: head ?? 0, payload: 0 },
+        details: { status: 101 },
+      });
+      const query = request.query;
+      const labels = query as { client?: string };
+      new ChannelSocket(
+        lab,
+        socket,
+        request.params.ch,
+        query.since,
+        query.heartbeat ?? lab.options.knobs.wsHeartbeatMs,
+        target,
+        labels.client ?? 'anonymous',
+      );
+    },
+  });
+};
