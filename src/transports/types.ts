@@ -26,8 +26,18 @@ export const DEFAULT_KNOBS: Knobs = {
   wsHeartbeatMs: 30_000,
 };
 
-/** Named life-cycle states of one client's connection to the server. */
-export type TransportState = 'idle' | 'connecting' | 'open' | 'holding' | 'waiting' | 'reconnect-wait' | 'closed';
+/**
+ * Named life-cycle states of one client's connection to the server:
+ * - `idle`: never started; `closed`: stopped (start() may run it again);
+ * - `connecting`: an EventSource or WebSocket is being opened;
+ * - `open`: a stream or socket is open, a short poll is in flight, or an HTTP sender that
+ *   does not receive is ready to send;
+ * - `holding`: a long poll is held by the server;
+ * - `waiting`: a short poller waits for its next poll;
+ * - `reconnect-wait`: waiting before reconnecting after a failure.
+ */
+export type TransportState =
+  'idle' | 'connecting' | 'open' | 'holding' | 'waiting' | 'reconnect-wait' | 'closed';
 
 export interface TransportOptions {
   /** The participant this client acts for: `alice`, `bob`, … (used as `client=` on the wire). */
@@ -46,6 +56,21 @@ export interface TransportOptions {
   onState?: (state: TransportState) => void;
   /** The page's one clock, ms since the epoch with sub-ms precision. Defaults to performance.timeOrigin + performance.now(). */
   now?: () => number;
+  /**
+   * Resume point: receive only messages with a greater id (`since=` / `lastEventId=`).
+   * Undefined: polls start from 0 (everything the channel keeps), SSE and WebSocket from now.
+   */
+  since?: number;
+  /**
+   * SSE only: the `event:` types to listen for besides `message` (EventSource only dispatches a
+   * named event to listeners registered for that name). More can be added later with
+   * `SseTransport.listenFor(type)`. Defaults to DEFAULT_SSE_EVENT_TYPES.
+   */
+  eventTypes?: readonly string[];
+  /** Delay before reconnecting after a failure, in ms (fixed for now). Default 1000. */
+  reconnectDelayMs?: number;
+  /** WebSocket: how long send() waits for the socket to open and for the `published` ack. Default 10000. */
+  ackTimeoutMs?: number;
 }
 
 /** One technique's browser client, for one participant. */
@@ -58,6 +83,13 @@ export interface Transport {
   stop(): void;
   /** Publishes a message from this participant; resolves with its id once the server accepted it. */
   send(text: string, type?: string): Promise<number>;
+  /** The greatest message id this client has received (its resume point), if any. */
+  readonly lastId?: number | undefined;
+  /**
+   * Applies new knobs. Polls read them on their next request; SSE and WebSocket close and
+   * reopen their connection (the knobs travel in the URL). A transport without it is restarted.
+   */
+  updateKnobs?(knobs: Knobs): void;
 }
 
 export type TransportFactory = (options: TransportOptions) => Transport;

@@ -1,0 +1,24 @@
+export { createTransport } from './factory';
+export { BaseTransport } from './base';
+export {
+  CLIENT_ERROR_CODES,
+  ConnIds,
+  SeenIds,
+  TransportError,
+  channelUrl,
+  connIds,
+  pageClock,
+  toWebSocketUrl,
+} from './common';
+export { LongPollTransport, MIN_EMPTY_REPOLL_MS } from './long-poll';
+export {
+  ObserverClient,
+  type ObserverHello,
+  type ObserverOptions,
+  type ObserverState,
+} from './observer';
+export { DEFAULT_PARTICIPANTS, Session, type Participant, type SessionOptions } from './session';
+export { ShortPollTransport } from './short-poll';
+export { DEFAULT_SSE_EVENT_TYPES, SseTransport } from './sse';
+export * from './types';
+export { WebSocketTransport } from './websocket';

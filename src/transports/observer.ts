@@ -1,0 +1,143 @@
+import type { TraceEventInput } from '../core';
+import { Timers, pageClock, toWebSocketUrl } from './common';
+
+/** The observer client's life cycle. */
+export type ObserverState = 'idle' | 'connecting' | 'open' | 'reconnect-wait' | 'closed';
+
+/** What the server says first on `/api/observe`. */
+export interface ObserverHello {
+  server: string;
+  /** The server's clock when it said hello (ms since the epoch). */
+  serverTime: number;
+  /** The page clock when the hello arrived. */
+  receivedAt: number;
+  /**
+   * serverTime − receivedAt: a rough clock-offset estimate (it includes the
+   * hello's one-way delay). Server and page share a machine in the lab, so it is
+   * normally within a few ms; server events are forwarded with their own `t`.
+   */
+  offsetMs: number;
+}
+
+export interface ObserverOptions {
+  /** Base URL of the API, '' for the page's own origin. */
+  baseUrl: string;
+  /** Receives each server trace event as it is (observer `server`). */
+  emit: (event: TraceEventInput) => void;
+  onHello?: (hello: ObserverHello) => void;
+  onState?: (state: ObserverState) => void;
+  /** Wait before reconnecting after the stream dropped, ms. Default 1000. */
+  reconnectDelayMs?: number;
+  now?: () => number;
+}
+
+function isTraceEvent(value: unknown): value is TraceEventInput {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Partial<TraceEventInput>;
+  return (
+    typeof e.t === 'number' &&
+    typeof e.kind === 'string' &&
+    typeof e.actor === 'string' &&
+    typeof e.conn === 'string'
+  );
+}
+
+/**
+ * A client of the server's observer stream (`GET /api/observe`, a WebSocket so
+ * it takes none of the browser's six HTTP/1.1 connections per host). It
+ * forwards every `{ type: "trace", event }` to `emit`, reports the hello, and
+ * reconnects after a delay when the stream drops, until stop().
+ */
+export class ObserverClient {
+  private current: ObserverState = 'idle';
+  private socket: WebSocket | undefined;
+  private readonly timers = new Timers();
+  private readonly now: () => number;
+  private lastHello: ObserverHello | undefined;
+
+  constructor(private readonly options: ObserverOptions) {
+    this.now = options.now ?? pageClock;
+  }
+
+  get state(): ObserverState {
+    return this.current;
+  }
+
+  get hello(): ObserverHello | undefined {
+    return this.lastHello;
+  }
+
+  start(): void {
+    if (this.current !== 'idle' && this.current !== 'closed') return;
+    this.connect();
+  }
+
+  stop(): void {
+    if (this.current === 'idle' || this.current === 'closed') return;
+    this.timers.clearAll();
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      socket.onopen = null;
+      socket.onmessage = null;
+      socket.onerror = null;
+      socket.onclose = null;
+      socket.close(1000, 'observer stopped');
+    }
+    this.setState('closed');
+  }
+
+  private setState(next: ObserverState): void {
+    if (next === this.current) return;
+    this.current = next;
+    this.options.onState?.(next);
+  }
+
+  private connect(): void {
+    this.setState('connecting');
+    let socket: WebSocket;
+    try {
+      const base = this.options.baseUrl.replace(/\/+$/, '');
+      socket = new WebSocket(toWebSocketUrl(`${base}/api/observe`));
+    } catch {
+      this.retry();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => this.setState('open');
+    socket.onmessage = (event: MessageEvent) => {
+      if (typeof event.data === 'string') this.handle(event.data);
+    };
+    socket.onclose = () => {
+      if (socket !== this.socket) return;
+      this.socket = undefined;
+      this.retry();
+    };
+  }
+
+  private retry(): void {
+    this.setState('reconnect-wait');
+    this.timers.set(() => this.connect(), this.options.reconnectDelayMs ?? 1000);
+  }
+
+  private handle(text: string): void {
+    let frame: { type?: unknown; event?: unknown; serverTime?: unknown; server?: unknown };
+    try {
+      frame = JSON.parse(text) as typeof frame;
+    } catch {
+      return; // not ours to trace: the observer stream only speaks JSON
+    }
+    if (frame.type === 'trace' && isTraceEvent(frame.event)) {
+      this.options.emit(frame.event);
+    } else if (frame.type === 'hello' && typeof frame.serverTime === 'number') {
+      const receivedAt = this.now();
+      this.lastHello = {
+        server: typeof frame.server === 'string' ? frame.server : 'server-1',
+        serverTime: frame.serverTime,
+        receivedAt,
+        offsetMs: frame.serverTime - receivedAt,
+      };
+      this.options.onHello?.(this.lastHello);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+import { DEFAULT_CHANNEL, type Message, type Technique, type TraceEventInput } from '../core';
+import { traceStore } from '../store/trace-store';
+import { channelUrl } from './common';
+import { createTransport } from './factory';
+import { ObserverClient, type ObserverHello } from './observer';
+import { SseTransport } from './sse';
+import {
+  DEFAULT_KNOBS,
+  type Knobs,
+  type Transport,
+  type TransportOptions,
+  type TransportState,
+} from './types';
+
+/** Participant names, in the order they join: the first sends, the rest receive. */
+export const DEFAULT_PARTICIPANTS: readonly string[] = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'erin',
+  'frank',
+  'grace',
+  'heidi',
+  'ivan',
+  'judy',
+];
+
+export interface Participant {
+  actor: string;
+  role: 'sender' | 'receiver';
+  /** `idle` until the session starts it. */
+  state: TransportState;
+}
+
+export interface SessionOptions {
+  technique: Technique;
+  /** Default `lobby`. */
+  channel?: string;
+  /** Base URL of the API; '' (the default) for the page's own origin. */
+  baseUrl?: string;
+  knobs?: Knobs;
+  /** The sender's name; default `alice`. */
+  sender?: string;
+  /** The receivers' names; default `['bob']`. */
+  receivers?: readonly string[];
+  /** Where every trace step goes; default the page's trace store. */
+  store?: { append(event: TraceEventInput): void };
+  /** Also run the observer client (the server's own trace) into the same store. Default false. */
+  observe?: boolean;
+  /**
+   * Before the first start, ask the server for the channel's last id (one
+   * unlabelled `GET messages?since=<max>`) so that this run shows only the
+   * messages sent during it. Default true; when the server cannot be reached
+   * the receivers start from the beginning of the channel's history.
+   */
+  syncLastId?: boolean;
+  /** SSE: event types to listen for (see DEFAULT_SSE_EVENT_TYPES). */
+  eventTypes?: readonly string[];
+  reconnectDelayMs?: number;
+  now?: () => number;
+  /** Builds each participant's transport; tests pass fakes. Default createTransport. */
+  createTransport?: (technique: Technique, options: TransportOptions) => Transport;
+  /** A participant joined or left, or a state changed. */
+  onChange?: () => void;
+  /** A receiver got a message for the first time. */
+  onMessage?: (receiver: string, message: Message) => void;
+  onHello?: (hello: ObserverHello) => void;
+}
+
+interface Member {
+  role: 'sender' | 'receiver';
+  transport: Transport | undefined;
+}
+
+/**
+ * One run of the lab for one technique: a sender (Alice) and N receivers
+ * (Bob, Carol, …), each with its own transport and its own connections (for
+ * WebSocket the sender has its own socket). Everything they trace goes to one
+ * store. Changing technique means a new Session.
+ */
+export class Session {
+  readonly technique: Technique;
+  readonly channel: string;
+  private knobsValue: Knobs;
+  private readonly members = new Map<string, Member>();
+  private readonly senderName: string;
+  private readonly store: { append(event: TraceEventInput): void };
+  private readonly build: (technique: Technique, options: TransportOptions) => Transport;
+  private observer: ObserverClient | undefined;
+  private started = false;
+  /** Bumped by start() and stop(), so a start() still awaiting its sync does nothing after stop(). */
+  private run = 0;
+  /** The channel's last id when the run began (or the furthest any participant got). */
+  private cursor: number | undefined;
+  private synced = false;
+
+  constructor(private readonly options: SessionOptions) {
+    this.technique = options.technique;
+    this.channel = options.channel ?? DEFAULT_CHANNEL;
+    this.knobsValue = { ...(options.knobs ?? DEFAULT_KNOBS) };
+    this.store = options.store ?? traceStore;
+    this.build = options.createTransport ?? createTransport;
+    this.senderName = options.sender ?? DEFAULT_PARTICIPANTS[0]!;
+    this.members.set(this.senderName, { role: 'sender', transport: undefined });
+    for (const name of options.receivers ?? [DEFAULT_PARTICIPANTS[1]!]) {
+      if (!this.members.has(name))
+        this.members.set(name, { role: 'receiver', transport: undefined });
+    }
+  }
+
+  get knobs(): Knobs {
+    return { ...this.knobsValue };
+  }
+
+  get running(): boolean {
+    return this.started;
+  }
+
+  get sender(): string {
+    return this.senderName;
+  }
+
+  get receivers(): string[] {
+    return [...this.members].filter(([, m]) => m.role === 'receiver').map(([name]) => name);
+  }
+
+  participants(): Participant[] {
+    return [...this.members].map(([actor, m]) => ({
+      actor,
+      role: m.role,
+      state: m.transport?.state ?? 'idle',
+    }));
+  }
+
+  /** The transport of one participant (created on the first start). */
+  transportOf(actor: string): Transport | undefined {
+    return this.members.get(actor)?.transport;
+  }
+
+  /** Starts every participant (and the observer when asked). Idempotent. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const run = ++this.run;
+    if (!this.synced && this.options.syncLastId !== false) {
+      this.cursor = await this.fetchLastId();
+      if (run !== this.run) return;
+      this.synced = true;
+    }
+    if (this.options.observe && !this.observer) {
+      const observerOptions: ConstructorParameters<typeof ObserverClient>[0] = {
+        baseUrl: this.options.baseUrl ?? '',
+        emit: (event) => this.store.append(event),
+      };
+      if (this.options.onHello) observerOptions.onHello = this.options.onHello;
+      if (this.options.now) observerOptions.now = this.options.now;
+      this.observer = new ObserverClient(observerOptions);
+    }
+    this.observer?.start();
+    for (const [actor, member] of this.members) {
+      member.transport ??= this.create(actor, member.role);
+      member.transport.start();
+    }
+    this.options.onChange?.();
+  }
+
+  /** Stops every participant and the observer; every timer and connection ends. Idempotent. */
+  stop(): void {
+    if (!this.started) return;
+    this.started = false;
+    this.run++;
+    for (const member of this.members.values()) member.transport?.stop();
+    this.observer?.stop();
+    this.options.onChange?.();
+  }
+
+  /** Publishes from the sender; resolves with the message id. */
+  send(text: string, type?: string): Promise<number> {
+    const member = this.members.get(this.senderName)!;
+    member.transport ??= this.create(this.senderName, 'sender');
+    if (type !== undefined) {
+      // EventSource only dispatches named events to listeners for that name.
+      for (const m of this.members.values()) {
+        if (m.transport instanceof SseTransport) m.transport.listenFor(type);
+      }
+    }
+    return member.transport.send(text, type);
+  }
+
+  /** Adds a receiver (the next free default name when none is given); started at once if running. */
+  addReceiver(name?: string): string {
+    const actor = name ?? DEFAULT_PARTICIPANTS.find((n) => !this.members.has(n));
+    if (actor === undefined) throw new Error('no free participant name: give one');
+    if (!/^[a-z0-9-]{1,32}$/.test(actor)) {
+      throw new Error(`participant name ${JSON.stringify(actor)} must be 1 to 32 of a-z, 0-9, "-"`);
+    }
+    if (this.members.has(actor)) throw new Error(`${actor} is already in the session`);
+    const member: Member = { role: 'receiver', transport: undefined };
+    this.members.set(actor, member);
+    if (this.started) {
+      member.transport = this.create(actor, 'receiver');
+      member.transport.start();
+    }
+    this.options.onChange?.();
+    return actor;
+  }
+
+  /** Removes a receiver, closing its connections. */
+  removeReceiver(name: string): void {
+    const member = this.members.get(name);
+    if (!member || member.role !== 'receiver') return;
+    member.transport?.stop();
+    this.members.delete(name);
+    this.options.onChange?.();
+  }
+
+  /** New knobs for every participant; SSE and WebSocket reopen their connection to apply them. */
+  setKnobs(knobs: Knobs): void {
+    this.knobsValue = { ...knobs };
+    for (const [actor, member] of this.members) {
+      const transport = member.transport;
+      if (!transport) continue;
+      if (transport.updateKnobs) {
+        transport.updateKnobs(this.knobsValue);
+        continue;
+      }
+      // A transport that cannot take new knobs is replaced, resuming where it was.
+      const wasRunning = transport.state !== 'idle' && transport.state !== 'closed';
+      transport.stop();
+      member.transport = this.create(actor, member.role, transport.lastId);
+      if (wasRunning) member.transport.start();
+    }
+  }
+
+  /** The furthest point any participant reached, to start a newcomer there. */
+  private resumePoint(): number | undefined {
+    let point = this.cursor;
+    for (const member of this.members.values()) {
+      const id = member.transport?.lastId;
+      if (id !== undefined && (point === undefined || id > point)) point = id;
+    }
+    return point;
+  }
+
+  private create(actor: string, role: Member['role'], since = this.resumePoint()): Transport {
+    const options: TransportOptions = {
+      actor,
+      channel: this.channel,
+      baseUrl: this.options.baseUrl ?? '',
+      knobs: this.knobsValue,
+      receive: role === 'receiver',
+      emit: (event) => this.store.append(event),
+      onState: () => this.options.onChange?.(),
+    };
+    if (since !== undefined) options.since = since;
+    if (this.options.onMessage) {
+      const onMessage = this.options.onMessage;
+      options.onMessage = (message) => onMessage(actor, message);
+    }
+    if (this.options.now) options.now = this.options.now;
+    if (this.options.eventTypes) options.eventTypes = this.options.eventTypes;
+    if (this.options.reconnectDelayMs !== undefined) {
+      options.reconnectDelayMs = this.options.reconnectDelayMs;
+    }
+    return this.build(this.technique, options);
+  }
+
+  /** The channel's last id, or undefined when the server cannot say. */
+  private async fetchLastId(): Promise<number | undefined> {
+    const url = channelUrl(this.options.baseUrl ?? '', this.channel, 'messages', {
+      since: Number.MAX_SAFE_INTEGER,
+    });
+    try {
+      const response = await fetch(url);
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as { lastId?: unknown };
+      return typeof body.lastId === 'number' ? body.lastId : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { BaseTransport } from './base';
+
+/**
+ * Short polling: `GET messages?since=<lastId>` again and again. The server
+ * answers at once, mostly with nothing: every empty answer is a wasted round
+ * trip, which is what this technique teaches. The interval runs from the end
+ * of one poll to the start of the next, so polls never overlap.
+ *
+ * States: `open` while a poll is in flight, `waiting` between polls (also after
+ * a failed poll: the next poll is the retry), `closed` after stop().
+ */
+export class ShortPollTransport extends BaseTransport {
+  readonly technique = 'short-poll' as const;
+
+  protected open(): void {
+    if (!this.options.receive) {
+      this.setState('open');
+      return;
+    }
+    void this.poll(this.generation);
+  }
+
+  protected shut(): void {
+    // Nothing kept open between polls: stop() already cancelled the timer and the fetch.
+  }
+
+  private async poll(generation: number): Promise<void> {
+    if (generation !== this.generation) return;
+    const conn = this.nextConn();
+    this.setState('open');
+    const outcome = await this.pollOnce(
+      conn,
+      this.url('messages', conn, { since: this.since ?? 0 }),
+    );
+    if (outcome === 'stopped' || generation !== this.generation) return;
+    this.setState('waiting');
+    this.timers.set(() => void this.poll(generation), this.knobs.pollIntervalMs);
+  }
+}

@@ -1,0 +1,243 @@
+import { DEFAULT_MESSAGE_TYPE, encodeSseEvent, utf8Bytes } from '../core';
+import { BaseTransport } from './base';
+import {
+  CLIENT_ERROR_CODES,
+  UNKNOWN_REQUEST_HEAD,
+  describeError,
+  parseMessageJson,
+} from './common';
+import type { Knobs, TransportOptions } from './types';
+
+/**
+ * The `event:` types an SSE receiver listens for unless told otherwise.
+ *
+ * Why a list: the server names each event after its message's type
+ * (`event: <type>`), and EventSource dispatches a named event only to listeners
+ * registered for that exact name (`onmessage` sees just `message`). There is no
+ * "any event" listener, so the transport listens for a known set — the default
+ * type and the ones the lab's presets use — and the session adds any other type
+ * before it publishes one (`listenFor`).
+ */
+export const DEFAULT_SSE_EVENT_TYPES: readonly string[] = [
+  DEFAULT_MESSAGE_TYPE,
+  'chat',
+  'tick',
+  'quote',
+  'notification',
+  'progress',
+  'status',
+  'presence',
+];
+
+/**
+ * Server-Sent Events with the browser's own EventSource. The browser
+ * reconnects by itself after an error while the stream may come back
+ * (readyState CONNECTING), after the `retry:` the server announced, sending
+ * `Last-Event-ID`; the trace shows that as `error`, `reconnect-wait`, then
+ * `reconnect` and a new `sse-open`. When the browser gives up (readyState
+ * CLOSED: an HTTP error status or a wrong content type), the transport
+ * reconnects itself after `reconnectDelayMs`, with a new request id and
+ * `lastEventId=` in the URL.
+ *
+ * States: `connecting`, `open`, `reconnect-wait`, `closed`; a sender that does
+ * not receive opens no stream and is `open` (it publishes with POST).
+ */
+export class SseTransport extends BaseTransport {
+  readonly technique = 'sse' as const;
+  private source: EventSource | undefined;
+  private conn = '';
+  /** An error happened on the current EventSource; its next open is the browser's reconnect. */
+  private browserRetrying = false;
+  private readonly types: Set<string>;
+  private readonly onEvent = (event: Event): void => this.handleEvent(event as MessageEvent);
+
+  constructor(options: TransportOptions) {
+    super(options);
+    this.types = new Set([
+      DEFAULT_MESSAGE_TYPE,
+      ...(options.eventTypes ?? DEFAULT_SSE_EVENT_TYPES),
+    ]);
+  }
+
+  /** The event types listened for. */
+  get eventTypes(): string[] {
+    return [...this.types];
+  }
+
+  /** Also listen for `event: <type>` (before a message of that type is published). */
+  listenFor(type: string): void {
+    if (this.types.has(type)) return;
+    this.types.add(type);
+    this.source?.addEventListener(type, this.onEvent);
+  }
+
+  protected open(): void {
+    if (!this.options.receive) {
+      this.setState('open');
+      return;
+    }
+    this.connect(this.nextConn());
+  }
+
+  protected shut(): void {
+    const source = this.detach();
+    if (!source) return;
+    source.close();
+    this.step('close', this.conn, {
+      details: { wasClean: true, note: 'closed by the client (EventSource.close())' },
+    });
+  }
+
+  protected override knobsChanged(previous: Knobs): void {
+    if (
+      previous.sseRetryMs === this.knobs.sseRetryMs &&
+      previous.sseHeartbeatMs === this.knobs.sseHeartbeatMs
+    ) {
+      return;
+    }
+    if (!this.source) return;
+    // The knobs travel in the URL: reopen the stream (resuming after the last id).
+    this.shut();
+    this.connect(this.nextConn());
+  }
+
+  private connect(conn: string): void {
+    this.conn = conn;
+    this.browserRetrying = false;
+    const url = this.url('events', conn, {
+      retry: this.knobs.sseRetryMs,
+      heartbeat: this.knobs.sseHeartbeatMs,
+      lastEventId: this.since,
+    });
+    this.step('request', conn, {
+      dir: 'up',
+      bytes: { header: 0, payload: 0 },
+      details: {
+        method: 'GET',
+        url,
+        requestHeaders: { accept: 'text/event-stream' },
+        note: UNKNOWN_REQUEST_HEAD,
+      },
+    });
+    this.setState('connecting');
+    let source: EventSource;
+    try {
+      source = new EventSource(url);
+    } catch (error) {
+      this.step('error', conn, {
+        details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.NETWORK },
+      });
+      this.retryLater(this.generation);
+      return;
+    }
+    this.source = source;
+    source.onopen = () => this.handleOpen(source);
+    source.onerror = () => this.handleError(source);
+    for (const type of this.types) source.addEventListener(type, this.onEvent);
+  }
+
+  private detach(): EventSource | undefined {
+    const source = this.source;
+    if (!source) return undefined;
+    source.onopen = null;
+    source.onerror = null;
+    for (const type of this.types) source.removeEventListener(type, this.onEvent);
+    this.source = undefined;
+    return source;
+  }
+
+  private handleOpen(source: EventSource): void {
+    if (source !== this.source) return;
+    if (this.browserRetrying) {
+      this.step('reconnect', this.conn, {
+        details: {
+          note: 'the browser reconnected by itself and sent Last-Event-ID',
+          lastEventId: this.since === undefined ? '' : String(this.since),
+        },
+      });
+      this.browserRetrying = false;
+    }
+    this.step('sse-open', this.conn, {
+      dir: 'down',
+      bytes: { header: 0, payload: 0 },
+      details: {
+        status: 200,
+        note: 'EventSource does not expose the response head; the server observer has its bytes',
+      },
+    });
+    this.setState('open');
+  }
+
+  private handleError(source: EventSource): void {
+    if (source !== this.source) return;
+    const readyState = source.readyState;
+    this.step('error', this.conn, {
+      details: {
+        error:
+          readyState === EventSource.CLOSED
+            ? 'the stream failed and the browser gave up (an HTTP error or not text/event-stream)'
+            : 'the stream ended or could not connect; the browser will retry',
+        errorCode: CLIENT_ERROR_CODES.NETWORK,
+        note: `readyState ${readyState}`,
+      },
+    });
+    if (readyState === EventSource.CLOSED) {
+      this.detach();
+      source.close();
+      this.retryLater(this.generation);
+      return;
+    }
+    // Each failed attempt fires another error while the browser keeps retrying.
+    this.browserRetrying = true;
+    this.setState('reconnect-wait');
+    this.step('reconnect-wait', this.conn, {
+      details: {
+        delayMs: this.knobs.sseRetryMs,
+        retryMs: this.knobs.sseRetryMs,
+        note: 'the browser waits the retry: the server announced, then reconnects itself',
+      },
+    });
+  }
+
+  /** Our own reconnect, for when the browser gave up. */
+  private retryLater(generation: number): void {
+    const delayMs = this.reconnectDelayMs;
+    this.setState('reconnect-wait');
+    this.step('reconnect-wait', this.conn, { details: { delayMs } });
+    this.timers.set(() => {
+      if (generation !== this.generation) return;
+      const next = this.nextConn();
+      this.step('reconnect', next, { details: { note: `reconnecting after ${delayMs} ms` } });
+      this.connect(next);
+    }, delayMs);
+  }
+
+  private handleEvent(event: MessageEvent): void {
+    const data = typeof event.data === 'string' ? event.data : String(event.data);
+    const wire = encodeSseEvent({ id: event.lastEventId, event: event.type, data });
+    const details = {
+      lastEventId: event.lastEventId,
+      eventType: event.type,
+      body: data,
+      note: 'bytes are the event as the server framed it (id, event and data lines)',
+    };
+    const bytes = { header: 0, payload: utf8Bytes(wire) };
+    let message;
+    try {
+      message = parseMessageJson(data);
+    } catch (error) {
+      this.step('sse-event', this.conn, { dir: 'down', bytes, details });
+      this.step('error', this.conn, {
+        details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.BAD_RESPONSE },
+      });
+      return;
+    }
+    this.step('sse-event', this.conn, {
+      dir: 'down',
+      bytes,
+      messageIds: [message.id],
+      details,
+    });
+    this.deliver(this.conn, message);
+  }
+}
