@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { Arrow, Bar, Mark, SequenceLayout } from './layout';
 import { BAR_WIDTH } from './layout';
 import { ARROW_STYLE, BAR_STYLE, OKABE_ITO } from './palette';
@@ -12,46 +13,89 @@ interface ShapesProps {
 
 const HEAD = 7;
 
-/** Draws a laid-out window. Every drawn step carries its trace kind and connection. */
+const LANE_TOP = 34;
+
+/**
+ * Draws a laid-out window. Lifelines and lane headers stay put; everything on
+ * the time axis sits in one group moved by `scrollY`, so following live traffic
+ * moves a transform instead of redrawing every shape. Every drawn step carries
+ * its trace kind and connection.
+ */
 export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }: ShapesProps) {
-  const top = layout.y(layout.t0);
   return (
     <>
-      <g className="seq-axis" aria-hidden="true">
-        {layout.ticks.map((tick) => (
-          <g key={tick.t} transform={`translate(0,${tick.y})`}>
-            <line x1={0} x2={width} stroke="#e6e6e6" />
-            <text x={4} y={-3} fontSize={10} fill="#666">
-              {tick.label}
-            </text>
-          </g>
-        ))}
-      </g>
-      {layout.bands.map((band) => (
-        <g key={`band-${band.seq}`} data-kind="fault" data-seq={band.seq} data-conn="">
-          <rect
-            x={0}
-            y={band.y1}
-            width={width}
-            height={Math.max(2, band.y2 - band.y1)}
-            fill={OKABE_ITO.yellow}
-            opacity={0.25}
-          />
-          <text x={width - 6} y={band.y1 + 12} textAnchor="end" fontSize={11}>
-            {band.label}
-          </text>
-        </g>
+      <defs>
+        <clipPath id="seq-clip">
+          <rect x={0} y={LANE_TOP} width={width} height={height - LANE_TOP} />
+        </clipPath>
+      </defs>
+      {layout.lanes.map((lane) => (
+        <line
+          key={`life-${lane.actor}`}
+          x1={lane.x}
+          x2={lane.x}
+          y1={LANE_TOP}
+          y2={height}
+          stroke={lane.role === 'server' ? '#333' : '#999'}
+          strokeDasharray={lane.role === 'server' ? undefined : '4 4'}
+          aria-hidden="true"
+        />
       ))}
+      <g clipPath="url(#seq-clip)">
+        <g transform={`translate(0,${-layout.scrollY})`} className="seq-scroll">
+          <g className="seq-axis" aria-hidden="true">
+            {layout.ticks.map((tick) => (
+              <g key={tick.t} transform={`translate(0,${tick.y})`}>
+                <line x1={0} x2={width} stroke="#e6e6e6" />
+                <text x={4} y={-3} fontSize={10} fill="#666">
+                  {tick.label}
+                </text>
+              </g>
+            ))}
+          </g>
+          {layout.bands.map((band) => (
+            <g key={`band-${band.seq}`} data-kind="fault" data-seq={band.seq} data-conn="">
+              <rect
+                x={0}
+                y={band.y1}
+                width={width}
+                height={Math.max(2, band.y2 - band.y1)}
+                fill={OKABE_ITO.yellow}
+                opacity={0.25}
+              />
+              <text x={width - 6} y={band.y1 + 12} textAnchor="end" fontSize={11}>
+                {band.label}
+              </text>
+            </g>
+          ))}
+          {layout.bars.map((bar) => (
+            <BarShape
+              key={`bar-${bar.conn}-${bar.startSeq}`}
+              bar={bar}
+              selected={bar.startSeq === selectedSeq}
+              onSelect={onSelect}
+            />
+          ))}
+          {layout.arrows.map((arrow) => (
+            <ArrowShape
+              key={`a-${arrow.seq}`}
+              arrow={arrow}
+              selected={arrow.seq === selectedSeq}
+              onSelect={onSelect}
+            />
+          ))}
+          {layout.marks.map((mark) => (
+            <MarkShape
+              key={`m-${mark.seq}`}
+              mark={mark}
+              selected={mark.seq === selectedSeq}
+              onSelect={onSelect}
+            />
+          ))}
+        </g>
+      </g>
       {layout.lanes.map((lane) => (
         <g key={lane.actor} className={`seq-lane seq-lane--${lane.role}`} data-lane={lane.actor}>
-          <line
-            x1={lane.x}
-            x2={lane.x}
-            y1={top - 6}
-            y2={height}
-            stroke={lane.role === 'server' ? '#333' : '#999'}
-            strokeDasharray={lane.role === 'server' ? undefined : '4 4'}
-          />
           <rect
             x={lane.x - 44}
             y={4}
@@ -73,31 +117,26 @@ export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }:
           </text>
         </g>
       ))}
-      {layout.bars.map((bar) => (
-        <BarShape
-          key={`bar-${bar.conn}-${bar.startSeq}`}
-          bar={bar}
-          selected={bar.startSeq === selectedSeq}
-          onSelect={onSelect}
-        />
-      ))}
-      {layout.arrows.map((arrow) => (
-        <ArrowShape
-          key={`a-${arrow.seq}`}
-          arrow={arrow}
-          selected={arrow.seq === selectedSeq}
-          onSelect={onSelect}
-        />
-      ))}
-      {layout.marks.map((mark) => (
-        <MarkShape
-          key={`m-${mark.seq}`}
-          mark={mark}
-          selected={mark.seq === selectedSeq}
-          onSelect={onSelect}
-        />
-      ))}
     </>
+  );
+}
+
+/**
+ * Layout objects are made afresh every frame; a shape redraws only when one of
+ * its fields changed, so scrolling live traffic touches just the new shapes.
+ */
+function sameShape<P extends Selectable>(a: P, b: P): boolean {
+  if (a.selected !== b.selected || a.onSelect !== b.onSelect) return false;
+  const shapeA = Object.values(a).find(
+    (v): v is Record<string, unknown> => typeof v === 'object' && v !== null,
+  );
+  const shapeB = Object.values(b).find(
+    (v): v is Record<string, unknown> => typeof v === 'object' && v !== null,
+  );
+  if (!shapeA || !shapeB) return shapeA === shapeB;
+  const keys = Object.keys(shapeA);
+  return (
+    keys.length === Object.keys(shapeB).length && keys.every((key) => shapeA[key] === shapeB[key])
   );
 }
 
@@ -106,7 +145,7 @@ interface Selectable {
   onSelect: ((seq: number) => void) | undefined;
 }
 
-function BarShape({ bar, selected, onSelect }: { bar: Bar } & Selectable) {
+const BarShape = memo(function BarShape({ bar, selected, onSelect }: { bar: Bar } & Selectable) {
   const style = BAR_STYLE[bar.kind];
   return (
     <g
@@ -152,9 +191,13 @@ function BarShape({ bar, selected, onSelect }: { bar: Bar } & Selectable) {
       )}
     </g>
   );
-}
+}, sameShape);
 
-function ArrowShape({ arrow, selected, onSelect }: { arrow: Arrow } & Selectable) {
+const ArrowShape = memo(function ArrowShape({
+  arrow,
+  selected,
+  onSelect,
+}: { arrow: Arrow } & Selectable) {
   const style = ARROW_STYLE[arrow.variant];
   const direction = arrow.x2 >= arrow.x1 ? 1 : -1;
   const tipX = arrow.x2;
@@ -189,25 +232,32 @@ function ArrowShape({ arrow, selected, onSelect }: { arrow: Arrow } & Selectable
         stroke="transparent"
         strokeWidth={10}
       />
-      <text
-        x={mid}
-        y={arrow.y - 4}
-        textAnchor="middle"
-        fontSize={11}
-        fill={
-          arrow.variant === 'wasted' || arrow.variant === 'error' ? OKABE_ITO.vermillion : '#222'
-        }
-        paintOrder="stroke"
-        stroke="#fff"
-        strokeWidth={3}
-      >
-        {arrow.label}
-      </text>
+      <title>{arrow.label}</title>
+      {arrow.showLabel && (
+        <text
+          x={mid}
+          y={arrow.y - 4}
+          textAnchor="middle"
+          fontSize={11}
+          fill={
+            arrow.variant === 'wasted' || arrow.variant === 'error' ? OKABE_ITO.vermillion : '#222'
+          }
+          paintOrder="stroke"
+          stroke="#fff"
+          strokeWidth={3}
+        >
+          {arrow.label}
+        </text>
+      )}
     </g>
   );
-}
+}, sameShape);
 
-function MarkShape({ mark, selected, onSelect }: { mark: Mark } & Selectable) {
+const MarkShape = memo(function MarkShape({
+  mark,
+  selected,
+  onSelect,
+}: { mark: Mark } & Selectable) {
   const common = {
     'data-kind': mark.kind,
     'data-conn': mark.conn,
@@ -306,4 +356,4 @@ function MarkShape({ mark, selected, onSelect }: { mark: Mark } & Selectable) {
         </g>
       );
   }
-}
+}, sameShape);

@@ -345,3 +345,33 @@ describe('TraceIndex', () => {
     expect(index.actors).toEqual(['bob']);
   });
 });
+
+describe('anchored layout', () => {
+  it('keeps coordinates fixed as the window scrolls, and says how far to scroll', () => {
+    const index = new TraceIndex(trace({ kind: 'request', t: 1500, dir: 'up' }));
+    const a = layoutSequence(index, { ...view, t0: 1000, t1: 2000, anchor: 0 });
+    const b = layoutSequence(index, { ...view, t0: 1200, t1: 2200, anchor: 0 });
+    expect(a.arrows[0]!.y).toBe(b.arrows[0]!.y);
+    expect(a.arrows[0]!.y - a.scrollY).toBeCloseTo(290);
+    expect(b.arrows[0]!.y - b.scrollY).toBeCloseTo(190);
+    expect(a.ticks[0]!.t).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('leaves out labels that would overlap the one above on the same lane', () => {
+    const index = new TraceIndex(
+      trace(
+        { kind: 'request', t: 0, dir: 'up', conn: 'a' },
+        { kind: 'response', t: 5, dir: 'down', conn: 'a', empty: true, details: { status: 200 } },
+        { kind: 'request', t: 100, dir: 'up', conn: 'b' },
+        { kind: 'request', t: 1, dir: 'up', conn: 'c', actor: 'carol' },
+      ),
+    );
+    const shown = layoutSequence(index, view).arrows.map((a) => [a.conn, a.kind, a.showLabel]);
+    expect(shown).toEqual([
+      ['a', 'request', true],
+      ['c', 'request', true],
+      ['a', 'response', false],
+      ['b', 'request', true],
+    ]);
+  });
+});

@@ -18,6 +18,12 @@ export interface SequenceWindow {
   origin?: number;
   /** Lane order of the participants (the server's lane goes after the first). */
   actors?: readonly string[];
+  /**
+   * The time that sits at y = top. Defaults to t0. A renderer that scrolls keeps
+   * it fixed and translates the drawing by `scrollY`, so shapes keep their
+   * coordinates from frame to frame and only new ones are drawn.
+   */
+  anchor?: number;
 }
 
 export interface Lane {
@@ -41,6 +47,8 @@ export interface Arrow {
   x2: number;
   y: number;
   label: string;
+  /** False when the label would overlap the one just above it (it stays in the inspector and the tooltip). */
+  showLabel: boolean;
   variant: ArrowVariant;
 }
 
@@ -104,7 +112,12 @@ export interface SequenceLayout {
   y: (t: number) => number;
   t0: number;
   t1: number;
+  /** How far the drawing must be moved up so that t0 sits at the top (0 unless anchored). */
+  scrollY: number;
 }
+
+/** Labels closer than this (px) to the previous one on the same lane pair are left out: they would overlap. */
+export const LABEL_SPACING = 13;
 
 export const BAR_WIDTH = 8;
 
@@ -158,9 +171,11 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   const top = window.top ?? 40;
   const now = window.now ?? window.t1;
   const origin = window.origin ?? index.first ?? window.t0;
+  const anchor = window.anchor ?? window.t0;
+  const visibleMs = Math.max(1e-9, window.t1 - window.t0);
   const y = scaleLinear()
-    .domain([window.t0, window.t1])
-    .range([top, top + window.height - top]);
+    .domain([anchor, anchor + visibleMs])
+    .range([top, window.height]);
   const actors = laneOrder(index, window.actors);
   const span = Math.max(1, actors.length - 1);
   const lanes: Lane[] = actors.map((actor, i) => ({
@@ -188,6 +203,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   };
 
   const arrows: Arrow[] = [];
+  const lastLabelY = new Map<string, number>();
   const marks: Mark[] = [];
   const bands: Band[] = [];
   for (const event of index.between(window.t0, window.t1)) {
@@ -201,6 +217,10 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
     const edgeX = columnX(client);
     const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant): void => {
       const up = from === 'client';
+      const yy = y(event.t);
+      const previous = lastLabelY.get(client);
+      const showLabel = previous === undefined || yy - previous >= LABEL_SPACING;
+      if (showLabel) lastLabelY.set(client, yy);
       arrows.push({
         seq: event.seq,
         kind: event.kind,
@@ -209,8 +229,9 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
         to: up ? SERVER_ACTOR : client,
         x1: up ? x : edgeX,
         x2: up ? edgeX : x,
-        y: y(event.t),
+        y: yy,
         label,
+        showLabel,
         variant,
       });
     };
@@ -302,8 +323,22 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
     return [spanBar(s, columnX(s.actor), y, now)];
   });
 
-  const ticks = y.ticks(8).map((t) => ({ t, y: y(t), label: `${Math.round(t - origin)} ms` }));
-  return { lanes, arrows, bars, marks, bands, ticks, y, t0: window.t0, t1: window.t1 };
+  const ticks = scaleLinear()
+    .domain([window.t0, window.t1])
+    .ticks(8)
+    .map((t) => ({ t, y: y(t), label: `${Math.round(t - origin)} ms` }));
+  return {
+    lanes,
+    arrows,
+    bars,
+    marks,
+    bands,
+    ticks,
+    y,
+    t0: window.t0,
+    t1: window.t1,
+    scrollY: y(window.t0) - top,
+  };
 }
 
 function spanBar(s: Span, x: number, y: (t: number) => number, now: number): Bar {
