@@ -35,6 +35,17 @@ const DEFAULT_SPAN_MS = 10_000;
 const MIN_SPAN_MS = 50;
 const MAX_SPAN_MS = 10 * 60_000;
 
+/**
+ * While following, the view moves in half-window pages rather than crawling:
+ * "now" stays between 10 % and 60 % of a window above the bottom edge, the
+ * picture holds still in between (easier to read), and only new shapes are
+ * painted until the next page.
+ */
+export function followPage(anchor: number, now: number, spanMs: number): number {
+  const page = spanMs / 2;
+  return anchor + Math.max(1, Math.ceil((now - anchor + spanMs * 0.1) / page)) * page;
+}
+
 const ignoreStore = (): (() => void) => () => undefined;
 
 const pageNow = (): number => performance.timeOrigin + performance.now();
@@ -76,7 +87,10 @@ export function SequenceDiagram({
   const [follow, setFollow] = useState(true);
   // While following, the frame clock already redraws every frame (and reads the
   // store then); listening to the store as well would draw twice a frame.
-  const version = useSyncExternalStore(follow ? ignoreStore : store.subscribe, () => store.getState().version);
+  const version = useSyncExternalStore(
+    follow ? ignoreStore : store.subscribe,
+    () => store.getState().version,
+  );
   const svgRef = useRef<SVGSVGElement>(null);
   const [spanMs, setSpanMs] = useState(DEFAULT_SPAN_MS);
   const [endT, setEndT] = useState<number | null>(null);
@@ -91,7 +105,10 @@ export function SequenceDiagram({
   const index = traceIndexFor(store);
 
   const last = index.last;
-  const t1 = follow ? Math.max(frameTime, last ?? frameTime) : (endT ?? last ?? frameTime);
+  const anchor = index.first ?? frameTime;
+  const t1 = follow
+    ? followPage(anchor, Math.max(frameTime, last ?? frameTime), spanMs)
+    : (endT ?? last ?? frameTime);
   const t0 = t1 - spanMs;
   const layout: SequenceLayout = layoutSequence(index, {
     t0,
@@ -99,7 +116,7 @@ export function SequenceDiagram({
     width,
     height,
     top: 48,
-    anchor: index.first ?? t0,
+    anchor,
     now: follow ? frameTime : t1,
     origin: index.first ?? t0,
     ...(actors ? { actors } : {}),

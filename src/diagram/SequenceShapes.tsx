@@ -25,6 +25,21 @@ export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }:
   return (
     <>
       <defs>
+        {Object.entries(ARROW_STYLE).map(([variant, style]) => (
+          <marker
+            key={variant}
+            id={`seq-head-${variant}`}
+            viewBox="0 0 8 8"
+            refX={6}
+            refY={4}
+            markerWidth={HEAD}
+            markerHeight={HEAD}
+            markerUnits="userSpaceOnUse"
+            orient="auto"
+          >
+            <path d="M0,0L8,4L0,8Z" fill={style.stroke} />
+          </marker>
+        ))}
         <clipPath id="seq-clip">
           <rect x={0} y={LANE_TOP} width={width} height={height - LANE_TOP} />
         </clipPath>
@@ -201,6 +216,7 @@ const ArrowShape = memo(function ArrowShape({
   const style = ARROW_STYLE[arrow.variant];
   const direction = arrow.x2 >= arrow.x1 ? 1 : -1;
   const tipX = arrow.x2;
+  // The head is a marker; the shaft stops short of the tip so the head's point lands on the lifeline.
   const mid = (arrow.x1 + arrow.x2) / 2;
   return (
     <g
@@ -208,31 +224,17 @@ const ArrowShape = memo(function ArrowShape({
       data-conn={arrow.conn}
       data-seq={arrow.seq}
       data-variant={arrow.variant}
+      pointerEvents="bounding-box"
       className="seq-step seq-arrow"
       onClick={() => onSelect?.(arrow.seq)}
     >
-      <line
-        x1={arrow.x1}
-        x2={tipX - direction * HEAD}
-        y1={arrow.y}
-        y2={arrow.y}
+      <path
+        d={`M${arrow.x1},${arrow.y}H${tipX - direction * 2}`}
         stroke={style.stroke}
         strokeWidth={selected ? 3.5 : 2}
         strokeDasharray={style.dash}
+        markerEnd={`url(#seq-head-${arrow.variant})`}
       />
-      <polygon
-        points={`${tipX},${arrow.y} ${tipX - direction * HEAD},${arrow.y - 4} ${tipX - direction * HEAD},${arrow.y + 4}`}
-        fill={style.stroke}
-      />
-      <line
-        x1={arrow.x1}
-        x2={arrow.x2}
-        y1={arrow.y}
-        y2={arrow.y}
-        stroke="transparent"
-        strokeWidth={10}
-      />
-      <title>{arrow.label}</title>
       {arrow.showLabel && (
         <text
           x={mid}
