@@ -33,11 +33,8 @@ export const DEFAULT_KNOBS: KnobDefaults = {
   wsHeartbeatMs: 30_000,
 };
 
-export const KNOB_RANGES = {
-  timeout: { min: 0, max: 120_000 },
-  retry: { min: 0, max: 600_000 },
-  heartbeat: { min: 250, max: 600_000 },
-} as const;
+/** The knob ranges live in src/core, shared with the playground's checks. */
+export { KNOB_RANGES } from '../src/core';
 
 export function resolveOptions(options: Partial<ServerOptions> = {}): ServerOptions {
   return {

@@ -7,3 +7,4 @@ export * from './technique';
 export * from './trace';
 export * from './ws-protocol';
 export * from './wsframe';
+export * from './knobs';

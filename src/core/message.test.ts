@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LabError } from './errors';
+import { checkKnob, KNOB_RANGES } from './knobs';
 import { assertChannelName, isChannelName, parseMessageId } from './message';
 
 describe('channel names', () => {
@@ -39,4 +40,20 @@ describe('parseMessageId', () => {
       expect(() => parseMessageId(raw, 'since')).toThrow(/since must be a message id/);
     },
   );
+});
+
+describe('checkKnob', () => {
+  it('accepts whole numbers in range and names the knob otherwise', () => {
+    expect(checkKnob('Poll interval', 2000, KNOB_RANGES.pollInterval)).toBeNull();
+    expect(checkKnob('Poll interval', 50, KNOB_RANGES.pollInterval)).toBe(
+      'Poll interval must be between 100 and 60000 ms',
+    );
+    expect(checkKnob('Timeout', 1.5, KNOB_RANGES.timeout)).toBe(
+      'Timeout must be a whole number of ms',
+    );
+    expect(checkKnob('Timeout', Number.NaN, KNOB_RANGES.timeout)).toBe(
+      'Timeout must be a whole number of ms',
+    );
+    expect(checkKnob('Heartbeat', 250, KNOB_RANGES.heartbeat)).toBeNull();
+  });
 });

@@ -193,16 +193,31 @@ const BarShape = memo(function BarShape({ bar, selected, onSelect }: { bar: Bar 
         />
       )}
       <title>{bar.label}</title>
-      {bar.y2 - bar.y1 > 40 && (
+      {bar.open && bar.remainingMs !== undefined ? (
         <text
           x={bar.x + BAR_WIDTH}
           y={bar.y2 - 4}
           fontSize={10}
           fill="#333"
           className="seq-bar-label"
+          paintOrder="stroke"
+          stroke="#fff"
+          strokeWidth={3}
         >
           {bar.label}
         </text>
+      ) : (
+        bar.y2 - bar.y1 > 70 && (
+          <text
+            transform={`translate(${bar.x + BAR_WIDTH + 3},${(bar.y1 + bar.y2) / 2}) rotate(-90)`}
+            textAnchor="middle"
+            fontSize={10}
+            fill="#333"
+            className="seq-bar-label"
+          >
+            {bar.label}
+          </text>
+        )
       )}
     </g>
   );

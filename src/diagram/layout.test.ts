@@ -361,17 +361,31 @@ describe('anchored layout', () => {
     const index = new TraceIndex(
       trace(
         { kind: 'request', t: 0, dir: 'up', conn: 'a' },
-        { kind: 'response', t: 5, dir: 'down', conn: 'a', empty: true, details: { status: 200 } },
-        { kind: 'request', t: 100, dir: 'up', conn: 'b' },
         { kind: 'request', t: 1, dir: 'up', conn: 'c', actor: 'carol' },
+        { kind: 'request', t: 5, dir: 'up', conn: 'b' },
+        { kind: 'request', t: 100, dir: 'up', conn: 'd' },
       ),
     );
-    const shown = layoutSequence(index, view).arrows.map((a) => [a.conn, a.kind, a.showLabel]);
+    const shown = layoutSequence(index, view).arrows.map((a) => [a.conn, a.showLabel]);
     expect(shown).toEqual([
-      ['a', 'request', true],
-      ['c', 'request', true],
-      ['a', 'response', false],
-      ['b', 'request', true],
+      ['a', true],
+      ['c', true],
+      ['b', false],
+      ['d', true],
     ]);
+  });
+});
+
+describe('readability', () => {
+  it('keeps a response a label apart from its request when they are ms apart', () => {
+    const index = new TraceIndex(
+      trace(
+        { kind: 'request', t: 100, dir: 'up', conn: 'p' },
+        { kind: 'response', t: 101, dir: 'down', conn: 'p', empty: true, details: { status: 200 } },
+      ),
+    );
+    const [request, response] = layoutSequence(index, view).arrows;
+    expect(response!.y - request!.y).toBeCloseTo(13);
+    expect(response!.showLabel).toBe(true);
   });
 });

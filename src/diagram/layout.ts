@@ -204,6 +204,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
 
   const arrows: Arrow[] = [];
   const lastLabelY = new Map<string, number>();
+  const lastArrowY = new Map<string, number>();
   const marks: Mark[] = [];
   const bands: Band[] = [];
   for (const event of index.between(window.t0, window.t1)) {
@@ -217,7 +218,11 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
     const edgeX = columnX(client);
     const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant): void => {
       const up = from === 'client';
-      const yy = y(event.t);
+      // A response that follows its request within a few ms would sit on top of
+      // it: consecutive arrows of one connection keep a label's height apart.
+      const before = lastArrowY.get(event.conn);
+      const yy = before === undefined ? y(event.t) : Math.max(y(event.t), before + LABEL_SPACING);
+      lastArrowY.set(event.conn, yy);
       const previous = lastLabelY.get(client);
       const showLabel = previous === undefined || yy - previous >= LABEL_SPACING;
       if (showLabel) lastLabelY.set(client, yy);
@@ -403,8 +408,9 @@ function requestLabel(event: TraceEvent): string {
   let path = DEFAULT_PATHS[event.technique ?? ''] ?? '';
   if (event.details?.url) {
     const url = new URL(event.details.url, 'http://lab.invalid');
-    url.searchParams.delete('client');
-    url.searchParams.delete('rid');
+    // The lab's labels and the knobs are in the inspector; the arrow keeps what the lesson needs (`since`).
+    for (const name of ['client', 'rid', 'timeout', 'retry', 'heartbeat'])
+      url.searchParams.delete(name);
     path =
       url.pathname.replace(/^\/api\/channels\/[^/]+/, '') + (url.search === '?' ? '' : url.search);
   }

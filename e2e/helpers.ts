@@ -1,0 +1,47 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Opens the playground on a channel of its own, so tests sharing one server never see each other's messages. */
+export async function openLab(page: Page, label: string): Promise<string> {
+  const channel = `e2e-${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+  await page.goto(`/?channel=${channel}`);
+  await expect(page.getByRole('tablist', { name: 'Technique' })).toBeVisible();
+  return channel;
+}
+
+export function counter(page: Page, name: string) {
+  return page.getByTestId(`counter-${name}`);
+}
+
+export async function counterValue(page: Page, name: string): Promise<number> {
+  return Number(await counter(page, name).getAttribute('data-value'));
+}
+
+/** Waits until a counter's data-value satisfies `check`. */
+export async function expectCounter(
+  page: Page,
+  name: string,
+  check: (value: number) => boolean,
+  message?: string,
+) {
+  let last = Number.NaN;
+  await expect
+    .poll(
+      async () => {
+        last = await counterValue(page, name);
+        return check(last);
+      },
+      { message: `${message ?? `counter-${name}`} (last data-value ${last})`, timeout: 10_000 },
+    )
+    .toBe(true);
+}
+
+export async function send(page: Page, text: string) {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+export async function setKnob(page: Page, label: RegExp, value: string) {
+  const box = page.getByRole('spinbutton', { name: label });
+  await box.fill(value);
+  await box.press('Enter');
+}

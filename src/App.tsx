@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { ReplayPanel } from './features/replay/ReplayPanel';
+import { Composer } from './features/playground/Composer';
+import { Counters } from './features/playground/Counters';
+import { DiagramArea } from './features/playground/DiagramArea';
+import { EventLog } from './features/playground/EventLog';
+import { Explanation } from './features/playground/Explanation';
+import { KnobsPanel } from './features/playground/KnobsPanel';
+import { Participants } from './features/playground/Participants';
+import { RunControls } from './features/playground/RunControls';
+import { TechniqueTabs } from './features/playground/TechniqueTabs';
+import { useLab } from './features/playground/useStore';
+import { labStore } from './store/lab-store';
+import { createTraceStore, traceStore } from './store/trace-store';
+
+const replayStore = createTraceStore();
+
+export function App() {
+  const notice = useLab((s) => s.notice);
+  const replaying = useLab((s) => s.replaying);
+  const [replayClock, setReplayClock] = useState<(() => number) | null>(null);
+  const shown = replaying ? replayStore : traceStore;
+  return (
+    <div className="app">
+      <header className="app__header">
+        <h1>Realtime Lab</h1>
+        <p>How a server pushes data to a browser — real traffic, drawn as it happens, measured.</p>
+      </header>
+      <TechniqueTabs />
+      <main className="app__main">
+        <aside className="app__controls">
+          <RunControls />
+          <Composer />
+          {notice && (
+            <p className="notice" role="alert">
+              {notice}
+            </p>
+          )}
+          <Participants />
+          <KnobsPanel />
+          <Explanation />
+        </aside>
+        <div className="app__centre">
+          {replaying && (
+            <p className="replay-banner">
+              Replaying a recording — the counters and the log show the recording.
+            </p>
+          )}
+          <DiagramArea store={shown} {...(replaying && replayClock ? { now: replayClock } : {})} />
+          <ReplayPanel
+            live={traceStore}
+            replay={replayStore}
+            onReplayChange={(active, clock) => {
+              setReplayClock(() => clock);
+              labStore.setState({ replaying: active, inspected: null });
+            }}
+          />
+        </div>
+        <aside className="app__measures">
+          <Counters store={shown} />
+          <EventLog store={shown} onInspect={(seq) => labStore.setState({ inspected: seq })} />
+        </aside>
+      </main>
+    </div>
+  );
+}

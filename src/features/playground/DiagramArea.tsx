@@ -1,0 +1,39 @@
+import { useEffect, useRef, useState } from 'react';
+import { SequenceDiagram } from '../../diagram/SequenceDiagram';
+import { labStore } from '../../store/lab-store';
+import type { TraceStore } from '../../store/trace-store';
+import { Inspector } from '../inspector/Inspector';
+import { useLab } from './useStore';
+
+/** The sequence diagram, sized to its column, with the inspector under it. */
+export function DiagramArea({ store, now }: { store: TraceStore; now?: () => number }) {
+  const sender = useLab((s) => s.sender);
+  const receivers = useLab((s) => s.receivers);
+  const inspected = useLab((s) => s.inspected);
+  const host = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(720);
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(360, Math.floor(entry.contentRect.width)));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  const select = (seq: number | null) => labStore.setState({ inspected: seq });
+  return (
+    <section className="diagram-area" data-testid="diagram-area" aria-label="Diagram" ref={host}>
+      <SequenceDiagram
+        store={store}
+        actors={[sender, ...receivers]}
+        width={width}
+        height={560}
+        selectedSeq={inspected}
+        onSelect={select}
+        {...(now ? { now } : {})}
+      />
+      <Inspector store={store} seq={inspected} onClose={() => select(null)} />
+    </section>
+  );
+}

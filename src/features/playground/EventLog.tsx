@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import type { TraceEvent } from '../../core';
+import type { TraceStore } from '../../store/trace-store';
+import { useTrace } from './useStore';
+
+const ROW_HEIGHT = 22;
+const VISIBLE_ROWS = 14;
+const OVERSCAN = 4;
+
+function describe(event: TraceEvent): string {
+  const d = event.details ?? {};
+  const parts: string[] = [];
+  if (d.method) parts.push(`${d.method} ${(d.url ?? '').replace(/^https?:\/\/[^/]+/, '')}`);
+  if (d.status !== undefined) parts.push(String(d.status));
+  if (event.empty) parts.push('empty');
+  if (event.messageIds?.length) parts.push(`#${event.messageIds.join(', #')}`);
+  if (d.closeCode !== undefined) parts.push(`code ${d.closeCode}`);
+  if (d.delayMs !== undefined) parts.push(`${Math.round(d.delayMs)} ms`);
+  if (d.error) parts.push(d.error);
+  return parts.join(' · ');
+}
+
+/**
+ * Every trace step, newest first. Only the rows in view are in the DOM (a fixed
+ * row height makes the window a division), so thousands of rows cost what
+ * fourteen do.
+ */
+export function EventLog({
+  store,
+  onInspect,
+}: {
+  store?: TraceStore;
+  onInspect?: (seq: number) => void;
+}) {
+  const { events } = useTrace(store);
+  const [scrollTop, setScrollTop] = useState(0);
+  const total = events.length;
+  const origin = events[0]?.t ?? 0;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(total, first + VISIBLE_ROWS + OVERSCAN * 2);
+  const rows: TraceEvent[] = [];
+  for (let i = first; i < last; i++) rows.push(events[total - 1 - i]!);
+  return (
+    <section
+      className="event-log"
+      aria-label="Event log"
+      data-testid="event-log"
+      data-count={total}
+    >
+      <h2>
+        Event log <span className="event-log__count">{total} steps</span>
+      </h2>
+      <div className="event-log__header" aria-hidden="true">
+        <span>ms</span>
+        <span>who</span>
+        <span>step</span>
+        <span>dir</span>
+        <span>bytes</span>
+        <span>details</span>
+      </div>
+      <div
+        className="event-log__viewport"
+        style={{ height: ROW_HEIGHT * VISIBLE_ROWS }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        tabIndex={0}
+      >
+        <ol style={{ height: total * ROW_HEIGHT, position: 'relative' }}>
+          {rows.map((event, i) => (
+            <li
+              key={event.seq}
+              className={`event-log__row event-log__row--${event.observer}`}
+              style={{ top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT }}
+              data-kind={event.kind}
+              data-dir={event.dir}
+              data-observer={event.observer}
+              onClick={() => onInspect?.(event.seq)}
+            >
+              <span>{Math.round(event.t - origin)}</span>
+              <span>
+                {event.observer === 'server' ? `server↔${event.peer ?? '?'}` : event.actor}
+              </span>
+              <span>{event.kind}</span>
+              <span>{event.dir === 'up' ? '↑' : event.dir === 'down' ? '↓' : ''}</span>
+              <span>{event.bytes ? event.bytes.header + event.bytes.payload : ''}</span>
+              <span className="event-log__details">{describe(event)}</span>
+            </li>
+          ))}
+        </ol>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,202 @@
+import { checkKnob, KNOB_RANGES, type Technique, type TraceEventInput } from '../../core';
+import { labStore, MAX_AUTO_RATE, MAX_RECEIVERS, receiveInto } from '../../store/lab-store';
+import { traceStore, type TraceStore } from '../../store/trace-store';
+import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
+import type { Knobs } from '../../transports/types';
+
+/** What each knob is called on screen, and its range. */
+export const KNOB_FIELDS: Array<{
+  key: keyof Knobs;
+  label: string;
+  range: { min: number; max: number };
+  technique: Technique;
+}> = [
+  {
+    key: 'pollIntervalMs',
+    label: 'Poll interval',
+    range: KNOB_RANGES.pollInterval,
+    technique: 'short-poll',
+  },
+  {
+    key: 'longPollTimeoutMs',
+    label: 'Long-poll timeout',
+    range: KNOB_RANGES.timeout,
+    technique: 'long-poll',
+  },
+  { key: 'sseRetryMs', label: 'SSE retry', range: KNOB_RANGES.retry, technique: 'sse' },
+  { key: 'sseHeartbeatMs', label: 'SSE heartbeat', range: KNOB_RANGES.heartbeat, technique: 'sse' },
+  {
+    key: 'wsHeartbeatMs',
+    label: 'WebSocket heartbeat',
+    range: KNOB_RANGES.heartbeat,
+    technique: 'websocket',
+  },
+];
+
+/**
+ * Keeps only this page's share of the server's observer stream: the server
+ * reports every client it serves, the page wants the connections it opened
+ * (and faults, which concern everyone).
+ */
+export function pageFilter(target: Pick<TraceStore, 'append'>): {
+  append(event: TraceEventInput): void;
+} {
+  const local = new Set<string>();
+  return {
+    append(event) {
+      if (event.observer === 'client') local.add(event.conn);
+      else if (event.kind !== 'fault' && !local.has(event.conn)) return;
+      target.append(event);
+    },
+  };
+}
+
+/**
+ * Runs the playground: owns the Session of participants and the auto-send
+ * timer, and turns the learner's actions into session calls. UI components call
+ * it; it writes what the page shows into the lab store.
+ */
+export class LabController {
+  private session: Session | null = null;
+  private autoTimer: ReturnType<typeof setInterval> | null = null;
+  private autoCount = 0;
+
+  constructor(
+    private readonly lab = labStore,
+    private readonly trace: TraceStore = traceStore,
+  ) {}
+
+  private notice(text: string | null): void {
+    this.lab.setState({ notice: text });
+  }
+
+  async start(clearTrace = true): Promise<void> {
+    if (this.session) return;
+    const state = this.lab.getState();
+    if (clearTrace) {
+      this.trace.clear();
+      this.lab.setState({ inboxes: {}, inspected: null });
+    }
+    const session = new Session({
+      technique: state.technique,
+      channel: state.channel,
+      knobs: state.knobs,
+      sender: state.sender,
+      receivers: state.receivers,
+      observe: true,
+      store: pageFilter(this.trace),
+      onMessage: (receiver, message) =>
+        this.lab.setState((s) => ({ inboxes: receiveInto(s.inboxes, receiver, message) })),
+    });
+    this.session = session;
+    this.lab.setState({ running: true, notice: null });
+    await session.start();
+    this.applyAutoRate();
+  }
+
+  stop(): void {
+    this.stopAuto();
+    this.session?.stop();
+    this.session = null;
+    this.lab.setState({ running: false });
+  }
+
+  /** Switching technique while running stops the run and starts the new technique, keeping the trace. */
+  async setTechnique(technique: Technique): Promise<void> {
+    if (this.lab.getState().technique === technique) return;
+    const wasRunning = this.session !== null;
+    this.stop();
+    this.lab.setState({ technique });
+    if (wasRunning) await this.start(false);
+  }
+
+  async send(text: string): Promise<boolean> {
+    const trimmed = text.trim();
+    if (trimmed === '') {
+      this.notice('Type a message first: an empty message is not sent.');
+      return false;
+    }
+    if (!this.session) {
+      this.notice('Press Start first: the participants connect when the run starts.');
+      return false;
+    }
+    try {
+      await this.session.send(trimmed);
+      this.notice(null);
+      return true;
+    } catch (error) {
+      this.notice(
+        `The message was not sent: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return false;
+    }
+  }
+
+  addReceiver(): void {
+    const state = this.lab.getState();
+    if (state.receivers.length >= MAX_RECEIVERS) {
+      this.notice(`At most ${MAX_RECEIVERS} receivers: each holds its own connections.`);
+      return;
+    }
+    const taken = new Set([state.sender, ...state.receivers]);
+    const name = this.session
+      ? this.session.addReceiver()
+      : DEFAULT_PARTICIPANTS.find((n) => !taken.has(n));
+    if (!name) return;
+    this.lab.setState({ receivers: [...state.receivers, name], notice: null });
+  }
+
+  removeReceiver(name: string): void {
+    const state = this.lab.getState();
+    if (state.receivers.length <= 1) {
+      this.notice('Keep at least one receiver, or there is nobody to deliver to.');
+      return;
+    }
+    this.session?.removeReceiver(name);
+    const inboxes = { ...state.inboxes };
+    delete inboxes[name];
+    this.lab.setState({
+      receivers: state.receivers.filter((r) => r !== name),
+      inboxes,
+      notice: null,
+    });
+  }
+
+  /** Checks a knob and applies it (a running session restarts what it must). Returns the error, if any. */
+  setKnob(key: keyof Knobs, value: number): string | null {
+    const field = KNOB_FIELDS.find((f) => f.key === key)!;
+    const error = checkKnob(field.label, value, field.range);
+    if (error) return error;
+    const knobs = { ...this.lab.getState().knobs, [key]: value };
+    this.lab.setState({ knobs });
+    this.session?.setKnobs(knobs);
+    return null;
+  }
+
+  setAutoRate(rate: number): void {
+    const clamped = Math.min(MAX_AUTO_RATE, Math.max(0, rate));
+    this.lab.setState({ autoRate: clamped });
+    this.applyAutoRate();
+  }
+
+  private applyAutoRate(): void {
+    this.stopAuto();
+    const rate = this.lab.getState().autoRate;
+    if (!this.session || rate <= 0) return;
+    this.autoTimer = setInterval(() => {
+      this.autoCount++;
+      this.session?.send(`auto #${this.autoCount}`).catch((error: unknown) => {
+        this.notice(
+          `An automatic message was not sent: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+    }, 1000 / rate);
+  }
+
+  private stopAuto(): void {
+    if (this.autoTimer !== null) clearInterval(this.autoTimer);
+    this.autoTimer = null;
+  }
+}
+
+export const labController = new LabController();

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../core';
+import { INBOX_SIZE, initialLabState, receiveInto } from './lab-store';
+
+const message = (id: number): Message => ({
+  id,
+  channel: 'lobby',
+  type: 'message',
+  from: 'alice',
+  text: `m${id}`,
+  publishedAt: id,
+});
+
+describe('lab store', () => {
+  it('takes the channel from the URL when it is a valid name', () => {
+    expect(initialLabState('?channel=room-7').channel).toBe('room-7');
+    expect(initialLabState('?channel=Bad%20Name').channel).toBe('lobby');
+    expect(initialLabState('').technique).toBe('short-poll');
+  });
+  it('keeps the newest messages first, at most INBOX_SIZE per receiver', () => {
+    let inboxes = {};
+    for (let id = 1; id <= INBOX_SIZE + 2; id++) inboxes = receiveInto(inboxes, 'bob', message(id));
+    const bob = (inboxes as Record<string, Message[]>).bob!;
+    expect(bob.map((m) => m.id)).toEqual([7, 6, 5, 4, 3]);
+  });
+});

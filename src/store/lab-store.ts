@@ -1,0 +1,58 @@
+import { createStore } from 'zustand/vanilla';
+import { DEFAULT_CHANNEL, type Message, type Technique } from '../core';
+import { DEFAULT_KNOBS, type Knobs } from '../transports/types';
+
+/** Messages kept per receiver's inbox on screen. */
+export const INBOX_SIZE = 5;
+export const MAX_RECEIVERS = 8;
+export const MAX_AUTO_RATE = 10;
+
+/** The playground's settings and what the page shows about the run (not the trace: that is trace-store). */
+export interface LabState {
+  technique: Technique;
+  channel: string;
+  knobs: Knobs;
+  sender: string;
+  receivers: string[];
+  running: boolean;
+  /** Automatic sends per second from the sender; 0 is off. */
+  autoRate: number;
+  /** The last few messages each receiver got, newest first. */
+  inboxes: Record<string, Message[]>;
+  /** A polite sentence about the last thing that went wrong (bad input, a refused send). */
+  notice: string | null;
+  /** Seq of the step open in the inspector. */
+  inspected: number | null;
+  /** A recording is being replayed instead of live traffic. */
+  replaying: boolean;
+}
+
+export function initialLabState(search = ''): LabState {
+  const params = new URLSearchParams(search);
+  const channel = params.get('channel');
+  return {
+    technique: 'short-poll',
+    channel: channel && /^[a-z0-9-]{1,64}$/.test(channel) ? channel : DEFAULT_CHANNEL,
+    knobs: { ...DEFAULT_KNOBS },
+    sender: 'alice',
+    receivers: ['bob'],
+    running: false,
+    autoRate: 0,
+    inboxes: {},
+    notice: null,
+    inspected: null,
+    replaying: false,
+  };
+}
+
+export function receiveInto(
+  inboxes: Record<string, Message[]>,
+  receiver: string,
+  message: Message,
+): Record<string, Message[]> {
+  return { ...inboxes, [receiver]: [message, ...(inboxes[receiver] ?? [])].slice(0, INBOX_SIZE) };
+}
+
+export const labStore = createStore<LabState>(() =>
+  initialLabState(typeof location === 'undefined' ? '' : location.search),
+);
