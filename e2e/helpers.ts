@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 
 /** Opens the playground on a channel of its own, so tests sharing one server never see each other's messages. */
@@ -44,4 +45,12 @@ export async function setKnob(page: Page, label: RegExp, value: string) {
   const box = page.getByRole('spinbutton', { name: label });
   await box.fill(value);
   await box.press('Enter');
+}
+
+/** A recorded trace under e2e/fixtures (made by e2e/record-fixtures.ts). */
+export const fixture = (name: string) => join(import.meta.dirname, 'fixtures', `${name}.json`);
+
+export async function loadRecording(page: Page, name: string) {
+  await page.getByLabel('Trace file').setInputFiles(fixture(name));
+  await expect(page.getByRole('group', { name: 'Replay controls' })).toBeVisible();
 }

@@ -107,7 +107,7 @@ test('bad input gets a clear message', async ({ page }) => {
   await openLab(page, 'bad');
   await page.getByRole('button', { name: 'Start' }).click();
   await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByRole('alert')).toHaveText(/empty message is not sent/);
+  await expect(page.getByTestId('notice')).toHaveText(/empty message is not sent/);
   await setKnob(page, /Poll interval/, '5');
   await expect(page.getByRole('alert').filter({ hasText: 'Poll interval' })).toHaveText(
     'Poll interval must be between 100 and 60000 ms',

@@ -32,7 +32,7 @@ export function App() {
           <RunControls />
           <Composer />
           {notice && (
-            <p className="notice" role="alert">
+            <p className="notice" role="status" aria-live="polite" data-testid="notice">
               {notice}
             </p>
           )}

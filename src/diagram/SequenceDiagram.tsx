@@ -43,7 +43,9 @@ const MAX_SPAN_MS = 10 * 60_000;
  */
 export function followPage(anchor: number, now: number, spanMs: number): number {
   const page = spanMs / 2;
-  return anchor + Math.max(1, Math.ceil((now - anchor + spanMs * 0.1) / page)) * page;
+  const paged = anchor + Math.ceil((now - anchor + spanMs * 0.1) / page) * page;
+  // The first page starts just above the first event rather than in the empty past.
+  return Math.max(paged, anchor - spanMs * 0.03 + spanMs);
 }
 
 const ignoreStore = (): (() => void) => () => undefined;

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { Arrow, Bar, Mark, SequenceLayout } from './layout';
 import { BAR_WIDTH } from './layout';
+import { SERVER_ACTOR } from './trace-index';
 import { ARROW_STYLE, BAR_STYLE, OKABE_ITO } from './palette';
 
 interface ShapesProps {
@@ -193,10 +194,13 @@ const BarShape = memo(function BarShape({ bar, selected, onSelect }: { bar: Bar 
         />
       )}
       <title>{bar.label}</title>
-      {bar.open && bar.remainingMs !== undefined ? (
+      {bar.open && bar.remainingMs !== undefined && (
+        // The live countdown. Bars of different receivers end together at "now":
+        // each column's label sits a line higher than the one nearer the server.
         <text
-          x={bar.x + BAR_WIDTH}
-          y={bar.y2 - 4}
+          x={bar.x + (bar.side > 0 ? BAR_WIDTH : -BAR_WIDTH)}
+          y={bar.y2 - 4 - bar.column * 12}
+          textAnchor={bar.side > 0 ? 'start' : 'end'}
           fontSize={10}
           fill="#333"
           className="seq-bar-label"
@@ -206,18 +210,6 @@ const BarShape = memo(function BarShape({ bar, selected, onSelect }: { bar: Bar 
         >
           {bar.label}
         </text>
-      ) : (
-        bar.y2 - bar.y1 > 70 && (
-          <text
-            transform={`translate(${bar.x + BAR_WIDTH + 3},${(bar.y1 + bar.y2) / 2}) rotate(-90)`}
-            textAnchor="middle"
-            fontSize={10}
-            fill="#333"
-            className="seq-bar-label"
-          >
-            {bar.label}
-          </text>
-        )
       )}
     </g>
   );
@@ -232,7 +224,10 @@ const ArrowShape = memo(function ArrowShape({
   const direction = arrow.x2 >= arrow.x1 ? 1 : -1;
   const tipX = arrow.x2;
   // The head is a marker; the shaft stops short of the tip so the head's point lands on the lifeline.
-  const mid = (arrow.x1 + arrow.x2) / 2;
+  // Labels sit next to the participant's lane, on the server's side, so that
+  // arrows of different receivers at the same moment never print over each other.
+  const clientX = arrow.to === SERVER_ACTOR ? arrow.x1 : arrow.x2;
+  const towardServer = (arrow.to === SERVER_ACTOR ? arrow.x2 : arrow.x1) >= clientX ? 1 : -1;
   return (
     <g
       data-kind={arrow.kind}
@@ -252,9 +247,9 @@ const ArrowShape = memo(function ArrowShape({
       />
       {arrow.showLabel && (
         <text
-          x={mid}
+          x={clientX + towardServer * 10}
           y={arrow.y - 4}
-          textAnchor="middle"
+          textAnchor={towardServer > 0 ? 'start' : 'end'}
           fontSize={11}
           fill={
             arrow.variant === 'wasted' || arrow.variant === 'error' ? OKABE_ITO.vermillion : '#222'
@@ -282,10 +277,13 @@ const MarkShape = memo(function MarkShape({
     className: 'seq-step seq-mark',
     onClick: () => onSelect?.(mark.seq),
   };
+  // Beside the lane, on the server's side, so labels at the diagram's edge are not cut off.
+  const towardServer = mark.towardServer;
   const label = (
     <text
-      x={mark.x + 8}
-      y={mark.y + 4}
+      x={mark.x + towardServer * 8}
+      y={mark.y + 13}
+      textAnchor={towardServer > 0 ? 'start' : 'end'}
       fontSize={10}
       fill="#333"
       paintOrder="stroke"

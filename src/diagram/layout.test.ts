@@ -357,22 +357,24 @@ describe('anchored layout', () => {
     expect(a.ticks[0]!.t).toBeGreaterThanOrEqual(1000);
   });
 
-  it('leaves out labels that would overlap the one above on the same lane', () => {
+  it('spreads arrows a label apart on a lane, up to a limit, then leaves out labels that would overlap', () => {
     const index = new TraceIndex(
       trace(
-        { kind: 'request', t: 0, dir: 'up', conn: 'a' },
+        ...[0, 1, 2, 3, 4].map((t) => ({
+          kind: 'request' as const,
+          t,
+          dir: 'up' as const,
+          conn: `b${t}`,
+        })),
         { kind: 'request', t: 1, dir: 'up', conn: 'c', actor: 'carol' },
-        { kind: 'request', t: 5, dir: 'up', conn: 'b' },
-        { kind: 'request', t: 100, dir: 'up', conn: 'd' },
       ),
     );
-    const shown = layoutSequence(index, view).arrows.map((a) => [a.conn, a.showLabel]);
-    expect(shown).toEqual([
-      ['a', true],
-      ['c', true],
-      ['b', false],
-      ['d', true],
-    ]);
+    const arrows = layoutSequence(index, view).arrows;
+    const bob = arrows.filter((a) => a.from === 'bob');
+    expect(bob.map((a) => Math.round(a.y - 40))).toEqual([0, 13, 26, 39, 41]);
+    expect(bob.map((a) => a.showLabel)).toEqual([true, true, true, true, false]);
+    // Another lane is not pushed by Bob's arrows.
+    expect(arrows.find((a) => a.from === 'carol')).toMatchObject({ y: 40.5, showLabel: true });
   });
 });
 

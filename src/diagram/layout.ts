@@ -60,6 +60,9 @@ export interface Bar {
   kind: BarKind;
   actor: string;
   x: number;
+  /** Which side of the server's lifeline (the client's side), and how many columns out. */
+  side: 1 | -1;
+  column: number;
   y1: number;
   y2: number;
   /** Still open at `now`. */
@@ -86,6 +89,8 @@ export interface Mark {
   y2?: number;
   shape: MarkShape;
   label: string;
+  /** Which way its label goes: toward the server from a participant's lane, toward the participant from the server's. */
+  towardServer: 1 | -1;
 }
 
 export interface Band {
@@ -192,15 +197,15 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   const clientOrder = actors.filter((a) => a !== SERVER_ACTOR);
   // Each client's connections get their own column beside the server's lifeline,
   // on the side the client's lane is on, so parallel streams never overlap.
-  const columnX = (actor: string): number => {
-    const i = Math.max(0, clientOrder.indexOf(actor));
+  const columnOf = (actor: string): { side: 1 | -1; column: number; x: number } => {
     const side = (laneX.get(actor) ?? serverX) < serverX ? -1 : 1;
     const sameSide = clientOrder.filter(
       (a) => ((laneX.get(a) ?? serverX) < serverX ? -1 : 1) === side,
     );
-    const k = Math.max(0, sameSide.indexOf(clientOrder[i]!));
-    return serverX + side * (BAR_WIDTH / 2 + 2 + k * (BAR_WIDTH + 3));
+    const column = Math.max(0, sameSide.indexOf(actor));
+    return { side, column, x: serverX + side * (BAR_WIDTH / 2 + 2 + column * (BAR_WIDTH + 3)) };
   };
+  const columnX = (actor: string): number => columnOf(actor).x;
 
   const arrows: Arrow[] = [];
   const lastLabelY = new Map<string, number>();
@@ -210,7 +215,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   for (const event of index.between(window.t0, window.t1)) {
     const client = event.observer === 'client' ? event.actor : event.peer;
     if (client === undefined) {
-      if (event.kind === 'fault') bands.push(faultBand(event, y, window.t1));
+      if (event.kind === 'fault') bands.push(faultBand(event, y));
       continue;
     }
     const x = laneX.get(client);
@@ -219,10 +224,16 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
     const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant): void => {
       const up = from === 'client';
       // A response that follows its request within a few ms would sit on top of
-      // it: consecutive arrows of one connection keep a label's height apart.
-      const before = lastArrowY.get(event.conn);
-      const yy = before === undefined ? y(event.t) : Math.max(y(event.t), before + LABEL_SPACING);
-      lastArrowY.set(event.conn, yy);
+      // it: consecutive arrows keep a label's height apart
+      // (per participant's lane, so a re-poll right after an answer shows too), but
+      // never more than a few labels below its true time, however dense the traffic.
+      const before = lastArrowY.get(client);
+      const trueY = y(event.t);
+      const yy =
+        before === undefined
+          ? trueY
+          : Math.min(Math.max(trueY, before + LABEL_SPACING), trueY + 3 * LABEL_SPACING);
+      lastArrowY.set(client, yy);
       const previous = lastLabelY.get(client);
       const showLabel = previous === undefined || yy - previous >= LABEL_SPACING;
       if (showLabel) lastLabelY.set(client, yy);
@@ -250,6 +261,9 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
         y: y(event.t),
         shape,
         label,
+        // From the server's column, labels go to the side away from the participant, where its arrows are not.
+        // A receipt's short label goes outside the lane, clear of the re-poll that follows it.
+        towardServer: labelSide(atServer, x, serverX, event.kind),
       };
       if (y2 !== undefined) m.y2 = y2;
       marks.push(m);
@@ -262,7 +276,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
       else if (event.kind === 'timeout')
         mark('tick', `timeout after ${ms(event.details?.delayMs)}`, true);
       else if (event.kind === 'publish') mark('dot', `publish #${ids(event)}`, true);
-      else if (event.kind === 'fault') bands.push(faultBand(event, y, window.t1));
+      else if (event.kind === 'fault') bands.push(faultBand(event, y));
       continue;
     }
     switch (event.kind) {
@@ -310,13 +324,18 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
         break;
       }
       case 'reconnect':
-        mark('dot', 'reconnect');
+        mark(
+          'dot',
+          event.details?.lastEventId
+            ? `reconnect · Last-Event-ID: ${event.details.lastEventId}`
+            : 'reconnect',
+        );
         break;
       case 'deliver':
         mark('dot', `${event.details?.duplicate ? 'duplicate ' : ''}#${ids(event)}`);
         break;
       case 'fault':
-        bands.push(faultBand(event, y, window.t1));
+        bands.push(faultBand(event, y));
         break;
       default:
         break;
@@ -325,7 +344,8 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
 
   const bars: Bar[] = index.spans.overlapping(window.t0, window.t1).flatMap((s) => {
     if (!laneX.has(s.actor)) return [];
-    return [spanBar(s, columnX(s.actor), y, now)];
+    const { x, side, column } = columnOf(s.actor);
+    return [{ ...spanBar(s, x, y, now), side, column }];
   });
 
   const ticks = scaleLinear()
@@ -346,7 +366,12 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   };
 }
 
-function spanBar(s: Span, x: number, y: (t: number) => number, now: number): Bar {
+function spanBar(
+  s: Span,
+  x: number,
+  y: (t: number) => number,
+  now: number,
+): Omit<Bar, 'side' | 'column'> {
   const end = s.end ?? now;
   const kind: BarKind =
     s.kind === 'sse'
@@ -356,7 +381,7 @@ function spanBar(s: Span, x: number, y: (t: number) => number, now: number): Bar
         : s.technique === 'long-poll'
           ? 'hold'
           : 'request';
-  const bar: Bar = {
+  const bar: Omit<Bar, 'side' | 'column'> = {
     conn: s.conn,
     kind,
     actor: s.actor,
@@ -382,8 +407,16 @@ function spanBar(s: Span, x: number, y: (t: number) => number, now: number): Bar
   return bar;
 }
 
-function faultBand(event: TraceEvent, y: (t: number) => number, t1: number): Band {
-  const end = event.details?.delayMs !== undefined ? event.t + event.details.delayMs : t1;
+/** Which way a mark's label goes (see Mark.towardServer). */
+function labelSide(atServer: boolean, x: number, serverX: number, kind: TraceKind): 1 | -1 {
+  const toServer = x <= serverX ? 1 : -1;
+  if (atServer) return x >= serverX ? -1 : 1;
+  return kind === 'deliver' ? (-toServer as 1 | -1) : toServer;
+}
+
+function faultBand(event: TraceEvent, y: (t: number) => number): Band {
+  // A fault that lasts (a restart's down time) is a band; an instant one (a drop) a thin line.
+  const end = event.details?.delayMs !== undefined ? event.t + event.details.delayMs : event.t;
   return { seq: event.seq, y1: y(event.t), y2: y(end), label: event.details?.fault ?? 'fault' };
 }
 

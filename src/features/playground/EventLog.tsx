@@ -20,6 +20,15 @@ function describe(event: TraceEvent): string {
   return parts.join(' · ');
 }
 
+/** Bytes of a step; a browser-side request whose header size the browser cannot see shows its body and "+?". */
+function bytesCell(event: TraceEvent): string {
+  if (!event.bytes) return '';
+  const total = event.bytes.header + event.bytes.payload;
+  if (event.observer === 'client' && event.dir === 'up' && event.bytes.header === 0)
+    return total === 0 ? '?' : `${total}+?`;
+  return String(total);
+}
+
 /**
  * Every trace step, newest first. Only the rows in view are in the DOM (a fixed
  * row height makes the window a division), so thousands of rows cost what
@@ -81,8 +90,10 @@ export function EventLog({
               </span>
               <span>{event.kind}</span>
               <span>{event.dir === 'up' ? '↑' : event.dir === 'down' ? '↓' : ''}</span>
-              <span>{event.bytes ? event.bytes.header + event.bytes.payload : ''}</span>
-              <span className="event-log__details">{describe(event)}</span>
+              <span>{bytesCell(event)}</span>
+              <span className="event-log__details" title={describe(event)}>
+                {describe(event)}
+              </span>
             </li>
           ))}
         </ol>

@@ -53,8 +53,10 @@ export function ReplayPanel({ live, replay, onReplayChange, network = 'live' }: 
     if (!state.playing) return;
     let last = performance.now();
     let frame = requestAnimationFrame(function tick(now) {
-      setState((s) => advance(s, now - last, span.duration));
+      // Take the elapsed time now: the updater runs later, when `last` has moved on.
+      const elapsed = Math.max(0, now - last);
       last = now;
+      setState((s) => advance(s, elapsed, span.duration));
       frame = requestAnimationFrame(tick);
     });
     return () => cancelAnimationFrame(frame);

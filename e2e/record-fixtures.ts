@@ -1,0 +1,122 @@
+/**
+ * Records the traces the visual tests render, from real traffic:
+ *
+ *   npm run build && PORT=8182 node --import tsx server/main.ts &   # a live server
+ *   node --import tsx e2e/record-fixtures.ts http://127.0.0.1:8182
+ *
+ * Each scenario runs in Chromium against the live server and exports the trace
+ * with the page's own "Export trace" button into e2e/fixtures/<name>.json.
+ * Re-record when the trace format changes, then update the screenshots
+ * (`npx playwright test e2e/visual.spec.ts --update-snapshots`).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Page } from '@playwright/test';
+
+const base = process.argv[2] ?? 'http://127.0.0.1:8182';
+const out = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
+mkdirSync(out, { recursive: true });
+
+async function start(page: Page, technique: string, channel: string, pollInterval?: string) {
+  await page.goto(`${base}/?channel=${channel}`);
+  await page.getByRole('tab', { name: technique }).click();
+  if (pollInterval) {
+    const box = page.getByRole('spinbutton', { name: /Poll interval/ });
+    await box.fill(pollInterval);
+    await box.press('Enter');
+  }
+  await page.getByRole('button', { name: 'Start' }).click();
+}
+
+async function send(page: Page, text: string) {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+}
+
+async function exportTo(page: Page, name: string) {
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.waitForTimeout(300);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export trace' }).click();
+  const file = await download;
+  const path = await file.path();
+  const { readFileSync } = await import('node:fs');
+  writeFileSync(join(out, `${name}.json`), readFileSync(path, 'utf8'));
+  console.log(`recorded ${name}.json`);
+}
+
+const scenarios: Record<string, (page: Page, channel: string) => Promise<void>> = {
+  'short-poll': async (page, channel) => {
+    await start(page, 'Short polling', channel, '700');
+    await page.waitForTimeout(1600);
+    await send(page, 'hello Bob');
+    await page.waitForTimeout(2000);
+  },
+  'long-poll': async (page, channel) => {
+    await start(page, 'Long polling', channel);
+    await page.waitForTimeout(1200);
+    await send(page, 'hello Bob');
+    await page.waitForTimeout(1200);
+    await send(page, 'second');
+    await page.waitForTimeout(1500);
+  },
+  sse: async (page, channel) => {
+    await start(page, 'Server-Sent Events', channel);
+    await page.waitForTimeout(1000);
+    await send(page, 'hello Bob');
+    await page.waitForTimeout(800);
+    await send(page, 'second');
+    await page.waitForTimeout(1500);
+  },
+  websocket: async (page, channel) => {
+    await start(page, 'WebSocket', channel);
+    await page.waitForTimeout(1000);
+    await send(page, 'hello Bob');
+    await page.waitForTimeout(800);
+    await send(page, 'second');
+    await page.waitForTimeout(1500);
+  },
+  'sse-reconnect': async (page, channel) => {
+    const retry = page.getByRole('spinbutton', { name: /SSE retry/ });
+    await page.goto(`${base}/?channel=${channel}`);
+    await page.getByRole('tab', { name: 'Server-Sent Events' }).click();
+    await retry.fill('1000');
+    await retry.press('Enter');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.waitForTimeout(1000);
+    await send(page, 'before the drop');
+    await page.waitForTimeout(800);
+    await page.request.post(`${base}/api/faults`, { data: { drop: true } });
+    await page.waitForTimeout(2500);
+    await send(page, 'after the reconnect');
+    await page.waitForTimeout(1200);
+  },
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+try {
+  for (const [name, run] of Object.entries(scenarios)) {
+    const context = await browser.newContext({
+      acceptDownloads: true,
+      viewport: { width: 1280, height: 900 },
+    });
+    const page = await context.newPage();
+    await run(page, `fixture-${name}-${Date.now().toString(36)}`);
+    await exportTo(page, name);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { loadRecording, openLab } from './helpers';
+
+/**
+ * Screenshots of recorded traces (e2e/fixtures, made by e2e/record-fixtures.ts),
+ * replayed to their end: the same picture every run, on any machine with
+ * Debian's Chromium and DejaVu fonts.
+ */
+test.use({ viewport: { width: 1280, height: 900 } });
+
+for (const name of ['short-poll', 'long-poll', 'sse', 'websocket', 'sse-reconnect']) {
+  test(`diagram of a recorded ${name} trace`, async ({ page }) => {
+    await openLab(page, `visual-${name}`);
+    await loadRecording(page, name);
+    const slider = page.getByRole('slider', { name: 'Replay position' });
+    await slider.focus();
+    await slider.press('End');
+    await expect(page.getByTestId('replay-position')).toContainText(/(\d+) of \1 events/);
+    await expect(page.locator('.sequence-diagram')).toHaveScreenshot(`${name}.png`);
+  });
+}
+
+test('inspector of a recorded WebSocket frame', async ({ page }) => {
+  await openLab(page, 'visual-inspector');
+  await loadRecording(page, 'websocket');
+  const slider = page.getByRole('slider', { name: 'Replay position' });
+  await slider.focus();
+  await slider.press('End');
+  await page
+    .getByRole('img', { name: /^Sequence diagram/ })
+    .locator('[data-kind="ws-frame"]')
+    .first()
+    .click();
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector).toContainText('Frame header');
+  await expect(inspector).toHaveScreenshot('inspector-ws-frame.png');
+});
