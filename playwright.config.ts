@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, systemChromium } from './scripts/chromium';
 
 /**
  * Which Chromium the browser tests drive: `CHROMIUM_PATH` if set, else Debian's
@@ -8,8 +9,8 @@ import { chromium } from '@playwright/test';
  * When none exists we stop with a sentence saying how to get one.
  */
 function findChromium(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  for (const path of candidates) if (path && existsSync(path)) return path;
+  const system = systemChromium();
+  if (system) return system;
   const bundled = chromium.executablePath();
   if (bundled && existsSync(bundled)) return undefined; // Playwright's own download: no override
   throw new Error(
@@ -27,7 +28,7 @@ export default defineConfig({
   timeout: 30_000,
   expect: {
     timeout: 10_000,
-    toHaveScreenshot: { animations: 'disabled', maxDiffPixelRatio: 0.002 },
+    toHaveScreenshot: { animations: 'disabled', maxDiffPixels: 20 },
   },
   fullyParallel: false,
   workers: 1,
@@ -38,16 +39,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],

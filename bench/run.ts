@@ -6,23 +6,18 @@
  *   npm run bench                 # 30 s of live ingest at 200 events/s
  *   BENCH_SECONDS=5 npm run bench # a quicker look
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import react from '@vitejs/plugin-react';
 import { build, preview } from 'vite';
+import { CHROMIUM_ARGS, systemChromium } from '../scripts/chromium';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = mkdtempSync(join(tmpdir(), 'rl-bench-'));
 const seconds = Number(process.env.BENCH_SECONDS ?? 30);
-
-function chromiumPath(): string | undefined {
-  for (const path of [process.env.CHROMIUM_PATH, '/usr/bin/chromium'])
-    if (path && existsSync(path)) return path;
-  return undefined;
-}
 
 interface DiagramResult {
   firstRenderMs: { events100: number; events10k: number; events100k: number };
@@ -59,19 +54,10 @@ const server = await preview({
 });
 const address = server.httpServer.address();
 const port = typeof address === 'object' && address ? address.port : 0;
-const executablePath = chromiumPath();
+const executablePath = systemChromium();
 const browser = await chromium.launch({
   ...(executablePath ? { executablePath } : {}),
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-  ],
+  args: CHROMIUM_ARGS,
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

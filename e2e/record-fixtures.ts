@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, systemChromium } from '../scripts/chromium';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:8182';
 const out = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
@@ -94,17 +95,10 @@ const scenarios: Record<string, (page: Page, channel: string) => Promise<void>> 
   },
 };
 
+const executablePath = systemChromium();
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  ...(executablePath ? { executablePath } : {}),
+  args: CHROMIUM_ARGS,
 });
 try {
   for (const [name, run] of Object.entries(scenarios)) {

@@ -41,15 +41,42 @@ export function requestHeadBytes(raw: IncomingMessage): number {
   return bytes + 2;
 }
 
+/** The request's headers as the client sent them (names in their own case), for the inspector. */
+export function requestHeaderRecord(raw: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const lines = raw.rawHeaders;
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const name = lines[i]!;
+    headers[name] = name in headers ? `${headers[name]}, ${lines[i + 1]}` : lines[i + 1]!;
+  }
+  return headers;
+}
+
+/** The response's headers exactly as written in its serialized head, for the inspector. */
+export function responseHeaderRecord(res: ServerResponse): Record<string, string> {
+  const head = serializedHead(res);
+  const headers: Record<string, string> = {};
+  if (typeof head !== 'string') return headers;
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon)] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
 export function requestBodyBytes(raw: IncomingMessage): number {
   const length = Number(raw.headers['content-length'] ?? 0);
   return Number.isFinite(length) && length > 0 ? length : 0;
 }
 
+/** Node's serialized response head (`_header`); it is not in @types/node, hence the narrow cast. */
+function serializedHead(res: ServerResponse): string | null | undefined {
+  return (res as unknown as { _header?: string | null })._header;
+}
+
 /** The serialized response head Node wrote (status line, headers, blank line). */
 export function responseHeadBytes(res: ServerResponse): number {
-  // `_header` is Node's serialized head; it is not in @types/node, hence the narrow cast.
-  const head = (res as unknown as { _header?: string | null })._header;
+  const head = serializedHead(res);
   return typeof head === 'string' ? Buffer.byteLength(head, 'latin1') : 0;
 }
 
@@ -73,7 +100,11 @@ function rawLabels(request: FastifyRequest): Labels {
 export function recordRequest(lab: Lab, request: FastifyRequest, target: TraceTarget): void {
   lab.observer.record(target, 'request', 'up', () => ({
     bytes: { header: requestHeadBytes(request.raw), payload: requestBodyBytes(request.raw) },
-    details: { method: request.method, url: request.url },
+    details: {
+      method: request.method,
+      url: request.url,
+      requestHeaders: requestHeaderRecord(request.raw),
+    },
   }));
 }
 
@@ -122,7 +153,12 @@ export function installHttpTrace(app: FastifyInstance, lab: Lab): void {
       bytes: { header, payload: Math.max(0, total - header) },
       ...(trace.messageIds ? { messageIds: trace.messageIds } : {}),
       ...(trace.empty !== undefined ? { empty: trace.empty } : {}),
-      details: { status, method: request.method, url: request.url },
+      details: {
+        status,
+        method: request.method,
+        url: request.url,
+        responseHeaders: responseHeaderRecord(reply.raw),
+      },
     });
   });
 }

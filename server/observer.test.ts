@@ -80,10 +80,19 @@ describe('observer stream', () => {
     expect(postRes!.bytes!.header + postRes!.bytes!.payload).toBe(postReply.length);
     expect(postRes!.bytes!.header).toBe(postReply.indexOf('\r\n\r\n') + 4);
     expect(postRes!.details?.status).toBe(201);
+    expect(postRes!.details?.responseHeaders).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+    });
     expect(find(events(), 'raw-post', 'publish')[0]!.messageIds).toEqual([2]);
 
     const [getReq] = find(events(), 'raw-get', 'request');
     expect(getReq!.bytes).toEqual({ header: Buffer.byteLength(getHead), payload: 0 });
+    // The inspector shows the headers as they came and went.
+    expect(getReq!.details?.requestHeaders).toEqual({ Host: 'localhost', Connection: 'close' });
+    expect(postReq!.details?.requestHeaders).toMatchObject({
+      'Content-Type': 'application/json',
+      'X-Extra': 'spaced',
+    });
     const [getRes] = find(events(), 'raw-get', 'response');
     expect(getRes!.bytes!.header).toBe(getReply.indexOf('\r\n\r\n') + 4);
     expect(getRes!.bytes!.header + getRes!.bytes!.payload).toBe(getReply.length);

@@ -13,6 +13,8 @@ interface ShapesProps {
 }
 
 const HEAD = 7;
+/** Longer mark labels (error messages) are cut here on the diagram; the inspector has them whole. */
+const MARK_LABEL_CHARS = 34;
 
 const LANE_TOP = 34;
 
@@ -282,7 +284,12 @@ const MarkShape = memo(function MarkShape({
   const label = (
     <text
       x={mark.x + towardServer * 8}
-      y={mark.y + 13}
+      // A wait's label sits halfway down its dotted line, clear of the error that caused it.
+      y={
+        mark.shape === 'wait' && mark.y2 !== undefined
+          ? Math.max(mark.y + 13, (mark.y + mark.y2) / 2 + 4)
+          : mark.y + 13
+      }
       textAnchor={towardServer > 0 ? 'start' : 'end'}
       fontSize={10}
       fill="#333"
@@ -290,7 +297,10 @@ const MarkShape = memo(function MarkShape({
       stroke="#fff"
       strokeWidth={3}
     >
-      {mark.label}
+      {mark.label.length > MARK_LABEL_CHARS
+        ? `${mark.label.slice(0, MARK_LABEL_CHARS - 1)}…`
+        : mark.label}
+      {mark.label.length > MARK_LABEL_CHARS && <title>{mark.label}</title>}
     </text>
   );
   const ring = selected ? (

@@ -146,7 +146,14 @@ describe('layoutSequence', () => {
     const index = new TraceIndex(
       trace(
         { kind: 'request', t: 0, dir: 'up', technique: 'sse', conn: 's' },
-        { kind: 'sse-open', t: 10, dir: 'down', technique: 'sse', conn: 's' },
+        {
+          kind: 'sse-open',
+          t: 10,
+          dir: 'down',
+          technique: 'sse',
+          conn: 's',
+          details: { retryMs: 3000 },
+        },
         {
           kind: 'sse-event',
           t: 50,
@@ -204,7 +211,7 @@ describe('layoutSequence', () => {
     ]);
     expect(layout.arrows.map((a) => [a.kind, a.label])).toEqual([
       ['request', 'GET /events'],
-      ['sse-open', '200 text/event-stream'],
+      ['sse-open', '200 text/event-stream · retry: 3000'],
       ['sse-event', 'id 7 · message'],
       ['request', 'GET /ws?since=0 (Upgrade)'],
       ['ws-open', '101 Switching Protocols'],

@@ -291,7 +291,11 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
         arrow('server', responseLabel(event), responseVariant(event));
         break;
       case 'sse-open':
-        arrow('server', '200 text/event-stream', 'upgrade');
+        arrow(
+          'server',
+          `200 text/event-stream${event.details?.retryMs !== undefined ? ` · retry: ${event.details.retryMs}` : ''}`,
+          'upgrade',
+        );
         break;
       case 'sse-event':
         arrow(

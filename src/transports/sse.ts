@@ -162,6 +162,8 @@ export class SseTransport extends BaseTransport {
       bytes: { header: 0, payload: 0 },
       details: {
         status: 200,
+        // The server sends this `retry:` first (the browser keeps it, unseen by the page).
+        retryMs: this.knobs.sseRetryMs,
         note: 'EventSource does not expose the response head; the server observer has its bytes',
       },
     });
