@@ -94,19 +94,12 @@ export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }:
               onSelect={onSelect}
             />
           ))}
-          {layout.arrows.map((arrow) => (
-            <ArrowShape
-              key={`a-${arrow.seq}`}
-              arrow={arrow}
-              selected={arrow.seq === selectedSeq}
-              onSelect={onSelect}
-            />
-          ))}
-          {layout.marks.map((mark) => (
-            <MarkShape
-              key={`m-${mark.seq}`}
-              mark={mark}
-              selected={mark.seq === selectedSeq}
+          {chunkSteps(layout).map((chunk) => (
+            <StepChunk
+              key={chunk.key}
+              chunk={chunk}
+              generation={layout.generation}
+              selectedSeq={chunk.seqs.has(selectedSeq ?? -1) ? selectedSeq : null}
               onSelect={onSelect}
             />
           ))}
@@ -138,6 +131,88 @@ export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }:
     </>
   );
 }
+
+/** Arrows and marks in bands of CHUNK_PX, drawn by one memoised component each. */
+interface Chunk {
+  key: number;
+  arrows: Arrow[];
+  marks: Mark[];
+  seqs: Set<number>;
+}
+
+const CHUNK_PX = 160;
+
+function chunkSteps(layout: SequenceLayout): Chunk[] {
+  const chunks = new Map<number, Chunk>();
+  const chunkOf = (y: number): Chunk => {
+    const key = Math.floor(y / CHUNK_PX);
+    let chunk = chunks.get(key);
+    if (!chunk) {
+      chunk = { key, arrows: [], marks: [], seqs: new Set() };
+      chunks.set(key, chunk);
+    }
+    return chunk;
+  };
+  for (const arrow of layout.arrows) {
+    const chunk = chunkOf(arrow.y);
+    chunk.arrows.push(arrow);
+    chunk.seqs.add(arrow.seq);
+  }
+  for (const mark of layout.marks) {
+    const chunk = chunkOf(mark.y);
+    chunk.marks.push(mark);
+    chunk.seqs.add(mark.seq);
+  }
+  return [...chunks.values()];
+}
+
+interface ChunkProps {
+  chunk: Chunk;
+  generation: string;
+  selectedSeq: number | null;
+  onSelect: ((seq: number) => void) | undefined;
+}
+
+/**
+ * One band of steps. While the layout's generation holds, a band whose steps
+ * did not change is skipped whole: following live traffic redraws only the
+ * newest band, however many steps are in view.
+ */
+const StepChunk = memo(
+  function StepChunk({ chunk, selectedSeq, onSelect }: ChunkProps) {
+    return (
+      <g className="seq-chunk">
+        {chunk.arrows.map((arrow) => (
+          <ArrowShape
+            key={`a-${arrow.seq}`}
+            arrow={arrow}
+            selected={arrow.seq === selectedSeq}
+            onSelect={onSelect}
+          />
+        ))}
+        {chunk.marks.map((mark) => (
+          <MarkShape
+            key={`m-${mark.seq}`}
+            mark={mark}
+            selected={mark.seq === selectedSeq}
+            onSelect={onSelect}
+          />
+        ))}
+      </g>
+    );
+  },
+  (a, b) =>
+    a.generation === b.generation &&
+    a.selectedSeq === b.selectedSeq &&
+    a.onSelect === b.onSelect &&
+    a.chunk.arrows.length === b.chunk.arrows.length &&
+    a.chunk.marks.length === b.chunk.marks.length &&
+    a.chunk.arrows.every(
+      (arrow, i) =>
+        arrow.seq === b.chunk.arrows[i]!.seq && arrow.count === b.chunk.arrows[i]!.count,
+    ) &&
+    a.chunk.marks.every((mark, i) => mark.seq === b.chunk.marks[i]!.seq),
+);
 
 /**
  * Layout objects are made afresh every frame; a shape redraws only when one of
@@ -236,6 +311,7 @@ const ArrowShape = memo(function ArrowShape({
       data-conn={arrow.conn}
       data-seq={arrow.seq}
       data-variant={arrow.variant}
+      data-count={arrow.count}
       pointerEvents="bounding-box"
       className="seq-step seq-arrow"
       onClick={() => onSelect?.(arrow.seq)}
@@ -260,7 +336,7 @@ const ArrowShape = memo(function ArrowShape({
           stroke="#fff"
           strokeWidth={3}
         >
-          {arrow.label}
+          {arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label}
         </text>
       )}
     </g>

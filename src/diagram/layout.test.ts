@@ -398,3 +398,25 @@ describe('readability', () => {
     expect(response!.showLabel).toBe(true);
   });
 });
+
+describe('bundleArrows', () => {
+  it('folds arrows the screen cannot show apart, keeping lone arrows as they are', () => {
+    const events = trace(
+      ...Array.from({ length: 40 }, (_, i) => ({
+        kind: 'sse-event' as const,
+        t: 500 + i * 0.1,
+        dir: 'down' as const,
+        technique: 'sse' as const,
+        conn: 's',
+        messageIds: [i + 1],
+      })),
+      { kind: 'sse-event', t: 900, dir: 'down', technique: 'sse', conn: 's', messageIds: [99] },
+    );
+    const arrows = layoutSequence(new TraceIndex(events), view).arrows;
+    expect(arrows.reduce((n, a) => n + a.count, 0)).toBe(41);
+    expect(arrows.length).toBeLessThan(10);
+    // The first few are spread a label apart; the rest pile up at the spread limit and fold.
+    expect(arrows.some((a) => a.count > 10)).toBe(true);
+    expect(arrows.at(-1)).toMatchObject({ count: 1, label: 'id 99 · message' });
+  });
+});

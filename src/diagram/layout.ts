@@ -49,6 +49,12 @@ export interface Arrow {
   label: string;
   /** False when the label would overlap the one just above it (it stays in the inspector and the tooltip). */
   showLabel: boolean;
+  /**
+   * How many steps this arrow stands for: 1, or more when steps of the same
+   * kind between the same two lanes fall within BUNDLE_PX of each other — more
+   * than the screen can show apart. Its seq is the first one's.
+   */
+  count: number;
   variant: ArrowVariant;
 }
 
@@ -119,7 +125,16 @@ export interface SequenceLayout {
   t1: number;
   /** How far the drawing must be moved up so that t0 sits at the top (0 unless anchored). */
   scrollY: number;
+  /**
+   * Changes whenever shapes already laid out could move (another window start,
+   * scale, width or lane order). While it stays the same, new events only add
+   * shapes: renderers may keep what they drew.
+   */
+  generation: string;
 }
+
+/** Arrows of one kind between the same lanes closer than this (px) are drawn as one, with a count. */
+export const BUNDLE_PX = 2;
 
 /** Labels closer than this (px) to the previous one on the same lane pair are left out: they would overlap. */
 export const LABEL_SPACING = 13;
@@ -178,10 +193,12 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   const origin = window.origin ?? index.first ?? window.t0;
   const anchor = window.anchor ?? window.t0;
   const visibleMs = Math.max(1e-9, window.t1 - window.t0);
-  const y = scaleLinear()
-    .domain([anchor, anchor + visibleMs])
-    .range([top, window.height]);
+  // The same mapping as d3's scaleLinear().domain([anchor, anchor + visibleMs]).range([top, height]),
+  // written out: it runs for every visible step on every frame.
+  const pxPerMs = (window.height - top) / visibleMs;
+  const y = (t: number): number => top + (t - anchor) * pxPerMs;
   const actors = laneOrder(index, window.actors);
+  const generation = `${window.t0}|${window.t1}|${anchor}|${window.width}|${window.height}|${top}|${actors.join(',')}`;
   const span = Math.max(1, actors.length - 1);
   const lanes: Lane[] = actors.map((actor, i) => ({
     actor,
@@ -197,13 +214,22 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   const clientOrder = actors.filter((a) => a !== SERVER_ACTOR);
   // Each client's connections get their own column beside the server's lifeline,
   // on the side the client's lane is on, so parallel streams never overlap.
+  const columns = new Map<string, { side: 1 | -1; column: number; x: number }>();
   const columnOf = (actor: string): { side: 1 | -1; column: number; x: number } => {
-    const side = (laneX.get(actor) ?? serverX) < serverX ? -1 : 1;
+    const known = columns.get(actor);
+    if (known) return known;
+    const side: 1 | -1 = (laneX.get(actor) ?? serverX) < serverX ? -1 : 1;
     const sameSide = clientOrder.filter(
       (a) => ((laneX.get(a) ?? serverX) < serverX ? -1 : 1) === side,
     );
     const column = Math.max(0, sameSide.indexOf(actor));
-    return { side, column, x: serverX + side * (BAR_WIDTH / 2 + 2 + column * (BAR_WIDTH + 3)) };
+    const placed = {
+      side,
+      column,
+      x: serverX + side * (BAR_WIDTH / 2 + 2 + column * (BAR_WIDTH + 3)),
+    };
+    columns.set(actor, placed);
+    return placed;
   };
   const columnX = (actor: string): number => columnOf(actor).x;
 
@@ -212,62 +238,86 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   const lastArrowY = new Map<string, number>();
   const marks: Mark[] = [];
   const bands: Band[] = [];
-  for (const event of index.between(window.t0, window.t1)) {
-    const client = event.observer === 'client' ? event.actor : event.peer;
-    if (client === undefined) {
+  // The step being laid out; the two helpers below read it (made once, not per event).
+  let event!: TraceEvent;
+  let client = '';
+  let x = 0;
+  let edgeX = 0;
+  const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant): void => {
+    const up = from === 'client';
+    // A response that follows its request within a few ms would sit on top of
+    // it: consecutive arrows keep a label's height apart
+    // (per participant's lane, so a re-poll right after an answer shows too), but
+    // never more than a few labels below its true time, however dense the traffic.
+    const before = lastArrowY.get(client);
+    const previous = lastLabelY.get(client);
+    // Same view, same step, same neighbours above: the same arrow as last frame.
+    const cached = arrowCache.get(event);
+    if (
+      cached &&
+      cached.generation === generation &&
+      cached.before === before &&
+      cached.previous === previous
+    ) {
+      arrows.push(cached.arrow);
+      lastArrowY.set(client, cached.arrow.y);
+      if (cached.arrow.showLabel) lastLabelY.set(client, cached.arrow.y);
+      return;
+    }
+    const trueY = y(event.t);
+    const yy =
+      before === undefined
+        ? trueY
+        : Math.min(Math.max(trueY, before + LABEL_SPACING), trueY + 3 * LABEL_SPACING);
+    lastArrowY.set(client, yy);
+    const showLabel = previous === undefined || yy - previous >= LABEL_SPACING;
+    if (showLabel) lastLabelY.set(client, yy);
+    const made: Arrow = {
+      seq: event.seq,
+      kind: event.kind,
+      conn: event.conn,
+      from: up ? client : SERVER_ACTOR,
+      to: up ? SERVER_ACTOR : client,
+      x1: up ? x : edgeX,
+      x2: up ? edgeX : x,
+      y: yy,
+      label,
+      showLabel,
+      count: 1,
+      variant,
+    };
+    arrowCache.set(event, { generation, before, previous, arrow: made });
+    arrows.push(made);
+  };
+  const mark = (shape: MarkShape, label: string, atServer = false, y2?: number): void => {
+    const m: Mark = {
+      seq: event.seq,
+      kind: event.kind,
+      conn: event.conn,
+      actor: atServer ? SERVER_ACTOR : client,
+      x: atServer ? edgeX : x,
+      y: y(event.t),
+      shape,
+      label,
+      // From the server's column, labels go to the side away from the participant, where its arrows are not.
+      // A receipt's short label goes outside the lane, clear of the re-poll that follows it.
+      towardServer: labelSide(atServer, x, serverX, event.kind),
+    };
+    if (y2 !== undefined) m.y2 = y2;
+    marks.push(m);
+  };
+  for (const next of index.between(window.t0, window.t1)) {
+    event = next;
+    const participant = event.observer === 'client' ? event.actor : event.peer;
+    if (participant === undefined) {
       if (event.kind === 'fault') bands.push(faultBand(event, y));
       continue;
     }
-    const x = laneX.get(client);
-    if (x === undefined) continue;
-    const edgeX = columnX(client);
-    const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant): void => {
-      const up = from === 'client';
-      // A response that follows its request within a few ms would sit on top of
-      // it: consecutive arrows keep a label's height apart
-      // (per participant's lane, so a re-poll right after an answer shows too), but
-      // never more than a few labels below its true time, however dense the traffic.
-      const before = lastArrowY.get(client);
-      const trueY = y(event.t);
-      const yy =
-        before === undefined
-          ? trueY
-          : Math.min(Math.max(trueY, before + LABEL_SPACING), trueY + 3 * LABEL_SPACING);
-      lastArrowY.set(client, yy);
-      const previous = lastLabelY.get(client);
-      const showLabel = previous === undefined || yy - previous >= LABEL_SPACING;
-      if (showLabel) lastLabelY.set(client, yy);
-      arrows.push({
-        seq: event.seq,
-        kind: event.kind,
-        conn: event.conn,
-        from: up ? client : SERVER_ACTOR,
-        to: up ? SERVER_ACTOR : client,
-        x1: up ? x : edgeX,
-        x2: up ? edgeX : x,
-        y: yy,
-        label,
-        showLabel,
-        variant,
-      });
-    };
-    const mark = (shape: MarkShape, label: string, atServer = false, y2?: number): void => {
-      const m: Mark = {
-        seq: event.seq,
-        kind: event.kind,
-        conn: event.conn,
-        actor: atServer ? SERVER_ACTOR : client,
-        x: atServer ? edgeX : x,
-        y: y(event.t),
-        shape,
-        label,
-        // From the server's column, labels go to the side away from the participant, where its arrows are not.
-        // A receipt's short label goes outside the lane, clear of the re-poll that follows it.
-        towardServer: labelSide(atServer, x, serverX, event.kind),
-      };
-      if (y2 !== undefined) m.y2 = y2;
-      marks.push(m);
-    };
+    const laneXOf = laneX.get(participant);
+    if (laneXOf === undefined) continue;
+    client = participant;
+    x = laneXOf;
+    edgeX = columnX(client);
     if (event.observer === 'server') {
       // The server's view adds what the browser cannot see: heartbeats, and why a hold ended.
       if (event.kind === 'ping')
@@ -283,12 +333,12 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
       case 'request':
         arrow(
           'client',
-          requestLabel(event),
+          labelOf(event, requestLabel),
           event.technique === 'websocket' ? 'upgrade' : 'request',
         );
         break;
       case 'response':
-        arrow('server', responseLabel(event), responseVariant(event));
+        arrow('server', labelOf(event, responseLabel), responseVariant(event));
         break;
       case 'sse-open':
         arrow(
@@ -312,7 +362,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
       case 'pong':
         arrow(
           event.dir === 'up' ? 'client' : 'server',
-          frameLabel(event),
+          labelOf(event, frameLabel),
           event.kind === 'ws-frame' ? 'frame' : 'control',
         );
         break;
@@ -346,11 +396,20 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
     }
   }
 
-  const bars: Bar[] = index.spans.overlapping(window.t0, window.t1).flatMap((s) => {
-    if (!laneX.has(s.actor)) return [];
-    const { x, side, column } = columnOf(s.actor);
-    return [{ ...spanBar(s, x, y, now), side, column }];
-  });
+  const bars: Bar[] = [];
+  for (const s of index.spans.overlapping(window.t0, window.t1)) {
+    if (!laneX.has(s.actor)) continue;
+    // A finished span draws the same until the view changes: reuse its bar.
+    const cached = s.end !== null ? closedBars.get(s) : undefined;
+    if (cached && cached.generation === generation) {
+      bars.push(cached.bar);
+      continue;
+    }
+    const { x: barX, side, column } = columnOf(s.actor);
+    const bar: Bar = { ...spanBar(s, barX, y, now), side, column };
+    if (s.end !== null) closedBars.set(s, { generation, bar });
+    bars.push(bar);
+  }
 
   const ticks = scaleLinear()
     .domain([window.t0, window.t1])
@@ -358,7 +417,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
     .map((t) => ({ t, y: y(t), label: `${Math.round(t - origin)} ms` }));
   return {
     lanes,
-    arrows,
+    arrows: bundleArrows(arrows),
     bars,
     marks,
     bands,
@@ -367,6 +426,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
     t0: window.t0,
     t1: window.t1,
     scrollY: y(window.t0) - top,
+    generation,
   };
 }
 
@@ -430,6 +490,45 @@ function ms(value: number | undefined): string {
 
 function ids(event: TraceEvent): string {
   return (event.messageIds ?? []).join(', #');
+}
+
+/**
+ * Folds arrows that the screen cannot show apart (same lanes, same look, within
+ * BUNDLE_PX) into one that carries their count; a lone arrow stays the same
+ * object, so it keeps its identity from frame to frame.
+ */
+export function bundleArrows(arrows: readonly Arrow[]): Arrow[] {
+  const out: Arrow[] = [];
+  const open = new Map<string, number>();
+  for (const arrow of arrows) {
+    const key = `${arrow.from}>${arrow.to}|${arrow.variant}|${arrow.kind}`;
+    const at = open.get(key);
+    const head = at === undefined ? undefined : out[at]!;
+    if (head && arrow.y - head.y < BUNDLE_PX) {
+      out[at!] = { ...head, count: head.count + 1 };
+      continue;
+    }
+    open.set(key, out.length);
+    out.push(arrow);
+  }
+  return out;
+}
+
+const arrowCache = new WeakMap<
+  TraceEvent,
+  { generation: string; before: number | undefined; previous: number | undefined; arrow: Arrow }
+>();
+const closedBars = new WeakMap<Span, { generation: string; bar: Bar }>();
+
+/** A step's label depends on the step alone: made once per event, not once per frame. */
+const labels = new WeakMap<TraceEvent, string>();
+function labelOf(event: TraceEvent, make: (event: TraceEvent) => string): string {
+  let label = labels.get(event);
+  if (label === undefined) {
+    label = make(event);
+    labels.set(event, label);
+  }
+  return label;
 }
 
 const DEFAULT_PATHS: Record<string, string> = {
