@@ -57,3 +57,28 @@ test('the inspector opens on click and from the keyboard', async ({ page }) => {
   await expect(inspector).toHaveAttribute('data-seq', focused!);
   await expect(inspector.getByRole('heading')).toContainText('request');
 });
+
+test('the diagram zooms with the wheel, pans by dragging, and Follow brings it back', async ({
+  page,
+}) => {
+  await openLab(page, 'zoom');
+  await page.getByRole('button', { name: 'Start' }).click();
+  const span = page.locator('.sequence-diagram__span');
+  await expect(span).toContainText('showing 10000 ms');
+  const box = (await diagram(page).boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -400);
+  await expect(span).not.toContainText('showing 10000 ms');
+  const zoomedIn = Number((await span.textContent())!.match(/showing (\d+) ms/)![1]);
+  expect(zoomedIn).toBeLessThan(10_000);
+
+  await expect(page.getByRole('button', { name: 'Follow' })).toBeDisabled();
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 120, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByRole('button', { name: 'Follow' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Follow' }).click();
+  await expect(page.getByRole('button', { name: 'Follow' })).toBeDisabled();
+  await page.getByRole('button', { name: 'Pause view' }).click();
+  await expect(page.getByRole('button', { name: 'Follow' })).toBeEnabled();
+});
