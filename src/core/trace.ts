@@ -70,6 +70,8 @@ export interface TraceDetails {
   note?: string;
   /** The fault's name on a fault band. */
   fault?: string;
+  /** For a server-observed step: its time on the server's own clock (`t` is on the page's). */
+  serverT?: number;
 }
 
 /** One observable step of the lab's traffic. */

@@ -101,7 +101,8 @@ export function SequenceDiagram({
       typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches,
     [],
   );
-  const frameTime = useFrameClock(follow, now);
+  // Always ticking: open bars and countdowns keep to the real clock even while the view is paused.
+  const frameTime = useFrameClock(true, now);
   const [focusSeq, setFocusSeq] = useState<number | null>(null);
 
   const index = traceIndexFor(store);
@@ -119,7 +120,7 @@ export function SequenceDiagram({
     height,
     top: 48,
     anchor,
-    now: follow ? frameTime : t1,
+    now: frameTime,
     origin: index.first ?? t0,
     ...(actors ? { actors } : {}),
   });
@@ -142,6 +143,11 @@ export function SequenceDiagram({
           setSpanMs(Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, DEFAULT_SPAN_MS / transform.k)));
         } else {
           const dy = transform.y - previous.y;
+          // A click is a zoom gesture that moved nothing: it must not stop following.
+          if (dy === 0) {
+            previous = transform;
+            return;
+          }
           setEndT(current.t1 - (dy * current.spanMs) / current.height);
           setFollow(false);
         }

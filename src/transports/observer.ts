@@ -128,7 +128,16 @@ export class ObserverClient {
       return; // not ours to trace: the observer stream only speaks JSON
     }
     if (frame.type === 'trace' && isTraceEvent(frame.event)) {
-      this.options.emit(frame.event);
+      // Put the server's step on the page's clock, so both sides share one
+      // timeline; its own reading stays in details.serverT. The offset comes
+      // from the hello (one sample: off by at most the hello's one-way trip).
+      const offset = this.lastHello?.offsetMs ?? 0;
+      const event = frame.event;
+      this.options.emit({
+        ...event,
+        t: event.t - offset,
+        details: { ...event.details, serverT: event.t },
+      });
     } else if (frame.type === 'hello' && typeof frame.serverTime === 'number') {
       const receivedAt = this.now();
       this.lastHello = {
