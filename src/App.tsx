@@ -9,6 +9,7 @@ import { KnobsPanel } from './features/playground/KnobsPanel';
 import { Participants } from './features/playground/Participants';
 import { RunControls } from './features/playground/RunControls';
 import { TechniqueTabs } from './features/playground/TechniqueTabs';
+import { TheoryPanel } from './features/playground/TheoryPanel';
 import { useLab } from './features/playground/useStore';
 import { labStore } from './store/lab-store';
 import { createTraceStore, traceStore } from './store/trace-store';
@@ -58,6 +59,7 @@ export function App() {
         </div>
         <aside className="app__measures">
           <Counters store={shown} />
+          <TheoryPanel store={shown} />
           <EventLog store={shown} onInspect={(seq) => labStore.setState({ inspected: seq })} />
         </aside>
       </main>

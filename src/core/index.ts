@@ -8,3 +8,5 @@ export * from './trace';
 export * from './ws-protocol';
 export * from './wsframe';
 export * from './knobs';
+export * from './models';
+export * from './measures';

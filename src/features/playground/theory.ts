@@ -1,0 +1,137 @@
+import {
+  agrees,
+  longPollModel,
+  measureRun,
+  shortPollModel,
+  type Stats,
+  type Technique,
+  type TraceEvent,
+} from '../../core';
+import type { Knobs } from '../../transports/types';
+
+/** One claim of theory set beside the measurement. */
+export interface TheoryRow {
+  claim: string;
+  expected: number | null;
+  measured: number | null;
+  unit: string;
+  /** `agrees` within the tolerance, `disagrees`, or `collecting` until there are enough samples. */
+  verdict: 'agrees' | 'disagrees' | 'collecting';
+}
+
+/** How far a measurement may stray from the model and still agree. */
+export const TOLERANCE = 0.15;
+/** Samples needed before a verdict. */
+export const MIN_SAMPLES = 10;
+
+function row(
+  claim: string,
+  expected: number | null,
+  measured: number | null,
+  unit: string,
+  samples: number,
+): TheoryRow {
+  const verdict =
+    expected === null || measured === null || !Number.isFinite(expected) || samples < MIN_SAMPLES
+      ? 'collecting'
+      : agrees(measured, expected, TOLERANCE)
+        ? 'agrees'
+        : 'disagrees';
+  return {
+    claim,
+    expected: expected !== null && Number.isFinite(expected) ? expected : null,
+    measured,
+    unit,
+    verdict,
+  };
+}
+
+/** The textbook claims for a technique, checked against this run's trace. */
+export function theoryRows(
+  technique: Technique,
+  knobs: Knobs,
+  stats: Stats,
+  events: readonly TraceEvent[],
+  receivers: readonly string[],
+): TheoryRow[] {
+  const run = measureRun(events, receivers);
+  // A count of what is open now is a fact, not a sample: one look is enough once something was asked.
+  const instant = stats.requests > 0 ? MIN_SAMPLES : 0;
+  const perReceiver = receivers.length > 0 ? stats.openConnections / receivers.length : null;
+  switch (technique) {
+    case 'short-poll': {
+      const model = shortPollModel(knobs.pollIntervalMs, run.publishRate, run.roundTripMs ?? 0);
+      return [
+        row(
+          'Mean latency ≈ half the poll period + a round trip',
+          model.meanLatencyMs,
+          stats.latency.mean,
+          'ms',
+          stats.latency.count,
+        ),
+        row(
+          'Share of polls that come back empty',
+          model.emptyShare * 100,
+          stats.wastedShare * 100,
+          '%',
+          stats.pollResponses,
+        ),
+        row(
+          'Polls per receiver per second',
+          model.requestsPerSecond,
+          run.requestsPerReceiverPerSecond,
+          '/s',
+          stats.requests,
+        ),
+      ];
+    }
+    case 'long-poll': {
+      const model = longPollModel(knobs.longPollTimeoutMs, run.publishRate);
+      return [
+        row(
+          'Requests per delivered message ≈ 1 (+ 1 per timeout)',
+          model.requestsPerMessage,
+          run.requestsPerDelivery,
+          '',
+          stats.delivered,
+        ),
+        row('Held requests per receiver', 1, perReceiver, '', instant),
+      ];
+    }
+    case 'sse':
+      return [
+        row('Open streams per receiver', 1, perReceiver, '', instant),
+        row(
+          'Bytes down per delivered message (event lines + framing)',
+          null,
+          run.bytesDownPerDelivery,
+          'B',
+          stats.delivered,
+        ),
+      ];
+    case 'websocket':
+      return [
+        row(
+          'Frame header, server → browser (RFC 6455: 2, 4 or 10 B by size)',
+          run.frameHeaderDownExpected,
+          run.frameHeaderDown,
+          'B',
+          stats.delivered,
+        ),
+        row(
+          'Frame header, browser → server (masked: 4 B more)',
+          run.frameHeaderUpExpected,
+          run.frameHeaderUp,
+          'B',
+          stats.delivered,
+        ),
+        row(
+          'Open sockets per participant',
+          1,
+          receivers.length > 0 ? stats.openConnections / (receivers.length + 1) : null,
+          '',
+          instant,
+        ),
+      ];
+  }
+}
