@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { buildTrace, type StepSketch } from './trace-builder';
 import { measureRun } from './measures';
-import type { TraceEvent } from './trace';
 
-type P = Partial<TraceEvent> & Pick<TraceEvent, 'kind' | 't'>;
-const trace = (...parts: P[]): TraceEvent[] =>
-  parts.map((p, seq) => ({
-    seq,
-    observer: 'client',
-    actor: 'bob',
-    technique: 'short-poll',
-    conn: 'c',
-    dir: 'none',
-    ...p,
-  }));
+const trace = (...steps: StepSketch[]) =>
+  buildTrace({ technique: 'short-poll', conn: 'c' }, ...steps);
 
 describe('measureRun', () => {
   it('measures rates, round trips and costs per delivery from the trace', () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { buildTrace, type StepSketch } from '../core/trace-builder';
 import type { TraceEvent } from '../core';
 import { inspectStep, neighbourStep } from './inspect';
 import { SERVER_ACTOR, TraceIndex } from './trace-index';
 
-type P = Partial<TraceEvent> & Pick<TraceEvent, 'kind' | 't'>;
-const trace = (...parts: P[]): TraceEvent[] =>
-  parts.map((p, seq) => ({
-    seq,
-    observer: 'client',
-    actor: 'bob',
-    technique: 'long-poll',
-    conn: 'c1',
-    dir: 'none',
-    ...p,
-  }));
+const trace = (...steps: StepSketch[]) => buildTrace({}, ...steps);
 
 describe('inspectStep', () => {
   it('shows an HTTP exchange with both views of its bytes, headers, body and how long it was held', () => {

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEvent } from '../core';
+import { buildTrace, type StepSketch } from '../core/trace-builder';
 import { layoutSequence } from './layout';
 import { SERVER_ACTOR, TraceIndex } from './trace-index';
 
-type Partial2 = Partial<TraceEvent> & Pick<TraceEvent, 'kind' | 't'>;
-function trace(...parts: Partial2[]): TraceEvent[] {
-  return parts.map((p, seq) => ({
-    seq,
-    observer: 'client',
-    actor: 'bob',
-    technique: 'long-poll',
-    conn: 'c1',
-    dir: 'none',
-    ...p,
-  }));
-}
 const view = { t0: 0, t1: 1000, width: 600, height: 540, top: 40 };
+
+const trace = (...steps: StepSketch[]) => buildTrace({}, ...steps);
 
 describe('layoutSequence', () => {
   it('puts the first participant left of the server and the rest to its right', () => {

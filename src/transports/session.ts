@@ -26,6 +26,9 @@ export const DEFAULT_PARTICIPANTS: readonly string[] = [
   'judy',
 ];
 
+/** How long start() waits for the observer stream before starting the participants anyway. */
+export const OBSERVER_WAIT_MS = 1500;
+
 export interface Participant {
   actor: string;
   role: 'sender' | 'receiver';
@@ -94,6 +97,8 @@ export class Session {
   /** The channel's last id when the run began (or the furthest any participant got). */
   private cursor: number | undefined;
   private synced = false;
+  /** Resolves start()'s wait for the observer's hello. */
+  private helloSeen: (() => void) | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.technique = options.technique;
@@ -153,11 +158,27 @@ export class Session {
         baseUrl: this.options.baseUrl ?? '',
         emit: (event) => this.store.append(event),
       };
-      if (this.options.onHello) observerOptions.onHello = this.options.onHello;
+      observerOptions.onHello = (hello) => {
+        this.helloSeen?.();
+        this.options.onHello?.(hello);
+      };
       if (this.options.now) observerOptions.now = this.options.now;
       this.observer = new ObserverClient(observerOptions);
     }
-    this.observer?.start();
+    if (this.observer && !this.observer.hello) {
+      // Let the server's observer connect first, so that it sees (and counts the
+      // bytes of) the run's very first request; give up waiting after a while.
+      const connected = new Promise<void>((resolve) => {
+        this.helloSeen = resolve;
+        setTimeout(resolve, OBSERVER_WAIT_MS);
+      });
+      this.observer.start();
+      await connected;
+      this.helloSeen = undefined;
+      if (run !== this.run) return;
+    } else {
+      this.observer?.start();
+    }
     for (const [actor, member] of this.members) {
       member.transport ??= this.create(actor, member.role);
       member.transport.start();
