@@ -45,3 +45,12 @@ test('theory beside measurement: long polling holds one request per receiver', a
     'collecting',
   );
 });
+
+test('the page estimates the server’s clock from several sync exchanges', async ({ page }) => {
+  await openLab(page, 'clock');
+  await page.getByRole('button', { name: 'Start' }).click();
+  const note = page.getByTestId('clock-offset');
+  await expect(note).toContainText('best of 5 sync exchanges');
+  // Browser and server share this machine: their clocks agree to within a few ms.
+  expect(Math.abs(Number(await note.getAttribute('data-value')))).toBeLessThan(50);
+});

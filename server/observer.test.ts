@@ -203,6 +203,26 @@ describe('observer stream', () => {
     });
   });
 
+  it('answers clock-sync requests with its own time, and refuses anything else', async () => {
+    running = await startApp();
+    const { observer } = await observe(running);
+    const before = performance.timeOrigin + performance.now();
+    observer.ws.send(JSON.stringify({ op: 'sync', t0: 1234.5 }));
+    const sync = await observer.next((f) => f.type === 'sync');
+    const after = performance.timeOrigin + performance.now();
+    expect(sync.t0).toBe(1234.5);
+    // Same machine, same kind of clock: the server's reading falls inside the exchange.
+    expect(sync.serverTime as number).toBeGreaterThanOrEqual(before - 5);
+    expect(sync.serverTime as number).toBeLessThanOrEqual(after + 5);
+    observer.ws.send('not json');
+    expect(await observer.next((f) => f.type === 'error')).toMatchObject({
+      code: 'RL_ERR_UNKNOWN_OP',
+    });
+    observer.ws.send(JSON.stringify({ op: 'sync', t0: 'soon' }));
+    expect(await observer.next((f) => f.type === 'error')).toMatchObject({ code: 'RL_ERR_BAD_OP' });
+    expect(observer.closeCode).toBeNull();
+  });
+
   it('reports nothing and measures nothing while nobody observes', async () => {
     running = await startApp();
     await publish(running.base, 'lobby', 'unobserved');

@@ -1,12 +1,39 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ERROR_CODES, LabError } from '../src/core';
 import { isAllowedOrigin } from './host-check';
+import { traceTime } from './observer-stream';
 
 /**
  * `GET /api/observe`: a WebSocket of the server's own trace events. It says
  * hello, then forwards every step the server sees (protocol.md, "Observer
- * stream"). Its own frames are never reported, and it ignores what it is sent.
+ * stream"). Its own frames are never reported; it answers clock-sync requests.
  */
+/**
+ * The one thing an observer may send: `{ "op": "sync", "t0": <its clock> }`,
+ * answered at once with the server's clock, so the page can estimate the
+ * offset between the two (several exchanges; the quickest bounds it best).
+ */
+export function answerObserverFrame(
+  text: string | null,
+  serverTime: number,
+): Record<string, unknown> {
+  let frame: unknown;
+  try {
+    frame = text === null ? null : JSON.parse(text);
+  } catch {
+    frame = null;
+  }
+  const op = frame as { op?: unknown; t0?: unknown } | null;
+  if (op?.op === 'sync' && typeof op.t0 === 'number' && Number.isFinite(op.t0)) {
+    return { type: 'sync', t0: op.t0, serverTime };
+  }
+  return {
+    type: 'error',
+    error: 'the observer stream takes only {"op":"sync","t0":<ms>}',
+    code: op?.op === 'sync' ? ERROR_CODES.BAD_OP : ERROR_CODES.UNKNOWN_OP,
+  };
+}
+
 export const observerPlugin: FastifyPluginAsync = async (app) => {
   const lab = app.lab;
 
@@ -36,6 +63,10 @@ export const observerPlugin: FastifyPluginAsync = async (app) => {
       socket.send(lab.observer.hello(lab.now()));
       lab.observer.add(socket);
       socket.on('close', () => lab.observer.remove(socket));
+      socket.on('message', (data, isBinary) => {
+        const reply = answerObserverFrame(isBinary ? null : String(data), traceTime());
+        socket.send(JSON.stringify(reply));
+      });
     },
   });
 };

@@ -25,6 +25,8 @@ export interface LabState {
   inspected: number | null;
   /** A recording is being replayed instead of live traffic. */
   replaying: boolean;
+  /** The page's estimate of the server's clock (server ≈ page + offsetMs), from the observer's sync exchanges. */
+  clock: { offsetMs: number; uncertaintyMs: number; samples: number } | null;
 }
 
 export function initialLabState(search = ''): LabState {
@@ -42,6 +44,7 @@ export function initialLabState(search = ''): LabState {
     notice: null,
     inspected: null,
     replaying: false,
+    clock: null,
   };
 }
 

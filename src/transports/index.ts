@@ -13,6 +13,7 @@ export {
 export { LongPollTransport, MIN_EMPTY_REPOLL_MS } from './long-poll';
 export {
   ObserverClient,
+  type ClockEstimate,
   type ObserverHello,
   type ObserverOptions,
   type ObserverState,

@@ -1,4 +1,4 @@
-import type { TraceEventInput } from '../core';
+import { estimateClockOffset, type SyncSample, type TraceEventInput } from '../core';
 import { Timers, pageClock, toWebSocketUrl } from './common';
 
 /** The observer client's life cycle. */
@@ -12,12 +12,21 @@ export interface ObserverHello {
   /** The page clock when the hello arrived. */
   receivedAt: number;
   /**
-   * serverTime − receivedAt: a rough clock-offset estimate (it includes the
-   * hello's one-way delay). Server and page share a machine in the lab, so it is
-   * normally within a few ms; server events are forwarded with their own `t`.
+   * serverTime − receivedAt: a first, rough clock-offset estimate (it includes
+   * the hello's one-way delay), used until the sync exchanges give a better one.
    */
   offsetMs: number;
 }
+
+/** The page's estimate of the server's clock: server time ≈ page time + offsetMs, give or take uncertaintyMs. */
+export interface ClockEstimate {
+  offsetMs: number;
+  uncertaintyMs: number;
+  samples: number;
+}
+
+/** Sync exchanges made after each hello. */
+export const SYNC_SAMPLES = 5;
 
 export interface ObserverOptions {
   /** Base URL of the API, '' for the page's own origin. */
@@ -25,6 +34,8 @@ export interface ObserverOptions {
   /** Receives each server trace event as it is (observer `server`). */
   emit: (event: TraceEventInput) => void;
   onHello?: (hello: ObserverHello) => void;
+  /** The clock estimate improved (after each sync exchange). */
+  onClock?: (clock: ClockEstimate) => void;
   onState?: (state: ObserverState) => void;
   /** Wait before reconnecting after the stream dropped, ms. Default 1000. */
   reconnectDelayMs?: number;
@@ -54,6 +65,8 @@ export class ObserverClient {
   private readonly timers = new Timers();
   private readonly now: () => number;
   private lastHello: ObserverHello | undefined;
+  private samples: SyncSample[] = [];
+  private estimate: ClockEstimate | undefined;
 
   constructor(private readonly options: ObserverOptions) {
     this.now = options.now ?? pageClock;
@@ -65,6 +78,16 @@ export class ObserverClient {
 
   get hello(): ObserverHello | undefined {
     return this.lastHello;
+  }
+
+  get clock(): ClockEstimate | undefined {
+    return this.estimate;
+  }
+
+  /** Asks the server for its time; the answer becomes a SyncSample. */
+  private sync(): void {
+    if (this.socket?.readyState === 1)
+      this.socket.send(JSON.stringify({ op: 'sync', t0: this.now() }));
   }
 
   start(): void {
@@ -131,7 +154,7 @@ export class ObserverClient {
       // Put the server's step on the page's clock, so both sides share one
       // timeline; its own reading stays in details.serverT. The offset comes
       // from the hello (one sample: off by at most the hello's one-way trip).
-      const offset = this.lastHello?.offsetMs ?? 0;
+      const offset = this.estimate?.offsetMs ?? this.lastHello?.offsetMs ?? 0;
       const event = frame.event;
       this.options.emit({
         ...event,
@@ -147,6 +170,25 @@ export class ObserverClient {
         offsetMs: frame.serverTime - receivedAt,
       };
       this.options.onHello?.(this.lastHello);
+      this.samples = [];
+      this.sync();
+    } else if (
+      frame.type === 'sync' &&
+      typeof frame.serverTime === 'number' &&
+      typeof (frame as { t0?: unknown }).t0 === 'number'
+    ) {
+      // Several exchanges, one after another: the quickest round trip bounds the offset best.
+      this.samples.push({
+        t0: (frame as { t0: number }).t0,
+        serverTime: frame.serverTime,
+        t1: this.now(),
+      });
+      const best = estimateClockOffset(this.samples);
+      if (best) {
+        this.estimate = { ...best, samples: this.samples.length };
+        this.options.onClock?.(this.estimate);
+      }
+      if (this.samples.length < SYNC_SAMPLES) this.sync();
     }
   }
 }

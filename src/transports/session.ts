@@ -2,7 +2,7 @@ import { DEFAULT_CHANNEL, type Message, type Technique, type TraceEventInput } f
 import { traceStore } from '../store/trace-store';
 import { channelUrl } from './common';
 import { createTransport } from './factory';
-import { ObserverClient, type ObserverHello } from './observer';
+import { ObserverClient, type ClockEstimate, type ObserverHello } from './observer';
 import { SseTransport } from './sse';
 import {
   DEFAULT_KNOBS,
@@ -69,6 +69,8 @@ export interface SessionOptions {
   /** A receiver got a message for the first time. */
   onMessage?: (receiver: string, message: Message) => void;
   onHello?: (hello: ObserverHello) => void;
+  /** The estimate of the server's clock improved (see ObserverClient). */
+  onClock?: (clock: ClockEstimate) => void;
 }
 
 interface Member {
@@ -163,6 +165,7 @@ export class Session {
         this.options.onHello?.(hello);
       };
       if (this.options.now) observerOptions.now = this.options.now;
+      if (this.options.onClock) observerOptions.onClock = this.options.onClock;
       this.observer = new ObserverClient(observerOptions);
     }
     if (this.observer && !this.observer.hello) {

@@ -1,6 +1,6 @@
 import type { Stats } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
-import { useTrace } from './useStore';
+import { useLab, useTrace } from './useStore';
 
 interface Counter {
   name: string;
@@ -103,6 +103,21 @@ const COUNTERS: Counter[] = [
   },
 ];
 
+/** The server's clock against the page's, as the sync exchanges measured it. */
+function ClockNote() {
+  const clock = useLab((s) => s.clock);
+  if (!clock) return null;
+  const sign = clock.offsetMs >= 0 ? '+' : '−';
+  return (
+    <p className="counters__note" data-testid="clock-offset" data-value={clock.offsetMs}>
+      Server clock: {sign}
+      {Math.abs(clock.offsetMs).toFixed(1)} ms ± {clock.uncertaintyMs.toFixed(1)} ms from this
+      page&apos;s (best of {clock.samples} sync exchanges); server steps are shifted onto the
+      page&apos;s clock.
+    </p>
+  );
+}
+
 export function Counters({ store }: { store?: TraceStore }) {
   const { stats } = useTrace(store);
   return (
@@ -125,6 +140,7 @@ export function Counters({ store }: { store?: TraceStore }) {
           );
         })}
       </dl>
+      <ClockNote />
       <p className="counters__note">
         Bytes:{' '}
         {stats.bytesObserver === 'server'

@@ -85,6 +85,7 @@ export class LabController {
       receivers: state.receivers,
       observe: true,
       store: pageFilter(this.trace),
+      onClock: (clock) => this.lab.setState({ clock }),
       onMessage: (receiver, message) =>
         this.lab.setState((s) => ({ inboxes: receiveInto(s.inboxes, receiver, message) })),
     });
