@@ -54,3 +54,17 @@ test('the page estimates the server’s clock from several sync exchanges', asyn
   // Browser and server share this machine: their clocks agree to within a few ms.
   expect(Math.abs(Number(await note.getAttribute('data-value')))).toBeLessThan(50);
 });
+
+test('the scale panel projects the textbook figure: a million users polling every 2 s', async ({
+  page,
+}) => {
+  await openLab(page, 'scale');
+  const scale = page.getByTestId('scale');
+  await scale.getByLabel('Users').selectOption('1000000');
+  const requests = scale
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: 'requests / s' }) });
+  await expect(requests.getByRole('cell').first()).toHaveText('500,000');
+  await scale.getByLabel('Users').selectOption('1000');
+  await expect(requests.getByRole('cell').first()).toHaveText('500');
+});

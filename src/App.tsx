@@ -10,6 +10,7 @@ import { Participants } from './features/playground/Participants';
 import { RunControls } from './features/playground/RunControls';
 import { TechniqueTabs } from './features/playground/TechniqueTabs';
 import { TheoryPanel } from './features/playground/TheoryPanel';
+import { ScalePanel } from './features/playground/ScalePanel';
 import { useLab } from './features/playground/useStore';
 import { labStore } from './store/lab-store';
 import { createTraceStore, traceStore } from './store/trace-store';
@@ -60,6 +61,7 @@ export function App() {
         <aside className="app__measures">
           <Counters store={shown} />
           <TheoryPanel store={shown} />
+          <ScalePanel store={shown} />
           <EventLog store={shown} onInspect={(seq) => labStore.setState({ inspected: seq })} />
         </aside>
       </main>

@@ -3,6 +3,8 @@ import {
   agrees,
   estimateClockOffset,
   longPollModel,
+  modelledCost,
+  projectScale,
   pollingLoad,
   shortPollModel,
   webSocketFramingModel,
@@ -64,5 +66,44 @@ describe('estimateClockOffset', () => {
     expect(estimate).toEqual({ offsetMs: 5000, uncertaintyMs: 2 });
     expect(estimateClockOffset([])).toBeNull();
     expect(estimateClockOffset([{ t0: 10, serverTime: 0, t1: 5 }])).toBeNull();
+  });
+});
+
+describe('projectScale and modelledCost', () => {
+  it('reproduces the textbook: a million users short polling every 2 s', () => {
+    const cost = modelledCost(
+      'short-poll',
+      { pollIntervalMs: 2000, longPollTimeoutMs: 30_000 },
+      0.1,
+      500,
+      0,
+    );
+    expect(projectScale(cost, 1_000_000)).toEqual({
+      requestsPerSecond: 500_000,
+      megabitsPerSecond: 2000,
+      openConnections: 0,
+    });
+  });
+  it('holds one connection per user for the pushing techniques', () => {
+    const sse = modelledCost(
+      'sse',
+      { pollIntervalMs: 2000, longPollTimeoutMs: 30_000 },
+      2,
+      500,
+      150,
+    );
+    expect(projectScale(sse, 10_000)).toEqual({
+      requestsPerSecond: 0,
+      megabitsPerSecond: 24,
+      openConnections: 10_000,
+    });
+    const idleLongPoll = modelledCost(
+      'long-poll',
+      { pollIntervalMs: 2000, longPollTimeoutMs: 30_000 },
+      0,
+      600,
+      0,
+    );
+    expect(projectScale(idleLongPoll, 30_000).requestsPerSecond).toBeCloseTo(1000, 6);
   });
 });

@@ -80,3 +80,45 @@ export function estimateClockOffset(
     uncertaintyMs: (best.t1 - best.t0) / 2,
   };
 }
+
+/** What one client costs the server, per second and at any moment. */
+export interface PerClientCost {
+  requestsPerSecond: number;
+  bytesPerSecond: number;
+  openConnections: number;
+}
+
+/** Multiplies one client's cost by N users: requests a second, bandwidth and connections held open at once. */
+export function projectScale(cost: PerClientCost, users: number) {
+  return {
+    requestsPerSecond: cost.requestsPerSecond * users,
+    megabitsPerSecond: (cost.bytesPerSecond * users * 8) / 1e6,
+    openConnections: cost.openConnections * users,
+  };
+}
+
+/** The model's per-client cost of a technique, for a message rate and the knobs (receivers only). */
+export function modelledCost(
+  technique: 'short-poll' | 'long-poll' | 'sse' | 'websocket',
+  knobs: { pollIntervalMs: number; longPollTimeoutMs: number },
+  ratePerSecond: number,
+  bytesPerRequest: number,
+  bytesPerPush: number,
+): PerClientCost {
+  switch (technique) {
+    case 'short-poll': {
+      const rps = 1000 / knobs.pollIntervalMs;
+      return { requestsPerSecond: rps, bytesPerSecond: rps * bytesPerRequest, openConnections: 0 };
+    }
+    case 'long-poll': {
+      const rps = longPollModel(knobs.longPollTimeoutMs, ratePerSecond).requestsPerSecond;
+      return { requestsPerSecond: rps, bytesPerSecond: rps * bytesPerRequest, openConnections: 1 };
+    }
+    default:
+      return {
+        requestsPerSecond: 0,
+        bytesPerSecond: ratePerSecond * bytesPerPush,
+        openConnections: 1,
+      };
+  }
+}

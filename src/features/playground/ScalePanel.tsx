@@ -1,0 +1,87 @@
+import { useState } from 'react';
+import { measureRun, modelledCost, projectScale, type PerClientCost } from '../../core';
+import type { TraceStore } from '../../store/trace-store';
+import { useLab, useTrace } from './useStore';
+
+const USERS = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+const number = (value: number) =>
+  value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(1);
+
+/**
+ * Projects one receiver's cost to N users, twice: from the model (the knobs and
+ * the rate Alice sent at) and from what this run measured per receiver.
+ */
+export function ScalePanel({ store }: { store?: TraceStore }) {
+  const [users, setUsers] = useState(1_000_000);
+  const technique = useLab((s) => s.technique);
+  const knobs = useLab((s) => s.knobs);
+  const receivers = useLab((s) => s.receivers);
+  const { stats, events } = useTrace(store);
+  const run = measureRun(events, receivers);
+  const seconds = run.durationMs / 1000;
+  const bytesPerRequest =
+    stats.requests > 0
+      ? (stats.bytesUp.header +
+          stats.bytesUp.payload +
+          stats.bytesDown.header +
+          stats.bytesDown.payload) /
+        stats.requests
+      : 0;
+  const model = projectScale(
+    modelledCost(technique, knobs, run.publishRate, bytesPerRequest, run.bytesDownPerDelivery ?? 0),
+    users,
+  );
+  const measuredCost: PerClientCost | null =
+    seconds > 1 && receivers.length > 0
+      ? {
+          requestsPerSecond: run.requestsPerReceiverPerSecond,
+          bytesPerSecond:
+            (stats.bytesDown.header + stats.bytesDown.payload) / seconds / receivers.length,
+          openConnections: stats.openConnections / receivers.length,
+        }
+      : null;
+  const measured = measuredCost ? projectScale(measuredCost, users) : null;
+  const rows: Array<[string, number, number | null]> = [
+    ['requests / s', model.requestsPerSecond, measured?.requestsPerSecond ?? null],
+    ['bandwidth, Mbit/s', model.megabitsPerSecond, measured?.megabitsPerSecond ?? null],
+    ['connections held open', model.openConnections, measured?.openConnections ?? null],
+  ];
+  return (
+    <section className="theory scale" aria-label="Scale" data-testid="scale">
+      <h2>At scale</h2>
+      <label>
+        Users{' '}
+        <select value={users} onChange={(e) => setUsers(Number(e.target.value))}>
+          {USERS.map((n) => (
+            <option key={n} value={n}>
+              {n.toLocaleString('en')}
+            </option>
+          ))}
+        </select>
+      </label>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">server load</th>
+            <th scope="col">model</th>
+            <th scope="col">this run × users</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([what, fromModel, fromRun]) => (
+            <tr key={what}>
+              <th scope="row">{what}</th>
+              <td>{number(fromModel)}</td>
+              <td>{fromRun === null ? '—' : number(fromRun)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="theory__note">
+        The model uses the knobs, the rate Alice sent at and this run&apos;s bytes per exchange; the
+        last column multiplies what one receiver cost in this run.
+      </p>
+    </section>
+  );
+}
