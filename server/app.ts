@@ -5,9 +5,11 @@ import { installErrorHandling } from './errors';
 import { faultsPlugin, installRestartGate } from './faults';
 import { installHostCheck } from './host-check';
 import { installHttpTrace } from './http-trace';
+import { installLanes, Lanes } from './lanes';
 import { Lab } from './lab';
 import { longPollPlugin } from './long-poll';
 import { observerPlugin } from './observer';
+import { schedulePlugin } from './schedule';
 import { resolveOptions, type ServerOptions } from './options';
 import { shortPollPlugin } from './short-poll';
 import { ssePlugin } from './sse';
@@ -35,6 +37,7 @@ export async function buildApp(options: Partial<ServerOptions> = {}): Promise<Fa
   app.decorate('lab', lab);
 
   installErrorHandling(app);
+  installLanes(app, new Lanes(config.allowedHosts, config.allowedOrigins));
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.bodyLimit, perMessageDeflate: false },
@@ -66,6 +69,7 @@ export async function buildApp(options: Partial<ServerOptions> = {}): Promise<Fa
 
   await app.register(observerPlugin);
   await app.register(faultsPlugin);
+  await app.register(schedulePlugin);
   app.get('/api/health', async () => ({ ok: true }));
 
   await app.register(

@@ -10,3 +10,5 @@ export * from './wsframe';
 export * from './knobs';
 export * from './models';
 export * from './measures';
+export * from './schedule';
+export * from './compare';

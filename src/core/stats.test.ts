@@ -79,6 +79,22 @@ describe('computeStats', () => {
     expect(stats.latency).toEqual({ count: 3, p50: 50, p95: 70, max: 70, mean: (50 + 70 + 5) / 3 });
   });
 
+  it('times a message the server made from its publish step, and ignores the server step of a page send', () => {
+    const server = { observer: 'server' as const, actor: 'server-1', conn: 'schedule-1' };
+    const stats = computeStats([
+      // Scheduled by the server: no sentAt; t is already on the page clock.
+      ev({ ...server, kind: 'publish', t: 1000, messageIds: [7], details: { from: 'ticker' } }),
+      ev({ kind: 'deliver', t: 1040, actor: 'bob', messageIds: [7] }),
+      // Sent from this page: the server also reports it (with the page's sentAt), but the
+      // page's own publish step times it.
+      ev({ kind: 'deliver', t: 2050, actor: 'bob', messageIds: [8] }),
+      ev({ ...server, kind: 'publish', t: 2030, messageIds: [8], details: { sentAt: 2000 } }),
+      ev({ kind: 'publish', t: 2060, actor: 'alice', messageIds: [8], details: { sentAt: 2000 } }),
+    ]);
+    expect(stats.latency).toMatchObject({ count: 2, p50: 40, max: 50 });
+    expect(stats.requests).toBe(0);
+  });
+
   it('counts a second copy of a message as a duplicate, not a delivery', () => {
     const stats = computeStats([
       ev({ kind: 'deliver', t: 1, messageIds: [1] }),

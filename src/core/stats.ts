@@ -13,6 +13,8 @@ export interface Stats {
   wastedShare: number;
   /** Distinct (receiver, message) pairs received. */
   delivered: number;
+  /** The delivered messages' own JSON, in bytes: everything else on the wire is overhead. */
+  messageBytes: number;
   /** Copies of a message a receiver had already received. */
   duplicates: number;
   bytesUp: ByteCount;
@@ -26,7 +28,11 @@ export interface Stats {
   errors: number;
 }
 
-/** Send-to-receipt times in ms, for messages sent and received on this page's one clock. */
+/**
+ * Send-to-receipt times in ms: for messages sent from this page, on its one
+ * clock; for messages the server made, from the server's publish step moved
+ * onto the page's clock by the measured offset.
+ */
 export interface LatencyStats {
   count: number;
   p50: number | null;
@@ -70,6 +76,7 @@ export class StatsAccumulator {
   private empty = 0;
   private pollResponses = 0;
   private duplicates = 0;
+  private messageBytes = 0;
   private reconnects = 0;
   private errors = 0;
   private readonly received = new Set<string>();
@@ -86,6 +93,11 @@ export class StatsAccumulator {
 
   add(event: TraceEvent): void {
     if (event.bytes) this.addBytes(event);
+    // A message the server made itself (a played schedule, a ticker) has no sentAt: it
+    // was sent when the server published it, a time the observer client has already
+    // moved onto the page's clock.
+    if (event.observer === 'server' && event.kind === 'publish' && !event.details?.sentAt)
+      this.addPublish(event);
     if (event.observer !== 'client') return;
     switch (event.kind) {
       case 'request':
@@ -130,6 +142,7 @@ export class StatsAccumulator {
       pollResponses: this.pollResponses,
       wastedShare: this.pollResponses === 0 ? 0 : this.empty / this.pollResponses,
       delivered: this.received.size,
+      messageBytes: this.messageBytes,
       duplicates: this.duplicates,
       bytesUp: { ...bytes.up },
       bytesDown: { ...bytes.down },
@@ -170,6 +183,7 @@ export class StatsAccumulator {
         continue;
       }
       this.received.add(key);
+      this.messageBytes += event.details?.messageBytes ?? 0;
       const sentAt = this.sentAt.get(id);
       if (sentAt !== undefined) this.latencies.push(event.t - sentAt);
       else this.waiting.set(id, [...(this.waiting.get(id) ?? []), event.t]);

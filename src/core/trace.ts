@@ -64,6 +64,8 @@ export interface TraceDetails {
   /** On a deliver: when the sender pressed Send (its clock), and whether this copy was already seen. */
   sentAt?: number;
   duplicate?: boolean;
+  /** On a deliver: the size of the message itself as JSON, in bytes (what is not overhead). */
+  messageBytes?: number;
   /** Who sent the message carried (on publish/deliver). */
   from?: string;
   /** Whatever else is worth showing in the inspector. */

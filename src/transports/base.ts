@@ -167,7 +167,10 @@ export abstract class BaseTransport implements Transport {
     this.advance(message.id);
     if (!this.options.receive) return;
     const first = this.seen.add(message.id);
-    const details: NonNullable<TraceEventInput['details']> = { from: message.from };
+    const details: NonNullable<TraceEventInput['details']> = {
+      from: message.from,
+      messageBytes: utf8Bytes(JSON.stringify(message)),
+    };
     if (message.sentAt !== undefined) details.sentAt = message.sentAt;
     if (!first) details.duplicate = true;
     this.step('deliver', conn, { messageIds: [message.id], details });

@@ -43,8 +43,8 @@ export interface SessionOptions {
   /** Base URL of the API; '' (the default) for the page's own origin. */
   baseUrl?: string;
   knobs?: Knobs;
-  /** The sender's name; default `alice`. */
-  sender?: string;
+  /** The sender's name; default `alice`. null: nobody sends from the page (the server plays a schedule). */
+  sender?: string | null;
   /** The receivers' names; default `['bob']`. */
   receivers?: readonly string[];
   /** Where every trace step goes; default the page's trace store. */
@@ -89,7 +89,7 @@ export class Session {
   readonly channel: string;
   private knobsValue: Knobs;
   private readonly members = new Map<string, Member>();
-  private readonly senderName: string;
+  private readonly senderName: string | null;
   private readonly store: { append(event: TraceEventInput): void };
   private readonly build: (technique: Technique, options: TransportOptions) => Transport;
   private observer: ObserverClient | undefined;
@@ -108,8 +108,9 @@ export class Session {
     this.knobsValue = { ...(options.knobs ?? DEFAULT_KNOBS) };
     this.store = options.store ?? traceStore;
     this.build = options.createTransport ?? createTransport;
-    this.senderName = options.sender ?? DEFAULT_PARTICIPANTS[0]!;
-    this.members.set(this.senderName, { role: 'sender', transport: undefined });
+    this.senderName = options.sender === undefined ? DEFAULT_PARTICIPANTS[0]! : options.sender;
+    if (this.senderName !== null)
+      this.members.set(this.senderName, { role: 'sender', transport: undefined });
     for (const name of options.receivers ?? [DEFAULT_PARTICIPANTS[1]!]) {
       if (!this.members.has(name))
         this.members.set(name, { role: 'receiver', transport: undefined });
@@ -124,7 +125,7 @@ export class Session {
     return this.started;
   }
 
-  get sender(): string {
+  get sender(): string | null {
     return this.senderName;
   }
 
@@ -201,6 +202,9 @@ export class Session {
 
   /** Publishes from the sender; resolves with the message id. */
   send(text: string, type?: string): Promise<number> {
+    if (this.senderName === null) {
+      return Promise.reject(new Error('this session has no sender: the server plays its messages'));
+    }
     const member = this.members.get(this.senderName)!;
     member.transport ??= this.create(this.senderName, 'sender');
     if (type !== undefined) {
