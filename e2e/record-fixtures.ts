@@ -36,7 +36,10 @@ async function send(page: Page, text: string) {
 }
 
 async function exportTo(page: Page, name: string) {
-  await page.getByRole('button', { name: 'Stop' }).click();
+  // A compare run stops by itself once every receiver has every message.
+  const stop = page.getByRole('button', { name: 'Stop' });
+  if (name === 'compare') await page.getByRole('button', { name: 'Start' }).waitFor();
+  else await stop.click();
   await page.waitForTimeout(300);
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export trace' }).click();
@@ -93,6 +96,23 @@ const scenarios: Record<string, (page: Page, channel: string) => Promise<void>> 
     await send(page, 'after the reconnect');
     await page.waitForTimeout(1200);
   },
+  compare: async (page, channel) => {
+    await page.goto(`${base}/?channel=${channel}`);
+    const interval = page.getByRole('spinbutton', { name: /Poll interval/ });
+    await interval.fill('1000');
+    await interval.press('Enter');
+    await page.getByRole('tab', { name: 'Compare all four' }).click();
+    for (const [field, value] of [
+      [/Messages/, '12'],
+      [/Rate/, '4'],
+    ] as const) {
+      const box = page.getByRole('spinbutton', { name: field });
+      await box.fill(value);
+      await box.press('Enter');
+    }
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+  },
 };
 
 const executablePath = systemChromium();
@@ -101,7 +121,10 @@ const browser = await chromium.launch({
   args: CHROMIUM_ARGS,
 });
 try {
+  // `record-fixtures.ts <base> compare` records just the named scenarios.
+  const only = process.argv.slice(3);
   for (const [name, run] of Object.entries(scenarios)) {
+    if (only.length > 0 && !only.includes(name)) continue;
     const context = await browser.newContext({
       acceptDownloads: true,
       viewport: { width: 1280, height: 900 },

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { loadRecording, openLab } from './helpers';
+import { fixture, loadRecording, openLab } from './helpers';
 
 /**
  * Screenshots of recorded traces (e2e/fixtures, made by e2e/record-fixtures.ts),
@@ -34,4 +34,13 @@ test('inspector of a recorded WebSocket frame', async ({ page }) => {
   const inspector = page.getByTestId('inspector');
   await expect(inspector).toContainText('Frame header');
   await expect(inspector).toHaveScreenshot('inspector-ws-frame.png');
+});
+
+test('comparison view of a recorded compare run', async ({ page }) => {
+  await page.setViewportSize({ width: 1400, height: 1300 });
+  await page.goto('/?view=compare');
+  await page.getByLabel('Compare trace file').setInputFiles(fixture('compare'));
+  await expect(page.getByTestId('compare-progress')).toHaveText('Showing a recording');
+  await expect(page.getByTestId('compare-table')).toHaveScreenshot('compare-table.png');
+  await expect(page.locator('.small-multiples')).toHaveScreenshot('compare-diagrams.png');
 });

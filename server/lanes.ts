@@ -10,9 +10,11 @@ import { DEV_ORIGINS, isAllowedHost } from './host-check';
  * Lanes: extra ports of the same server. A browser opens at most six HTTP/1.1
  * connections per host and port, so compare mode gives each HTTP technique a
  * port of its own (and the connection-budget lesson one more) and never
- * queues behind its own long polls and streams. Every lane serves exactly the
- * routes of the main port; requests from the app's page reach it cross-origin,
- * so lanes answer with CORS headers for the app's own origins.
+ * queues behind its own long polls and streams. Every lane serves the routes
+ * of the main port; requests from the app's page reach it cross-origin, so
+ * lanes answer with CORS headers for the app's own origins. Lanes are for the
+ * HTTP techniques: a WebSocket upgrade through a lane from the main page is
+ * refused by the Origin check (WebSockets do not need a lane).
  */
 export const LANE_NAMES = ['short-poll', 'long-poll', 'sse', 'lesson'] as const;
 export type LaneName = (typeof LANE_NAMES)[number];

@@ -102,7 +102,8 @@ describe('message schedules played by the server', () => {
       'three publish steps',
     );
     expect(publishes.map((p) => p.conn)).toEqual([id, id, id]);
-    expect(publishes[0]!.peer).toBe('ticker');
+    expect(publishes[0]!.peer).toBeUndefined();
+    expect((publishes[0] as { details?: { from?: string } }).details?.from).toBe('ticker');
     observer.close();
   });
 

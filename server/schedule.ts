@@ -110,7 +110,8 @@ export class SchedulePlayer {
     const gap = sendGaps(status.pattern, status.rate, status.seed);
     // Due times are absolute, so timer lateness never accumulates into the schedule.
     let due = status.startsAt + gap();
-    const target = { technique: null, conn: status.id, peer: status.from };
+    // No peer: the server itself is the sender (details.from names the schedule's sender).
+    const target = { technique: null, conn: status.id };
     const tick = (): void => {
       if (!status.playing) return;
       status.sent += 1;

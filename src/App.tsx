@@ -13,6 +13,8 @@ import { TheoryPanel } from './features/playground/TheoryPanel';
 import { ScalePanel } from './features/playground/ScalePanel';
 import { useLab } from './features/playground/useStore';
 import { labStore } from './store/lab-store';
+import { CompareView } from './features/compare/CompareView';
+import { useView, ViewSwitch } from './features/ViewSwitch';
 import { createTraceStore, traceStore } from './store/trace-store';
 
 const replayStore = createTraceStore();
@@ -21,13 +23,26 @@ export function App() {
   const notice = useLab((s) => s.notice);
   const replaying = useLab((s) => s.replaying);
   const [replayClock, setReplayClock] = useState<(() => number) | null>(null);
+  const view = useView();
   const shown = replaying ? replayStore : traceStore;
+  const header = (
+    <header className="app__header">
+      <h1>Realtime Lab</h1>
+      <p>How a server pushes data to a browser — real traffic, drawn as it happens, measured.</p>
+      <ViewSwitch />
+    </header>
+  );
+  if (view === 'compare') {
+    return (
+      <div className="app app--compare">
+        {header}
+        <CompareView />
+      </div>
+    );
+  }
   return (
     <div className="app">
-      <header className="app__header">
-        <h1>Realtime Lab</h1>
-        <p>How a server pushes data to a browser — real traffic, drawn as it happens, measured.</p>
-      </header>
+      {header}
       <TechniqueTabs />
       <main className="app__main">
         <aside className="app__controls">

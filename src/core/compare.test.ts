@@ -107,5 +107,9 @@ describe('the head-to-head table', () => {
       '',
     ]);
     expect(formatCell(0.5, 'share')).toBe('50 %');
+    // Under a millisecond the clock offset's uncertainty decides the sign: shown as such.
+    expect(formatCell(0.4, 'ms')).toBe('< 1 ms');
+    expect(formatCell(-0.6, 'ms')).toBe('< 1 ms');
+    expect(formatCell(1.5, 'ms')).toBe('2 ms');
   });
 });

@@ -83,7 +83,8 @@ export function formatCell(value: number | null, unit?: CompareColumn['unit']): 
     case 'bytes':
       return `${Math.round(value)} B`;
     case 'ms':
-      return `${Math.round(value)} ms`;
+      // Below a millisecond the clock offset's own uncertainty dominates (it can even come out negative).
+      return value < 1 ? '< 1 ms' : `${Math.round(value)} ms`;
     default:
       return String(value);
   }

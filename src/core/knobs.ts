@@ -17,9 +17,20 @@ export type KnobRange = { min: number; max: number };
 
 /** Checks one knob value; returns a sentence saying what is wrong, or null when it is fine. */
 export function checkKnob(label: string, value: number, range: KnobRange): string | null {
-  if (!Number.isFinite(value) || !Number.isInteger(value))
-    return `${label} must be a whole number of ms`;
+  return checkRange(label, value, range, { unit: 'ms', whole: true });
+}
+
+/** The sentence explaining why `value` is not a good `label`, or null when it is. */
+export function checkRange(
+  label: string,
+  value: number,
+  range: KnobRange,
+  { unit, whole = false }: { unit?: string; whole?: boolean } = {},
+): string | null {
+  const units = unit ? ` ${unit}` : '';
+  if (!Number.isFinite(value) || (whole && !Number.isInteger(value)))
+    return `${label} must be a ${whole ? 'whole ' : ''}number${unit ? ` of ${unit}` : ''}`;
   if (value < range.min || value > range.max)
-    return `${label} must be between ${range.min} and ${range.max} ms`;
+    return `${label} must be between ${range.min} and ${range.max}${units}`;
   return null;
 }

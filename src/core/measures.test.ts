@@ -71,7 +71,7 @@ describe('measureRun', () => {
       durationMs: 4000,
       publishes: 1,
       publishRate: 0.25,
-      roundTripMs: 4,
+      roundTripMs: 5,
       requestsPerReceiverPerSecond: 0.75,
       requestsPerDelivery: 3,
       frameHeaderDown: 3,
@@ -80,6 +80,26 @@ describe('measureRun', () => {
       frameHeaderUpExpected: 6,
       bytesDownPerDelivery: 600,
     });
+  });
+  it('takes the round trip from every short poll, not only the empty ones', () => {
+    // A brisk run: only the first, cold poll comes back empty.
+    const events = trace(
+      { kind: 'request', t: 0, conn: 'p1', dir: 'up' },
+      { kind: 'response', t: 90, conn: 'p1', dir: 'down', empty: true },
+      ...[1, 2, 3, 4].flatMap((i): StepSketch[] => [
+        { kind: 'request', t: i * 1000, conn: `p${i + 1}`, dir: 'up' },
+        {
+          kind: 'response',
+          t: i * 1000 + 10 + i,
+          conn: `p${i + 1}`,
+          dir: 'down',
+          empty: false,
+          messageIds: [i],
+        },
+      ]),
+    );
+    // The median of 90, 11, 12, 13, 14 ms; the empty poll alone would say 90.
+    expect(measureRun(events, ['bob']).roundTripMs).toBe(13);
   });
   it('has nothing to say about an empty trace', () => {
     expect(measureRun([], ['bob'])).toMatchObject({

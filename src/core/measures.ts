@@ -70,9 +70,10 @@ export function measureRun(
       requestAt.set(event.conn, event.t);
     } else if (event.kind === 'response') {
       const sent = requestAt.get(event.conn);
-      // An answer that carried nothing after a short wait is a plain round trip.
-      if (sent !== undefined && event.empty && event.technique === 'short-poll')
-        quickTrips.push(event.t - sent);
+      // A short poll is answered at once, messages or not: each is a plain round trip.
+      // (Empty answers alone would not do: at a brisk rate the only ones are the
+      // first, cold polls of the run, which are much slower than the rest.)
+      if (sent !== undefined && event.technique === 'short-poll') quickTrips.push(event.t - sent);
     } else if (event.kind === 'deliver' && !event.details?.duplicate) {
       deliveries += event.messageIds?.length ?? 0;
     }

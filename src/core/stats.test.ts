@@ -120,6 +120,9 @@ describe('computeStats', () => {
     ]);
     expect(stats.maxOpenConnections).toBe(3);
     expect(stats.openConnections).toBe(2);
+    // The browser's HTTP budget: the stream and the held poll, never the WebSocket.
+    expect(stats.maxHttpInUse).toBe(2);
+    expect(stats.httpInUse).toBe(1);
     expect(stats.reconnects).toBe(1);
     expect(stats.errors).toBe(1);
   });

@@ -24,6 +24,13 @@ export interface Stats {
   latency: LatencyStats;
   openConnections: number;
   maxOpenConnections: number;
+  /**
+   * HTTP requests in flight now (polls, held polls, streams, publishes): what
+   * the browser's six connections per host are spent on. WebSockets are not
+   * counted; the browser does not count them against that limit either.
+   */
+  httpInUse: number;
+  maxHttpInUse: number;
   reconnects: number;
   errors: number;
 }
@@ -85,6 +92,8 @@ export class StatsAccumulator {
   private sawServerBytes = false;
   private readonly open = new Set<string>();
   private maxOpen = 0;
+  private readonly openHttp = new Set<string>();
+  private maxOpenHttp = 0;
   /** Message id → when its sender pressed Send, for messages published from this page. */
   private readonly sentAt = new Map<number, number>();
   /** Receipts of messages whose publish has not been seen yet (the push can beat the 201). */
@@ -128,8 +137,13 @@ export class StatsAccumulator {
     if (OPENS.has(event.kind)) {
       this.open.add(event.conn);
       this.maxOpen = Math.max(this.maxOpen, this.open.size);
+      if (event.technique !== 'websocket' && event.kind !== 'ws-open') {
+        this.openHttp.add(event.conn);
+        this.maxOpenHttp = Math.max(this.maxOpenHttp, this.openHttp.size);
+      }
     } else if (CLOSES.has(event.kind)) {
       this.open.delete(event.conn);
+      this.openHttp.delete(event.conn);
     }
   }
 
@@ -150,6 +164,8 @@ export class StatsAccumulator {
       latency: summariseLatencies(this.latencies),
       openConnections: this.open.size,
       maxOpenConnections: this.maxOpen,
+      httpInUse: this.openHttp.size,
+      maxHttpInUse: this.maxOpenHttp,
       reconnects: this.reconnects,
       errors: this.errors,
     };

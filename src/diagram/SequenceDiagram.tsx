@@ -15,6 +15,9 @@ import { isDrawn, layoutSequence, type SequenceLayout } from './layout';
 import { ARROW_STYLE, BAR_STYLE } from './palette';
 import { SequenceShapes } from './SequenceShapes';
 import { traceIndexFor } from './trace-index';
+import { INITIAL_VIEW, type DiagramView } from './view';
+
+export { INITIAL_VIEW, type DiagramView } from './view';
 
 export interface SequenceDiagramProps {
   store: TraceStore;
@@ -29,9 +32,19 @@ export interface SequenceDiagramProps {
   height?: number;
   /** Reports each render's cost (layout + React render + commit), in ms: the benchmark listens. */
   onRenderWork?: (ms: number) => void;
+  /**
+   * A view shared with other diagrams (compare mode's small multiples): when
+   * given, this diagram shows it and reports every gesture to onViewChange
+   * instead of keeping a view of its own.
+   */
+  view?: DiagramView;
+  onViewChange?: (view: DiagramView) => void;
+  /** Where paging starts (default the first event): diagrams that share a view share it too. */
+  anchor?: number;
+  /** Draw the Follow / Pause view toolbar and the legend (default true). */
+  chrome?: boolean;
 }
 
-const DEFAULT_SPAN_MS = 10_000;
 const MIN_SPAN_MS = 50;
 const MAX_SPAN_MS = 10 * 60_000;
 
@@ -80,13 +93,34 @@ export function SequenceDiagram({
   width = 760,
   height = 560,
   onRenderWork,
+  view: sharedView,
+  onViewChange,
+  anchor: sharedAnchor,
+  chrome = true,
 }: SequenceDiagramProps) {
   // eslint-disable-next-line react-hooks/purity -- timing this render is the point (the benchmark reads it)
   const renderStart = performance.now();
   useLayoutEffect(() => {
     onRenderWork?.(performance.now() - renderStart);
   });
-  const [follow, setFollow] = useState(true);
+  const [ownView, setOwnView] = useState<DiagramView>(INITIAL_VIEW);
+  const shown = sharedView ?? ownView;
+  const { follow, spanMs, endT } = shown;
+  // The latest view, updated at once by gestures so that two quick ones compose.
+  const latestView = useRef(shown);
+  useEffect(() => {
+    latestView.current = shown;
+  });
+  const setView = (patch: Partial<DiagramView>): void => {
+    const next = { ...latestView.current, ...patch };
+    latestView.current = next;
+    if (onViewChange) onViewChange(next);
+    if (!sharedView) setOwnView(next);
+  };
+  const setViewRef = useRef(setView);
+  useEffect(() => {
+    setViewRef.current = setView;
+  });
   // While following, the frame clock already redraws every frame (and reads the
   // store then); listening to the store as well would draw twice a frame.
   const version = useSyncExternalStore(
@@ -94,8 +128,6 @@ export function SequenceDiagram({
     () => store.getState().version,
   );
   const svgRef = useRef<SVGSVGElement>(null);
-  const [spanMs, setSpanMs] = useState(DEFAULT_SPAN_MS);
-  const [endT, setEndT] = useState<number | null>(null);
   const reducedMotion = useMemo(
     () =>
       typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches,
@@ -108,7 +140,7 @@ export function SequenceDiagram({
   const index = traceIndexFor(store);
 
   const last = index.last;
-  const anchor = index.first ?? frameTime;
+  const anchor = sharedAnchor ?? index.first ?? frameTime;
   const t1 = follow
     ? followPage(anchor, Math.max(frameTime, last ?? frameTime), spanMs)
     : (endT ?? last ?? frameTime);
@@ -121,26 +153,28 @@ export function SequenceDiagram({
     top: 48,
     anchor,
     now: frameTime,
-    origin: index.first ?? t0,
+    origin: sharedAnchor ?? index.first ?? t0,
     ...(actors ? { actors } : {}),
   });
 
   // d3-zoom owns only the gesture → transform; we turn it into a time span and an end time.
-  const view = useRef({ spanMs, t1, height });
+  const geometry = useRef({ spanMs, t1, height });
   useEffect(() => {
-    view.current = { spanMs, t1, height };
+    geometry.current = { spanMs, t1, height };
   });
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
     let previous = zoomIdentity;
     const behaviour = zoom<SVGSVGElement, unknown>()
-      .scaleExtent([DEFAULT_SPAN_MS / MAX_SPAN_MS, DEFAULT_SPAN_MS / MIN_SPAN_MS])
+      // Zoom is applied relative to the last gesture, so a span changed elsewhere (a shared view) is kept.
+      .scaleExtent([1e-6, 1e6])
       .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
         const transform = event.transform;
-        const current = view.current;
+        const current = geometry.current;
         if (transform.k !== previous.k) {
-          setSpanMs(Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, DEFAULT_SPAN_MS / transform.k)));
+          const span = (current.spanMs * previous.k) / transform.k;
+          setViewRef.current({ spanMs: Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, span)) });
         } else {
           const dy = transform.y - previous.y;
           // A click is a zoom gesture that moved nothing: it must not stop following.
@@ -148,8 +182,10 @@ export function SequenceDiagram({
             previous = transform;
             return;
           }
-          setEndT(current.t1 - (dy * current.spanMs) / current.height);
-          setFollow(false);
+          setViewRef.current({
+            endT: current.t1 - (dy * current.spanMs) / current.height,
+            follow: false,
+          });
         }
         previous = transform;
       });
@@ -172,10 +208,8 @@ export function SequenceDiagram({
       if (next === null) return;
       setFocusSeq(next);
       const step = index.events.find((e) => e.seq === next);
-      if (step && (step.t < t0 || step.t > t1)) {
-        setFollow(false);
-        setEndT(step.t + spanMs / 2);
-      }
+      if (step && (step.t < t0 || step.t > t1))
+        setView({ follow: false, endT: step.t + spanMs / 2 });
     } else if (event.key === 'Enter' && (focusSeq ?? null) !== null) {
       event.preventDefault();
       onSelect?.(focusSeq!);
@@ -187,32 +221,7 @@ export function SequenceDiagram({
   const steps = layout.arrows.length + layout.marks.length + layout.bars.length;
   return (
     <div className="sequence-diagram" data-version={version}>
-      <div className="sequence-diagram__toolbar">
-        <button
-          type="button"
-          onClick={() => {
-            setFollow(true);
-            setEndT(null);
-          }}
-          disabled={follow}
-          aria-pressed={follow}
-        >
-          Follow
-        </button>
-        <button
-          type="button"
-          onClick={() => {
-            setEndT(t1);
-            setFollow(false);
-          }}
-          disabled={!follow}
-        >
-          Pause view
-        </button>
-        <span className="sequence-diagram__span">
-          showing {Math.round(spanMs)} ms · wheel to zoom, drag to pan
-        </span>
-      </div>
+      {chrome && <DiagramToolbar view={shown} onChange={setView} pausedEnd={() => t1} />}
       <svg
         ref={svgRef}
         role="img"
@@ -233,7 +242,41 @@ export function SequenceDiagram({
           {...(onSelect ? { onSelect } : {})}
         />
       </svg>
-      <DiagramLegend />
+      {chrome && <DiagramLegend />}
+    </div>
+  );
+}
+
+/** Follow / Pause view, and the span shown; `pausedEnd` is where a pause freezes the window. */
+export function DiagramToolbar({
+  view,
+  onChange,
+  pausedEnd,
+}: {
+  view: DiagramView;
+  onChange: (patch: Partial<DiagramView>) => void;
+  pausedEnd: () => number;
+}) {
+  return (
+    <div className="sequence-diagram__toolbar">
+      <button
+        type="button"
+        onClick={() => onChange({ follow: true, endT: null })}
+        disabled={view.follow}
+        aria-pressed={view.follow}
+      >
+        Follow
+      </button>
+      <button
+        type="button"
+        onClick={() => onChange({ follow: false, endT: pausedEnd() })}
+        disabled={!view.follow}
+      >
+        Pause view
+      </button>
+      <span className="sequence-diagram__span">
+        showing {Math.round(view.spanMs)} ms · wheel to zoom, drag to pan
+      </span>
     </div>
   );
 }

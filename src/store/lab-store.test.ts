@@ -17,6 +17,9 @@ describe('lab store', () => {
     expect(initialLabState('?channel=Bad%20Name').channel).toBe('lobby');
     expect(initialLabState('').technique).toBe('short-poll');
   });
+  it('starts with auto-send off, random (Poisson) when turned on, seed 1', () => {
+    expect(initialLabState('')).toMatchObject({ autoRate: 0, autoPattern: 'random', autoSeed: 1 });
+  });
   it('keeps the newest messages first, at most INBOX_SIZE per receiver', () => {
     let inboxes = {};
     for (let id = 1; id <= INBOX_SIZE + 2; id++) inboxes = receiveInto(inboxes, 'bob', message(id));

@@ -1,11 +1,13 @@
 import { createStore } from 'zustand/vanilla';
-import { DEFAULT_CHANNEL, type Message, type Technique } from '../core';
+import { DEFAULT_CHANNEL, type Message, type SendPattern, type Technique } from '../core';
 import { DEFAULT_KNOBS, type Knobs } from '../transports/types';
 
 /** Messages kept per receiver's inbox on screen. */
 export const INBOX_SIZE = 5;
 export const MAX_RECEIVERS = 8;
 export const MAX_AUTO_RATE = 10;
+/** Seeds are unsigned 32-bit integers (the generator's whole state). */
+export const MAX_SEED = 0xffff_ffff;
 
 /** The playground's settings and what the page shows about the run (not the trace: that is trace-store). */
 export interface LabState {
@@ -17,6 +19,10 @@ export interface LabState {
   running: boolean;
   /** Automatic sends per second from the sender; 0 is off. */
   autoRate: number;
+  /** When the automatic sends go: at random (Poisson) times, or steadily every 1/rate s. */
+  autoPattern: SendPattern;
+  /** Seed of the random pattern: the same seed and rate give the same gaps, run after run. */
+  autoSeed: number;
   /** The last few messages each receiver got, newest first. */
   inboxes: Record<string, Message[]>;
   /** A polite sentence about the last thing that went wrong (bad input, a refused send). */
@@ -40,6 +46,8 @@ export function initialLabState(search = ''): LabState {
     receivers: ['bob'],
     running: false,
     autoRate: 0,
+    autoPattern: 'random',
+    autoSeed: 1,
     inboxes: {},
     notice: null,
     inspected: null,

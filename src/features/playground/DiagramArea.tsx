@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef } from 'react';
 import { SequenceDiagram } from '../../diagram/SequenceDiagram';
 import { labStore } from '../../store/lab-store';
 import type { TraceStore } from '../../store/trace-store';
 import { Inspector } from '../inspector/Inspector';
+import { useWidth } from '../useWidth';
 import { useLab } from './useStore';
 
 /** The sequence diagram, sized to its column, with the inspector under it. */
@@ -11,16 +12,7 @@ export function DiagramArea({ store, now }: { store: TraceStore; now?: () => num
   const receivers = useLab((s) => s.receivers);
   const inspected = useLab((s) => s.inspected);
   const host = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(720);
-  useEffect(() => {
-    const element = host.current;
-    if (!element) return;
-    const observer = new ResizeObserver(([entry]) => {
-      if (entry) setWidth(Math.max(360, Math.floor(entry.contentRect.width)));
-    });
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+  const width = useWidth(host, 720, 360);
   const select = (seq: number | null) => labStore.setState({ inspected: seq });
   return (
     <section className="diagram-area" data-testid="diagram-area" aria-label="Diagram" ref={host}>

@@ -1,48 +1,20 @@
-import { useState } from 'react';
+import { NumberField } from '../NumberField';
 import type { Knobs } from '../../transports/types';
 import { KNOB_FIELDS, labController } from './controller';
 import { useLab } from './useStore';
 
 function KnobField({ field }: { field: (typeof KNOB_FIELDS)[number] }) {
   const value = useLab((s) => s.knobs[field.key]);
-  const [draft, setDraft] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const id = `knob-${field.key}`;
-  const apply = () => {
-    if (draft === null) return;
-    const problem = labController.setKnob(
-      field.key as keyof Knobs,
-      draft.trim() === '' ? Number.NaN : Number(draft),
-    );
-    setError(problem);
-    if (!problem) setDraft(null);
-  };
   return (
-    <div className="knob">
-      <label htmlFor={id}>
-        {field.label} <span className="unit">(ms)</span>
-      </label>
-      <input
-        id={id}
-        type="number"
-        inputMode="numeric"
-        min={field.range.min}
-        max={field.range.max}
-        value={draft ?? String(value)}
-        aria-invalid={error !== null}
-        aria-describedby={error ? `${id}-error` : undefined}
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={apply}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') apply();
-        }}
-      />
-      {error && (
-        <p id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    <NumberField
+      id={`knob-${field.key}`}
+      label={field.label}
+      unit="ms"
+      value={value}
+      min={field.range.min}
+      max={field.range.max}
+      commit={(next) => labController.setKnob(field.key as keyof Knobs, next)}
+    />
   );
 }
 

@@ -7,7 +7,11 @@ const show = (value: number | null, unit: string) =>
     ? '—'
     : `${value >= 100 ? Math.round(value) : value.toFixed(value >= 10 ? 1 : 2)}${unit ? ` ${unit}` : ''}`;
 
-/** The textbook's expectation beside this run's measurement, flagged when they part by more than the tolerance. */
+/**
+ * The textbook's expectation beside this run's measurement, flagged when they
+ * part by more than the tolerance. The expected and measured cells carry their
+ * raw numbers in `data-value` (absent while there is none), as the counters do.
+ */
 export function TheoryPanel({ store }: { store?: TraceStore }) {
   const technique = useLab((s) => s.technique);
   const knobs = useLab((s) => s.knobs);
@@ -29,8 +33,10 @@ export function TheoryPanel({ store }: { store?: TraceStore }) {
           {rows.map((r) => (
             <tr key={r.claim} data-verdict={r.verdict}>
               <th scope="row">{r.claim}</th>
-              <td>{r.expected === null ? 'not modelled' : show(r.expected, r.unit)}</td>
-              <td>
+              <td data-testid="theory-expected" data-value={r.expected ?? undefined}>
+                {r.expected === null ? 'not modelled' : show(r.expected, r.unit)}
+              </td>
+              <td data-testid="theory-measured" data-value={r.measured ?? undefined}>
                 {show(r.measured, r.unit)}{' '}
                 <span className={`verdict verdict--${r.verdict}`}>
                   {r.verdict === 'agrees' ? '✓' : r.verdict === 'disagrees' ? '≠' : '…'}

@@ -1,7 +1,14 @@
-import { checkKnob, KNOB_RANGES, type Technique, type TraceEventInput } from '../../core';
-import { labStore, MAX_AUTO_RATE, MAX_RECEIVERS, receiveInto } from '../../store/lab-store';
+import { checkKnob, KNOB_RANGES, sendGaps, type SendPattern, type Technique } from '../../core';
+import {
+  labStore,
+  MAX_AUTO_RATE,
+  MAX_RECEIVERS,
+  MAX_SEED,
+  receiveInto,
+} from '../../store/lab-store';
 import { traceStore, type TraceStore } from '../../store/trace-store';
 import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
+import { pageShare } from '../page-filter';
 import type { Knobs } from '../../transports/types';
 
 /** What each knob is called on screen, and its range. */
@@ -34,31 +41,13 @@ export const KNOB_FIELDS: Array<{
 ];
 
 /**
- * Keeps only this page's share of the server's observer stream: the server
- * reports every client it serves, the page wants the connections it opened
- * (and faults, which concern everyone).
- */
-export function pageFilter(target: Pick<TraceStore, 'append'>): {
-  append(event: TraceEventInput): void;
-} {
-  const local = new Set<string>();
-  return {
-    append(event) {
-      if (event.observer === 'client') local.add(event.conn);
-      else if (event.kind !== 'fault' && !local.has(event.conn)) return;
-      target.append(event);
-    },
-  };
-}
-
-/**
  * Runs the playground: owns the Session of participants and the auto-send
  * timer, and turns the learner's actions into session calls. UI components call
  * it; it writes what the page shows into the lab store.
  */
 export class LabController {
   private session: Session | null = null;
-  private autoTimer: ReturnType<typeof setInterval> | null = null;
+  private autoTimer: ReturnType<typeof setTimeout> | null = null;
   private autoCount = 0;
 
   constructor(
@@ -84,7 +73,7 @@ export class LabController {
       sender: state.sender,
       receivers: state.receivers,
       observe: true,
-      store: pageFilter(this.trace),
+      store: pageShare(this.trace),
       onClock: (clock) => this.lab.setState({ clock }),
       onMessage: (receiver, message) =>
         this.lab.setState((s) => ({ inboxes: receiveInto(s.inboxes, receiver, message) })),
@@ -180,22 +169,52 @@ export class LabController {
     this.applyAutoRate();
   }
 
+  /** Random (Poisson) or steady automatic sends; a running auto-send restarts with it. */
+  setAutoPattern(pattern: SendPattern): void {
+    if (this.lab.getState().autoPattern === pattern) return;
+    this.lab.setState({ autoPattern: pattern });
+    this.applyAutoRate();
+  }
+
+  /** Checks the random pattern's seed and applies it. Returns the error, if any. */
+  setAutoSeed(seed: number): string | null {
+    if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)
+      return `Seed must be a whole number between 0 and ${MAX_SEED}`;
+    this.lab.setState({ autoSeed: seed });
+    this.applyAutoRate();
+    return null;
+  }
+
+  /**
+   * (Re)starts the automatic sends: a chain of timeouts whose waits come from
+   * a fresh generator, so the same rate, pattern and seed give the same gaps
+   * each time auto-send starts.
+   */
   private applyAutoRate(): void {
     this.stopAuto();
-    const rate = this.lab.getState().autoRate;
+    const { autoRate: rate, autoPattern, autoSeed } = this.lab.getState();
     if (!this.session || rate <= 0) return;
-    this.autoTimer = setInterval(() => {
-      this.autoCount++;
-      this.session?.send(`auto #${this.autoCount}`).catch((error: unknown) => {
-        this.notice(
-          `An automatic message was not sent: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
-    }, 1000 / rate);
+    const nextGap = sendGaps(autoPattern, rate, autoSeed);
+    const schedule = () => {
+      this.autoTimer = setTimeout(() => {
+        this.sendAuto();
+        schedule();
+      }, nextGap());
+    };
+    schedule();
+  }
+
+  private sendAuto(): void {
+    this.autoCount++;
+    this.session?.send(`auto #${this.autoCount}`).catch((error: unknown) => {
+      this.notice(
+        `An automatic message was not sent: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
   }
 
   private stopAuto(): void {
-    if (this.autoTimer !== null) clearInterval(this.autoTimer);
+    if (this.autoTimer !== null) clearTimeout(this.autoTimer);
     this.autoTimer = null;
   }
 }

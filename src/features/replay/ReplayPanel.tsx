@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { exportTrace, parseTraceFile, type TraceEvent, type TraceFile } from '../../core';
+import { download } from '../download';
 import {
   advance,
   eventsAt,
@@ -20,15 +21,6 @@ interface ReplayPanelProps {
   /** A recording is loaded (true) or closed (false): the page shows the replay instead of live traffic. */
   onReplayChange: (active: boolean, clock: (() => number) | null) => void;
   network?: TraceFile['network'];
-}
-
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** Export the trace as JSON, load one back (picker or drop), and replay it at 0.25×–4×. */

@@ -1,0 +1,308 @@
+import {
+  checkRange,
+  parseTraceFile,
+  TECHNIQUES,
+  type Technique,
+  type TraceEvent,
+  type TraceEventInput,
+} from '../../core';
+import { wholeRunView } from '../../diagram/view';
+import {
+  COMPARE_RANGES,
+  compareStore,
+  compareTraces,
+  type CompareSettings,
+  type CompareTraces,
+} from '../../store/compare-store';
+import { labStore } from '../../store/lab-store';
+import { pageClock } from '../../transports/common';
+import { ObserverClient } from '../../transports/observer';
+import { DEFAULT_PARTICIPANTS, OBSERVER_WAIT_MS, Session } from '../../transports/session';
+import { pageShare, type PageShare } from '../page-filter';
+
+/** How long the server waits before its first scheduled message: every receiver is listening by then. */
+export const SCHEDULE_LEAD_MS = 600;
+/** How often the page asks the server how far the schedule got. */
+const PROGRESS_EVERY_MS = 500;
+
+const SETTING_LABELS: Record<Exclude<keyof CompareSettings, 'pattern'>, string> = {
+  receivers: 'Receivers',
+  rate: 'Rate',
+  count: 'Messages',
+  seed: 'Seed',
+};
+
+/** Sends each event to its technique's trace (events of no technique, like publishes and faults, to all four) and to the whole. */
+export function routeByTechnique(traces: CompareTraces): { append(event: TraceEventInput): void } {
+  return {
+    append(event) {
+      traces.all.append(event);
+      if (event.technique) traces.byTechnique[event.technique].append(event);
+      else for (const t of TECHNIQUES) traces.byTechnique[t].append(event);
+    },
+  };
+}
+
+/** The lanes the server offers (GET /api/lanes), as base URLs this page can reach. */
+async function fetchLanes(): Promise<Partial<Record<string, string>>> {
+  const response = await fetch('/api/lanes');
+  if (!response.ok) throw new Error(`GET /api/lanes answered ${response.status}`);
+  const body = (await response.json()) as { lanes?: Array<{ name: string; port: number }> };
+  const host = location.hostname.includes(':') ? `[${location.hostname}]` : location.hostname;
+  return Object.fromEntries(
+    (body.lanes ?? []).map((lane) => [lane.name, `${location.protocol}//${host}:${lane.port}`]),
+  );
+}
+
+async function errorText(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { error?: string };
+    return body.error ?? `HTTP ${response.status}`;
+  } catch {
+    return `HTTP ${response.status}`;
+  }
+}
+
+/**
+ * Compare mode: the four techniques at once, for the same receivers, on one
+ * message schedule the server plays from a seed. Each HTTP technique talks to
+ * a lane (a port of its own), so no technique waits for a connection another
+ * one holds; WebSockets and the observer use the page's own origin.
+ */
+export class CompareController {
+  private sessions: Session[] = [];
+  private observer: ObserverClient | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private schedulePlaying: string | null = null;
+  private run = 0;
+
+  constructor(
+    private readonly store = compareStore,
+    private readonly traces = compareTraces,
+    private readonly lab = labStore,
+  ) {}
+
+  private notice(text: string | null): void {
+    this.store.setState({ notice: text });
+  }
+
+  /** Checks and applies one setting; returns the sentence explaining a bad value. */
+  set(key: keyof CompareSettings, value: number | string): string | null {
+    if (key === 'pattern') {
+      if (value !== 'random' && value !== 'steady') return 'Pattern must be random or steady.';
+      this.store.setState({ pattern: value });
+      return null;
+    }
+    const number = Number(value);
+    const error = checkRange(SETTING_LABELS[key], number, COMPARE_RANGES[key], {
+      whole: key !== 'rate',
+      ...(key === 'rate' ? { unit: 'messages a second' } : {}),
+    });
+    if (error) return error;
+    this.store.setState({ [key]: number } as Partial<CompareSettings>);
+    return null;
+  }
+
+  private clearTraces(): void {
+    this.traces.all.clear();
+    for (const t of TECHNIQUES) this.traces.byTechnique[t].clear();
+  }
+
+  async start(): Promise<void> {
+    if (this.store.getState().running) return;
+    const run = ++this.run;
+    const settings = this.store.getState();
+    this.clearTraces();
+    const base = this.lab.getState().channel.slice(0, 40);
+    const channel = `${base}-cmp-${Date.now().toString(36)}`;
+    this.store.setState({
+      running: true,
+      recording: false,
+      notice: null,
+      progress: null,
+      clock: null,
+      channel,
+      anchor: pageClock(),
+      view: { ...this.store.getState().view, follow: true, endT: null },
+    });
+
+    let lanes: Partial<Record<string, string>>;
+    try {
+      lanes = await fetchLanes();
+    } catch (error) {
+      this.fail(`The lab server could not say which ports to use (${String(error)}).`);
+      return;
+    }
+    if (run !== this.run) return;
+    const origins: Partial<Record<Technique, string>> = {};
+    for (const t of TECHNIQUES) {
+      const lane = t === 'websocket' ? undefined : lanes[t];
+      if (lane) origins[t] = lane;
+    }
+    this.store.setState({ origins });
+
+    const share = pageShare(routeByTechnique(this.traces));
+    await this.startObserver(share);
+    if (run !== this.run) return;
+
+    const receivers = DEFAULT_PARTICIPANTS.slice(1, 1 + settings.receivers);
+    this.store.setState({ actors: receivers });
+    this.sessions = TECHNIQUES.map(
+      (technique) =>
+        new Session({
+          technique,
+          channel,
+          knobs: this.lab.getState().knobs,
+          sender: null,
+          receivers,
+          baseUrl: origins[technique] ?? '',
+          store: share,
+          // A fresh channel: every receiver starts at its beginning.
+          syncLastId: false,
+        }),
+    );
+    await Promise.all(this.sessions.map((session) => session.start()));
+    if (run !== this.run) return;
+
+    const response = await fetch(`/api/channels/${channel}/schedule`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        rate: settings.rate,
+        count: settings.count,
+        seed: settings.seed,
+        pattern: settings.pattern,
+        delayMs: SCHEDULE_LEAD_MS,
+      }),
+    }).catch(() => null);
+    if (run !== this.run) return;
+    if (!response?.ok) {
+      this.fail(
+        `The server did not start the schedule: ${response ? await errorText(response) : 'no answer'}.`,
+      );
+      return;
+    }
+    const schedule = (await response.json()) as { id: string; count: number };
+    share.adopt(schedule.id);
+    this.schedulePlaying = channel;
+    this.store.setState({ progress: { sent: 0, count: schedule.count } });
+    this.watch(run, channel, receivers.length * schedule.count);
+  }
+
+  private async startObserver(share: PageShare): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const observer = new ObserverClient({
+        baseUrl: '',
+        emit: (event) => share.append(event),
+        onHello: () => resolve(),
+        onClock: ({ offsetMs, uncertaintyMs }) =>
+          this.store.setState({ clock: { offsetMs, uncertaintyMs } }),
+      });
+      this.observer = observer;
+      observer.start();
+      setTimeout(resolve, OBSERVER_WAIT_MS);
+    });
+  }
+
+  /** Follows the schedule; once it has played and every receiver of every technique has it all (or a grace period ran out), stops. */
+  private watch(run: number, channel: string, expected: number): void {
+    let finishedAt: number | null = null;
+    const tick = async (): Promise<void> => {
+      if (run !== this.run) return;
+      try {
+        const response = await fetch(`/api/channels/${channel}/schedule`);
+        if (run !== this.run) return;
+        if (response.ok) {
+          const status = (await response.json()) as {
+            sent: number;
+            count: number;
+            playing: boolean;
+          };
+          if (run !== this.run) return;
+          this.store.setState({ progress: { sent: status.sent, count: status.count } });
+          if (!status.playing) {
+            this.schedulePlaying = null;
+            finishedAt ??= pageClock();
+          }
+        }
+      } catch {
+        // The next tick asks again.
+      }
+      if (finishedAt !== null) {
+        const everyone = TECHNIQUES.every(
+          (t) => this.traces.byTechnique[t].getState().stats.delivered >= expected,
+        );
+        const grace = this.lab.getState().knobs.pollIntervalMs + 2_000;
+        if (everyone || pageClock() - finishedAt > grace) {
+          this.stop();
+          if (!everyone)
+            this.notice(
+              'Stopped before every receiver had every message: see the Delivered column.',
+            );
+          return;
+        }
+      }
+      this.timer = setTimeout(() => void tick(), PROGRESS_EVERY_MS);
+    };
+    this.timer = setTimeout(() => void tick(), PROGRESS_EVERY_MS);
+  }
+
+  private fail(text: string): void {
+    this.stop();
+    this.notice(text);
+  }
+
+  /** Ends the run: the schedule (if still playing), every session, the observer. */
+  stop(): void {
+    this.run++;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.schedulePlaying) {
+      void fetch(`/api/channels/${this.schedulePlaying}/schedule`, { method: 'DELETE' }).catch(
+        () => undefined,
+      );
+      this.schedulePlaying = null;
+    }
+    for (const session of this.sessions) session.stop();
+    this.sessions = [];
+    this.observer?.stop();
+    this.observer = null;
+    for (const t of TECHNIQUES) this.traces.byTechnique[t].flush();
+    this.traces.all.flush();
+    this.store.setState({ running: false });
+  }
+
+  /** Shows a recorded compare run (all four techniques in one trace file). Returns an error sentence, if any. */
+  load(text: string): string | null {
+    let events: TraceEvent[];
+    try {
+      events = parseTraceFile(JSON.parse(text) as unknown).events;
+    } catch (error) {
+      return `That file is not a trace: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (!events.some((e) => e.technique !== null))
+      return 'That trace has no technique’s traffic in it.';
+    this.stop();
+    const sorted = [...events].sort((a, b) => a.t - b.t || a.seq - b.seq);
+    this.traces.all.load(sorted);
+    for (const t of TECHNIQUES)
+      this.traces.byTechnique[t].load(
+        sorted.filter((e) => e.technique === t || e.technique === null),
+      );
+    const actors = [...new Set(sorted.filter((e) => e.observer === 'client').map((e) => e.actor))];
+    const first = sorted[0]!.t;
+    const last = sorted[sorted.length - 1]!.t;
+    this.store.setState({
+      recording: true,
+      clock: null,
+      actors,
+      notice: null,
+      progress: null,
+      anchor: first,
+      view: wholeRunView(first, last),
+    });
+    return null;
+  }
+}
+
+export const compareController = new CompareController();
