@@ -20,6 +20,11 @@ for (const technique of TECHNIQUES) {
     await expectCounter(page, 'bytes-down', (v) => v > 0);
     await expectCounter(page, 'bytes-up', (v) => v > 0);
     await expectCounter(page, 'latency-p50', (v) => v > 0 && v < 5000);
+    // The message's own JSON is part of the bytes per message, never of the overhead.
+    await expectCounter(page, 'overhead-per-message', (v) => v > 0);
+    expect(await counterValue(page, 'bytes-per-message')).toBeGreaterThan(
+      await counterValue(page, 'overhead-per-message'),
+    );
     await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
     await page.getByRole('button', { name: 'Stop' }).click();
     await expectCounter(page, 'open-connections', (v) => v === 0, 'everything closes on Stop');
@@ -51,6 +56,8 @@ test('long polling holds one request per receiver while idle', async ({ page }) 
   await expectCounter(page, 'open-connections', (v) => v === 1);
   await page.waitForTimeout(1000);
   expect(await counterValue(page, 'open-connections')).toBe(1);
+  // The held poll is one of the six connections the browser allows this host.
+  expect(await counterValue(page, 'http-in-use')).toBe(1);
   expect(await counterValue(page, 'empty')).toBe(0);
   const bar = page.locator('svg[role="img"] [data-kind="hold"][data-open="true"]');
   await expect(bar).toHaveCount(1);
@@ -79,6 +86,7 @@ test('WebSocket: one socket per participant, frames both ways', async ({ page })
   await page.getByRole('button', { name: 'Start' }).click();
   // Alice publishes on her own socket and Bob receives on his.
   await expectCounter(page, 'open-connections', (v) => v === 2);
+  expect(await counterValue(page, 'http-in-use'), 'WebSockets are not in the budget').toBe(0);
   await send(page, 'over the socket');
   await expect(page.getByTestId('inbox-bob')).toContainText('over the socket');
   const log = page.getByTestId('event-log');

@@ -29,6 +29,7 @@ describe('the head-to-head table', () => {
       overheadPerDelivery: 650,
       latencyP50: 480,
       latencyP95: 990,
+      latencyMax: 990,
       openConnections: 1,
       peakConnections: 2,
       reconnects: 1,
@@ -92,18 +93,18 @@ describe('the head-to-head table', () => {
     ];
     expect(compareCsv(rows)).toBe(
       'technique,requests,empty_share,delivered,bytes_per_delivered,overhead_bytes_per_delivered,' +
-        'latency_p50_ms,latency_p95_ms,open_connections,peak_connections,reconnects\r\n' +
-        'short-poll,3,0.667,0,,,,,0,0,0\r\n' +
-        'websocket,1,,2,289.5,239.5,1.3,2,1,1,0\r\n',
+        'latency_p50_ms,latency_p95_ms,latency_max_ms,open_connections,peak_connections,reconnects\r\n' +
+        'short-poll,3,0.667,0,,,,,,0,0,0\r\n' +
+        'websocket,1,,2,289.5,239.5,1.3,2,2,1,1,0\r\n',
     );
     const markdown = compareMarkdown(rows, 'Compare run, seed 1');
     expect(markdown.split('\n')).toEqual([
       'Compare run, seed 1',
       '',
-      '| Technique | Requests | Empty share | Delivered | Bytes / delivered msg | Overhead / delivered msg | Latency p50 | Latency p95 | Open connections | Peak connections | Reconnects |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-      '| Short polling | 3 | 67 % | 0 | — | — | — | — | 0 | 0 | 0 |',
-      '| WebSocket | 1 | — | 2 | 290 B | 240 B | 1 ms | 2 ms | 1 | 1 | 0 |',
+      '| Technique | Requests | Empty share | Delivered | Bytes / delivered msg | Overhead / delivered msg | Latency p50 | Latency p95 | Latency max | Open connections | Peak connections | Reconnects |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| Short polling | 3 | 67 % | 0 | — | — | — | — | — | 0 | 0 | 0 |',
+      '| WebSocket | 1 | — | 2 | 290 B | 240 B | 1 ms | 2 ms | 2 ms | 1 | 1 | 0 |',
       '',
     ]);
     expect(formatCell(0.5, 'share')).toBe('50 %');

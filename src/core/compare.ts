@@ -18,6 +18,7 @@ export interface CompareRow {
   overheadPerDelivery: number | null;
   latencyP50: number | null;
   latencyP95: number | null;
+  latencyMax: number | null;
   openConnections: number;
   peakConnections: number;
   reconnects: number;
@@ -50,24 +51,37 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   },
   { key: 'latencyP50', label: 'Latency p50', csv: 'latency_p50_ms', unit: 'ms' },
   { key: 'latencyP95', label: 'Latency p95', csv: 'latency_p95_ms', unit: 'ms' },
+  { key: 'latencyMax', label: 'Latency max', csv: 'latency_max_ms', unit: 'ms' },
   { key: 'openConnections', label: 'Open connections', csv: 'open_connections' },
   { key: 'peakConnections', label: 'Peak connections', csv: 'peak_connections' },
   { key: 'reconnects', label: 'Reconnects', csv: 'reconnects' },
 ];
 
-export function compareRow(technique: Technique, stats: Stats): CompareRow {
+/** Every byte both ways (the server's socket counts when there are any) per delivered message. */
+export function bytesPerDelivery(stats: Stats): number | null {
+  if (stats.delivered === 0) return null;
   const bytes =
     stats.bytesUp.header + stats.bytesUp.payload + stats.bytesDown.header + stats.bytesDown.payload;
-  const perDelivery = (value: number) => (stats.delivered === 0 ? null : value / stats.delivered);
+  return bytes / stats.delivered;
+}
+
+/** The same, less the delivered messages' own JSON: what the technique costs on top of the message. */
+export function overheadPerDelivery(stats: Stats): number | null {
+  const all = bytesPerDelivery(stats);
+  return all === null ? null : all - stats.messageBytes / stats.delivered;
+}
+
+export function compareRow(technique: Technique, stats: Stats): CompareRow {
   return {
     technique,
     requests: stats.requests,
     emptyShare: stats.pollResponses === 0 ? null : stats.wastedShare,
     delivered: stats.delivered,
-    bytesPerDelivery: perDelivery(bytes),
-    overheadPerDelivery: perDelivery(bytes - stats.messageBytes),
+    bytesPerDelivery: bytesPerDelivery(stats),
+    overheadPerDelivery: overheadPerDelivery(stats),
     latencyP50: stats.latency.p50,
     latencyP95: stats.latency.p95,
+    latencyMax: stats.latency.max,
     openConnections: stats.openConnections,
     peakConnections: stats.maxOpenConnections,
     reconnects: stats.reconnects,

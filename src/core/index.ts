@@ -12,3 +12,4 @@ export * from './models';
 export * from './measures';
 export * from './schedule';
 export * from './compare';
+export * from './backoff';

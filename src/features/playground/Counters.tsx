@@ -1,4 +1,4 @@
-import type { Stats } from '../../core';
+import { bytesPerDelivery, overheadPerDelivery, type Stats } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
 import { useLab, useTrace } from './useStore';
 
@@ -11,7 +11,7 @@ interface Counter {
 }
 
 const count = (v: number) => v.toLocaleString('en');
-const bytes = (v: number) => (v < 10_000 ? `${v} B` : `${(v / 1024).toFixed(1)} KiB`);
+const bytes = (v: number) => (v < 10_000 ? `${Math.round(v)} B` : `${(v / 1024).toFixed(1)} KiB`);
 const millis = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const percent = (v: number) => `${(v * 100).toFixed(0)} %`;
 
@@ -60,6 +60,20 @@ const COUNTERS: Counter[] = [
     hint: 'browser → server',
   },
   {
+    name: 'bytes-per-message',
+    label: 'Bytes / message',
+    value: bytesPerDelivery,
+    format: bytes,
+    hint: 'every byte both ways, per delivered message',
+  },
+  {
+    name: 'overhead-per-message',
+    label: 'Overhead / message',
+    value: overheadPerDelivery,
+    format: bytes,
+    hint: "the same less the messages' own JSON: headers, empty polls, framing, heartbeats",
+  },
+  {
     name: 'latency-p50',
     label: 'Latency p50',
     value: (s) => s.latency.p50,
@@ -93,6 +107,13 @@ const COUNTERS: Counter[] = [
     value: (s) => s.maxOpenConnections,
     format: count,
     hint: 'the most open at once',
+  },
+  {
+    name: 'http-in-use',
+    label: 'HTTP in use (of 6)',
+    value: (s) => s.httpInUse,
+    format: count,
+    hint: 'requests and streams holding one of the browser’s 6 connections to this host (WebSockets are not counted)',
   },
   {
     name: 'reconnects',
