@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ERROR_CODES, LabError } from '../src/core';
+import { ERROR_CODES, LabError, type TraceDetails } from '../src/core';
 import { sendError } from './errors';
 import type { FaultState, Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
@@ -71,8 +71,8 @@ export function installRestartGate(app: FastifyInstance, lab: Lab): void {
 export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const lab = app.lab;
-  const record = (fault: string, note: string): void =>
-    lab.observer.record(FAULT_TARGET, 'fault', 'none', { details: { fault, note } });
+  const record = (fault: string, note: string, more: TraceDetails = {}): void =>
+    lab.observer.record(FAULT_TARGET, 'fault', 'none', { details: { fault, note, ...more } });
 
   app.get('/api/faults', { schema: { response: { 200: FaultsResponse } } }, async () =>
     snapshot(lab),
@@ -86,13 +86,19 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
       if (body.latencyMs) {
         const next = { ...lab.faults.latencyMs, ...body.latencyMs };
         lab.faults.latencyMs = next;
-        record('latency', `added latency: up ${next.up} ms, down ${next.down} ms`);
+        const on = next.up > 0 || next.down > 0;
+        record(
+          'latency',
+          on ? `added latency: up ${next.up} ms, down ${next.down} ms` : 'added latency lifted',
+          { faultPhase: on ? 'start' : 'end' },
+        );
       }
       if (body.blockWebSockets !== undefined) {
         lab.faults.blockWebSockets = body.blockWebSockets;
         record(
           'block-websockets',
           body.blockWebSockets ? 'WebSocket upgrades blocked' : 'WebSocket upgrades allowed',
+          { faultPhase: body.blockWebSockets ? 'start' : 'end' },
         );
       }
       if (body.drop) {
@@ -106,6 +112,7 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
         record(
           'restart',
           `restart: dropped ${ended} connection(s), down for ${body.restart.downForMs} ms`,
+          { delayMs: body.restart.downForMs },
         );
       }
       return snapshot(lab);

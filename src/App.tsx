@@ -14,6 +14,7 @@ import { ScalePanel } from './features/playground/ScalePanel';
 import { useLab } from './features/playground/useStore';
 import { labStore } from './store/lab-store';
 import { CompareView } from './features/compare/CompareView';
+import { FaultsPanel } from './features/faults/FaultsPanel';
 import { useView, ViewSwitch } from './features/ViewSwitch';
 import { createTraceStore, traceStore } from './store/trace-store';
 
@@ -55,6 +56,7 @@ export function App() {
           )}
           <Participants />
           <KnobsPanel />
+          <FaultsPanel />
           <Explanation />
         </aside>
         <div className="app__centre">

@@ -72,6 +72,8 @@ export interface TraceDetails {
   note?: string;
   /** The fault's name on a fault band. */
   fault?: string;
+  /** A fault that lasts until it is lifted: its `start` and its `end` (an instant fault has neither). */
+  faultPhase?: 'start' | 'end';
   /** For a server-observed step: its time on the server's own clock (`t` is on the page's). */
   serverT?: number;
 }

@@ -242,6 +242,44 @@ describe('layoutSequence', () => {
     expect(layout.bands).toEqual([{ seq: 4, y1: layout.y(700), y2: layout.y(800), label: 'drop' }]);
   });
 
+  it('draws a lasting fault as a band from when it was set to when it was lifted, or to now', () => {
+    const server = { observer: 'server' as const, actor: SERVER_ACTOR, conn: 'faults' };
+    const index = new TraceIndex(
+      trace(
+        {
+          ...server,
+          kind: 'fault',
+          t: -300,
+          details: { fault: 'latency', faultPhase: 'start', note: 'added latency: up 200 ms' },
+        },
+        {
+          ...server,
+          kind: 'fault',
+          t: 200,
+          details: { fault: 'latency', faultPhase: 'end', note: 'added latency lifted' },
+        },
+        {
+          ...server,
+          kind: 'fault',
+          t: 400,
+          details: {
+            fault: 'block-websockets',
+            faultPhase: 'start',
+            note: 'WebSocket upgrades blocked',
+          },
+        },
+        { ...server, kind: 'fault', t: 1500, details: { fault: 'drop', note: 'dropped 2' } },
+      ),
+    );
+    const layout = layoutSequence(index, { ...view, now: 900 });
+    expect(layout.bands).toEqual([
+      // Set before the window: still drawn, from above its top.
+      { seq: 0, y1: layout.y(-300), y2: layout.y(200), label: 'added latency: up 200 ms' },
+      // Not lifted yet: to now.
+      { seq: 2, y1: layout.y(400), y2: layout.y(900), label: 'WebSocket upgrades blocked' },
+    ]);
+  });
+
   it('adds what only the server sees: heartbeats and timeouts', () => {
     const index = new TraceIndex(
       trace(

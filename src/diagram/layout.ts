@@ -309,10 +309,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   for (const next of index.between(window.t0, window.t1)) {
     event = next;
     const participant = event.observer === 'client' ? event.actor : event.peer;
-    if (participant === undefined) {
-      if (event.kind === 'fault') bands.push(faultBand(event, y));
-      continue;
-    }
+    if (participant === undefined) continue;
     const laneXOf = laneX.get(participant);
     if (laneXOf === undefined) continue;
     client = participant;
@@ -326,7 +323,6 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
       else if (event.kind === 'timeout')
         mark('tick', `timeout after ${ms(event.details?.delayMs)}`, true);
       else if (event.kind === 'publish') mark('dot', `publish #${ids(event)}`, true);
-      else if (event.kind === 'fault') bands.push(faultBand(event, y));
       continue;
     }
     switch (event.kind) {
@@ -388,12 +384,14 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
       case 'deliver':
         mark('dot', `${event.details?.duplicate ? 'duplicate ' : ''}#${ids(event)}`);
         break;
-      case 'fault':
-        bands.push(faultBand(event, y));
-        break;
       default:
         break;
     }
+  }
+  for (const fault of index.faultsBetween(window.t0, window.t1)) {
+    // A fault that lasts is a band to its end (or to now); an instant one (a drop) a thin line.
+    const end = fault.end ?? now;
+    bands.push({ seq: fault.seq, y1: y(fault.start), y2: y(end), label: fault.label });
   }
 
   const bars: Bar[] = [];
@@ -476,12 +474,6 @@ function labelSide(atServer: boolean, x: number, serverX: number, kind: TraceKin
   const toServer = x <= serverX ? 1 : -1;
   if (atServer) return x >= serverX ? -1 : 1;
   return kind === 'deliver' ? (-toServer as 1 | -1) : toServer;
-}
-
-function faultBand(event: TraceEvent, y: (t: number) => number): Band {
-  // A fault that lasts (a restart's down time) is a band; an instant one (a drop) a thin line.
-  const end = event.details?.delayMs !== undefined ? event.t + event.details.delayMs : event.t;
-  return { seq: event.seq, y1: y(event.t), y2: y(end), label: event.details?.fault ?? 'fault' };
 }
 
 function ms(value: number | undefined): string {

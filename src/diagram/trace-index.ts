@@ -9,9 +9,19 @@ export const SERVER_ACTOR = 'server-1';
  * time so that laying out a window never reads the whole history: the events in
  * time order, the spans, and the actors in the order they first appeared.
  */
+/** A fault from the moment it was set to the moment it was lifted (end null while it lasts). */
+export interface FaultInterval {
+  seq: number;
+  name: string;
+  label: string;
+  start: number;
+  end: number | null;
+}
+
 export class TraceIndex {
   readonly events: TraceEvent[] = [];
   readonly spans = new SpanIndex();
+  readonly faults: FaultInterval[] = [];
   private readonly actorSet = new Set<string>();
   readonly actors: string[] = [];
 
@@ -25,11 +35,46 @@ export class TraceIndex {
     while (at > 0 && this.events[at - 1]!.t > event.t) at--;
     this.events.splice(at, 0, event);
     this.spans.add(event);
+    if (event.kind === 'fault') this.addFault(event);
     const actor = event.observer === 'client' ? event.actor : event.peer;
     if (actor !== undefined && actor !== SERVER_ACTOR && !this.actorSet.has(actor)) {
       this.actorSet.add(actor);
       this.actors.push(actor);
     }
+  }
+
+  /**
+   * Faults as intervals: a `start` lasts until the `end` of the same name; one
+   * with a known length (a restart's down time) lasts that long; any other is
+   * an instant (a drop).
+   */
+  private addFault(event: TraceEvent): void {
+    const details = event.details ?? {};
+    const name = details.fault ?? 'fault';
+    const open = this.faults.findLast((f) => f.name === name && f.end === null);
+    if (details.faultPhase === 'end') {
+      if (open) open.end = event.t;
+      return;
+    }
+    // A fault set again while it lasts (new latency figures) ends the old band where the new begins.
+    if (open) open.end = event.t;
+    this.faults.push({
+      seq: event.seq,
+      name,
+      label: details.note ?? name,
+      start: event.t,
+      end:
+        details.faultPhase === 'start'
+          ? null
+          : details.delayMs !== undefined
+            ? event.t + details.delayMs
+            : event.t,
+    });
+  }
+
+  /** Faults that overlap [t0, t1]. */
+  faultsBetween(t0: number, t1: number): FaultInterval[] {
+    return this.faults.filter((f) => f.start <= t1 && (f.end === null || f.end >= t0));
   }
 
   /** Adds every event of `all` past the ones already indexed (the store's log grows in place). */

@@ -1,4 +1,6 @@
 import {
+  backoffCeiling,
+  backoffDelay,
   utf8Bytes,
   type Message,
   type Technique,
@@ -35,8 +37,6 @@ export interface HttpResult {
   response: StepFields;
 }
 
-export const DEFAULT_RECONNECT_DELAY_MS = 1000;
-
 /**
  * What every transport shares: the life-cycle state, trace steps stamped with
  * the page clock, de-duplicated delivery, cancellable timers and in-flight
@@ -55,6 +55,8 @@ export abstract class BaseTransport implements Transport {
   /** Bumped by start() and stop(): an async step that finds it changed does nothing more. */
   protected generation = 0;
   private current: TransportState = 'idle';
+  /** Failures in a row since the last success: the backoff's attempt number. */
+  private failures = 0;
   private readonly inflight = new Map<string, AbortController>();
 
   constructor(protected readonly options: TransportOptions) {
@@ -75,8 +77,46 @@ export abstract class BaseTransport implements Transport {
     return this.options.actor;
   }
 
-  protected get reconnectDelayMs(): number {
-    return this.options.reconnectDelayMs ?? DEFAULT_RECONNECT_DELAY_MS;
+  /**
+   * After a failure: waits (traced as `reconnect-wait` with its delay), then
+   * traces `reconnect` on a new connection id and calls `reconnect` with it.
+   * The wait is the knobs' exponential backoff with full jitter (or a fixed
+   * `reconnectDelayMs` when the options give one); failures in a row double
+   * the ceiling until `recovered()` resets it.
+   */
+  protected reconnectLater(
+    fromConn: string,
+    generation: number,
+    reconnect: (conn: string) => void,
+    what = 'reconnecting',
+  ): void {
+    if (generation !== this.generation || !this.running) return;
+    const attempt = this.failures++;
+    const policy = {
+      baseMs: this.knobs.backoffBaseMs,
+      capMs: this.knobs.backoffCapMs,
+      jitter: this.knobs.backoffJitter,
+    };
+    const delayMs = Math.round(
+      this.options.reconnectDelayMs ?? backoffDelay(attempt, policy, this.options.random),
+    );
+    const how =
+      this.options.reconnectDelayMs !== undefined
+        ? 'a fixed delay'
+        : `attempt ${attempt + 1}: ${policy.jitter ? 'a random share of ' : ''}min(${policy.capMs}, ${policy.baseMs} × 2^${attempt}) = ${backoffCeiling(attempt, policy)} ms`;
+    this.setState('reconnect-wait');
+    this.step('reconnect-wait', fromConn, { details: { delayMs, note: how } });
+    this.timers.set(() => {
+      if (generation !== this.generation) return;
+      const next = this.nextConn();
+      this.step('reconnect', next, { details: { note: `${what} after ${delayMs} ms` } });
+      reconnect(next);
+    }, delayMs);
+  }
+
+  /** A connection worked again: the next failure starts the backoff from its base. */
+  protected recovered(): void {
+    this.failures = 0;
   }
 
   protected get running(): boolean {

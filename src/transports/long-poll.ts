@@ -11,8 +11,8 @@ export const MIN_EMPTY_REPOLL_MS = 250;
  * Long polling: `GET long-poll?since=<lastId>&timeout=<ms>`. The server holds
  * the request until a newer message exists (or the timeout passes and it
  * answers empty); the client re-polls as soon as an answer arrives. A failed
- * poll (network error, non-200) waits `reconnectDelayMs` (fixed 1 s for now)
- * and reconnects.
+ * poll (network error, non-200) waits with exponential backoff and full
+ * jitter, then polls again from its last id.
  *
  * States: `holding` while a poll is held, `reconnect-wait` after a failure,
  * `waiting` only in the busy-loop guard above, `closed` after stop().
@@ -41,6 +41,7 @@ export class LongPollTransport extends BaseTransport {
     const outcome = await this.pollOnce(conn, url, { timeoutMs });
     if (outcome === 'stopped' || generation !== this.generation) return;
     if (outcome === 'messages' || outcome === 'empty') {
+      this.recovered();
       // Messages, or an empty answer after a real hold: poll again at once.
       if (outcome === 'messages' || this.now() - startedAt >= MIN_EMPTY_REPOLL_MS) {
         void this.poll(generation, this.nextConn());
@@ -50,14 +51,6 @@ export class LongPollTransport extends BaseTransport {
       this.timers.set(() => void this.poll(generation, this.nextConn()), MIN_EMPTY_REPOLL_MS);
       return;
     }
-    const delayMs = this.reconnectDelayMs;
-    this.setState('reconnect-wait');
-    this.step('reconnect-wait', conn, { details: { delayMs } });
-    this.timers.set(() => {
-      if (generation !== this.generation) return;
-      const next = this.nextConn();
-      this.step('reconnect', next, { details: { note: `reconnecting after ${delayMs} ms` } });
-      void this.poll(generation, next);
-    }, delayMs);
+    this.reconnectLater(conn, generation, (next) => void this.poll(generation, next));
   }
 }

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { seededRandom } from '../core';
+import { DEFAULT_KNOBS } from './types';
 import { LongPollTransport } from './long-poll';
 import { ShortPollTransport } from './short-poll';
 import { fakeFetch, json, message, never, options, recorder } from './test-fakes';
@@ -177,6 +179,57 @@ describe('LongPollTransport', () => {
     expect(r.states).toEqual(['holding', 'reconnect-wait', 'holding']);
     t.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('backs off exponentially while failures go on, and starts over after a success', async () => {
+    let n = 0;
+    const f = fakeFetch(() => {
+      n++;
+      // Three failures, an answer, then failures again.
+      if (n <= 3 || n >= 5) throw new TypeError('fetch failed');
+      return json({ messages: [], lastId: 0 });
+    });
+    vi.stubGlobal('fetch', f.fetch);
+    const r = recorder();
+    const t = new LongPollTransport(
+      options(r, {
+        knobs: { ...DEFAULT_KNOBS, backoffBaseMs: 1000, backoffCapMs: 3000, backoffJitter: false },
+      }),
+    );
+    t.start();
+    await vi.advanceTimersByTimeAsync(1000 + 2000 + 3000 + 250 + 1000);
+    const waits = r.of('reconnect-wait').map((e) => e.details?.delayMs);
+    // 1 s, 2 s, then the 3 s cap; after the answer, 1 s again.
+    expect(waits.slice(0, 4)).toEqual([1000, 2000, 3000, 1000]);
+    expect(r.of('reconnect-wait')[2]!.details?.note).toMatch(
+      /attempt 3: min\(3000, 1000 × 2\^2\) = 3000 ms/,
+    );
+    t.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('with jitter, each wait is a random share of its ceiling (seeded: repeatable)', async () => {
+    const runs: number[][] = [];
+    for (let run = 0; run < 2; run++) {
+      vi.stubGlobal('fetch', fakeFetch(() => Promise.reject(new TypeError('fetch failed'))).fetch);
+      const r = recorder();
+      const t = new LongPollTransport(
+        options(r, {
+          knobs: { ...DEFAULT_KNOBS, backoffBaseMs: 1000, backoffCapMs: 8000, backoffJitter: true },
+          random: seededRandom(42),
+        }),
+      );
+      t.start();
+      await vi.advanceTimersByTimeAsync(20_000);
+      t.stop();
+      runs.push(r.of('reconnect-wait').map((e) => e.details!.delayMs!));
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    runs[0]!.slice(0, 4).forEach((wait, n) => {
+      expect(wait).toBeGreaterThanOrEqual(0);
+      expect(wait).toBeLessThanOrEqual(Math.min(8000, 1000 * 2 ** n));
+    });
+    expect(new Set(runs[0]).size).toBeGreaterThan(1);
   });
 
   it('a non-200 answer is traced with its code and retried', async () => {

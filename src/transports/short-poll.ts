@@ -6,8 +6,11 @@ import { BaseTransport } from './base';
  * trip, which is what this technique teaches. The interval runs from the end
  * of one poll to the start of the next, so polls never overlap.
  *
- * States: `open` while a poll is in flight, `waiting` between polls (also after
- * a failed poll: the next poll is the retry), `closed` after stop().
+ * A failed poll waits with exponential backoff and full jitter before the
+ * next one.
+ *
+ * States: `open` while a poll is in flight, `waiting` between polls,
+ * `reconnect-wait` after a failure, `closed` after stop().
  */
 export class ShortPollTransport extends BaseTransport {
   readonly technique = 'short-poll' as const;
@@ -24,15 +27,24 @@ export class ShortPollTransport extends BaseTransport {
     // Nothing kept open between polls: stop() already cancelled the timer and the fetch.
   }
 
-  private async poll(generation: number): Promise<void> {
+  private async poll(generation: number, conn = this.nextConn()): Promise<void> {
     if (generation !== this.generation) return;
-    const conn = this.nextConn();
     this.setState('open');
     const outcome = await this.pollOnce(
       conn,
       this.url('messages', conn, { since: this.since ?? 0 }),
     );
     if (outcome === 'stopped' || generation !== this.generation) return;
+    if (outcome === 'error') {
+      this.reconnectLater(
+        conn,
+        generation,
+        (next) => void this.poll(generation, next),
+        'polling again',
+      );
+      return;
+    }
+    this.recovered();
     this.setState('waiting');
     this.timers.set(() => void this.poll(generation), this.knobs.pollIntervalMs);
   }

@@ -127,7 +127,7 @@ export class SseTransport extends BaseTransport {
       this.step('error', conn, {
         details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.NETWORK },
       });
-      this.retryLater(this.generation);
+      this.retry();
       return;
     }
     this.source = source;
@@ -168,6 +168,7 @@ export class SseTransport extends BaseTransport {
       },
     });
     this.setState('open');
+    this.recovered();
   }
 
   private handleError(source: EventSource): void {
@@ -186,7 +187,7 @@ export class SseTransport extends BaseTransport {
     if (readyState === EventSource.CLOSED) {
       this.detach();
       source.close();
-      this.retryLater(this.generation);
+      this.retry();
       return;
     }
     // Each failed attempt fires another error while the browser keeps retrying.
@@ -201,17 +202,9 @@ export class SseTransport extends BaseTransport {
     });
   }
 
-  /** Our own reconnect, for when the browser gave up. */
-  private retryLater(generation: number): void {
-    const delayMs = this.reconnectDelayMs;
-    this.setState('reconnect-wait');
-    this.step('reconnect-wait', this.conn, { details: { delayMs } });
-    this.timers.set(() => {
-      if (generation !== this.generation) return;
-      const next = this.nextConn();
-      this.step('reconnect', next, { details: { note: `reconnecting after ${delayMs} ms` } });
-      this.connect(next);
-    }, delayMs);
+  /** Our own reconnect (with backoff), for when the browser gave up; it resumes after the last id. */
+  private retry(): void {
+    this.reconnectLater(this.conn, this.generation, (next) => this.connect(next));
   }
 
   private handleEvent(event: MessageEvent): void {

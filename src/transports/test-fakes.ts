@@ -28,7 +28,8 @@ export function options(r: Recorder, overrides: Partial<TransportOptions> = {}):
     actor: 'bob',
     channel: 'lobby',
     baseUrl: 'http://127.0.0.1:8080',
-    knobs: { ...DEFAULT_KNOBS },
+    // Backoff without jitter from 1 s: waits of exactly 1 s, 2 s, 4 s… that tests can step through.
+    knobs: { ...DEFAULT_KNOBS, backoffBaseMs: 1000, backoffJitter: false },
     receive: true,
     emit: (e) => r.events.push(e),
     onMessage: (m) => r.messages.push(m),

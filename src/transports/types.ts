@@ -1,4 +1,4 @@
-import type { Technique, TraceEventInput } from '../core';
+import { DEFAULT_BACKOFF, type Technique, type TraceEventInput } from '../core';
 
 /**
  * The knobs a learner can turn. Every technique reads the ones it has; all are
@@ -16,6 +16,12 @@ export interface Knobs {
   sseHeartbeatMs: number;
   /** WebSocket: how often the server pings; a peer that misses its pong is cut off. */
   wsHeartbeatMs: number;
+  /** Reconnecting after a failure: the first wait's ceiling, doubled on every failure in a row… */
+  backoffBaseMs: number;
+  /** …up to this. */
+  backoffCapMs: number;
+  /** Full jitter: wait a uniformly random time up to the ceiling (off: exactly the ceiling). */
+  backoffJitter: boolean;
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -24,6 +30,9 @@ export const DEFAULT_KNOBS: Knobs = {
   sseRetryMs: 3000,
   sseHeartbeatMs: 15_000,
   wsHeartbeatMs: 30_000,
+  backoffBaseMs: DEFAULT_BACKOFF.baseMs,
+  backoffCapMs: DEFAULT_BACKOFF.capMs,
+  backoffJitter: DEFAULT_BACKOFF.jitter,
 };
 
 /**
@@ -67,8 +76,13 @@ export interface TransportOptions {
    * `SseTransport.listenFor(type)`. Defaults to DEFAULT_SSE_EVENT_TYPES.
    */
   eventTypes?: readonly string[];
-  /** Delay before reconnecting after a failure, in ms (fixed for now). Default 1000. */
+  /**
+   * A fixed delay before reconnecting after a failure, in ms, instead of the
+   * knobs' exponential backoff (tests use it to keep time short and exact).
+   */
   reconnectDelayMs?: number;
+  /** Numbers in [0, 1) for the backoff's jitter; default Math.random (tests pass a seeded one). */
+  random?: () => number;
   /** WebSocket: how long send() waits for the socket to open and for the `published` ack. Default 10000. */
   ackTimeoutMs?: number;
 }

@@ -48,7 +48,7 @@ interface IncomingFrame {
  * heartbeat (`heartbeat=` ms) is answered by the browser itself, invisibly.
  * Those frames appear in the trace only through the server's observer stream.
  *
- * An unexpected close reconnects after `reconnectDelayMs` (fixed 1 s for now).
+ * An unexpected close reconnects with exponential backoff and full jitter.
  * States: `connecting`, `open`, `reconnect-wait`, `closed`.
  */
 export class WebSocketTransport extends BaseTransport {
@@ -151,7 +151,7 @@ export class WebSocketTransport extends BaseTransport {
       this.step('error', conn, {
         details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.NETWORK },
       });
-      this.reconnectLater(this.generation);
+      this.retry(conn);
       return;
     }
     this.socket = socket;
@@ -167,6 +167,7 @@ export class WebSocketTransport extends BaseTransport {
         },
       });
       this.setState('open');
+      this.recovered();
       const waiters = this.openWaiters;
       this.openWaiters = [];
       for (const waiter of waiters) waiter.resolve();
@@ -197,7 +198,7 @@ export class WebSocketTransport extends BaseTransport {
           event.code,
         ),
       );
-      this.reconnectLater(this.generation);
+      this.retry(conn);
     };
   }
 
@@ -212,19 +213,13 @@ export class WebSocketTransport extends BaseTransport {
     return socket;
   }
 
-  private reconnectLater(generation: number): void {
-    if (generation !== this.generation || !this.running) return;
-    const delayMs = this.reconnectDelayMs;
-    this.setState('reconnect-wait');
-    this.step('reconnect-wait', this.conn, { details: { delayMs } });
-    this.timers.set(() => {
-      if (generation !== this.generation) return;
-      const next = this.nextConn();
-      this.step('reconnect', next, {
-        details: { note: `reconnecting after ${delayMs} ms, since=${this.since ?? '(live)'}` },
-      });
-      this.connect(next);
-    }, delayMs);
+  private retry(conn: string): void {
+    this.reconnectLater(
+      conn,
+      this.generation,
+      (next) => this.connect(next),
+      `reconnecting with since=${this.since ?? '(live)'}`,
+    );
   }
 
   /** The open socket, waiting up to timeoutMs for one that is connecting. */

@@ -1,4 +1,11 @@
-import { checkKnob, KNOB_RANGES, sendGaps, type SendPattern, type Technique } from '../../core';
+import {
+  BACKOFF_RANGES,
+  checkKnob,
+  KNOB_RANGES,
+  sendGaps,
+  type SendPattern,
+  type Technique,
+} from '../../core';
 import {
   labStore,
   MAX_AUTO_RATE,
@@ -12,11 +19,15 @@ import { pageShare } from '../page-filter';
 import type { Knobs } from '../../transports/types';
 
 /** What each knob is called on screen, and its range. */
+/** The knobs that are numbers of ms (the jitter switch is not). */
+export type NumericKnob = Exclude<keyof Knobs, 'backoffJitter'>;
+
 export const KNOB_FIELDS: Array<{
-  key: keyof Knobs;
+  key: NumericKnob;
   label: string;
   range: { min: number; max: number };
-  technique: Technique;
+  /** The technique whose panel shows it; 'all' for the reconnect knobs every technique uses. */
+  technique: Technique | 'all';
 }> = [
   {
     key: 'pollIntervalMs',
@@ -38,6 +49,13 @@ export const KNOB_FIELDS: Array<{
     range: KNOB_RANGES.heartbeat,
     technique: 'websocket',
   },
+  {
+    key: 'backoffBaseMs',
+    label: 'Backoff base',
+    range: BACKOFF_RANGES.baseMs,
+    technique: 'all',
+  },
+  { key: 'backoffCapMs', label: 'Backoff cap', range: BACKOFF_RANGES.capMs, technique: 'all' },
 ];
 
 /**
@@ -153,7 +171,7 @@ export class LabController {
   }
 
   /** Checks a knob and applies it (a running session restarts what it must). Returns the error, if any. */
-  setKnob(key: keyof Knobs, value: number): string | null {
+  setKnob(key: NumericKnob, value: number): string | null {
     const field = KNOB_FIELDS.find((f) => f.key === key)!;
     const error = checkKnob(field.label, value, field.range);
     if (error) return error;
@@ -161,6 +179,13 @@ export class LabController {
     this.lab.setState({ knobs });
     this.session?.setKnobs(knobs);
     return null;
+  }
+
+  /** Full jitter on or off for every reconnect wait. */
+  setJitter(on: boolean): void {
+    const knobs = { ...this.lab.getState().knobs, backoffJitter: on };
+    this.lab.setState({ knobs });
+    this.session?.setKnobs(knobs);
   }
 
   setAutoRate(rate: number): void {
