@@ -30,7 +30,7 @@ test('a dropped SSE stream comes back and misses nothing', async ({ page }) => {
   await expectCounter(page, 'delivered', (v) => v === 2);
 });
 
-test('blocked WebSockets: the client backs off, drawn wait by wait, and returns when unblocked', async ({
+test('blocked WebSockets: back off, fall back to long polling, keep delivering, return when unblocked', async ({
   page,
 }) => {
   await openLab(page, 'fault-block');
@@ -50,10 +50,24 @@ test('blocked WebSockets: the client backs off, drawn wait by wait, and returns 
   await expect(
     diagram(page).locator('[data-kind="fault"]').filter({ hasText: 'blocked' }),
   ).toHaveCount(1);
+  // After three refused upgrades in a row each client falls back to long polling…
+  await expect(diagram(page).locator('[data-kind="fallback"]').first()).toBeAttached({
+    timeout: 10_000,
+  });
+  await send(page, 'during the block');
+  await expect(page.getByTestId('inbox-bob')).toContainText('during the block');
+  // …and probes every 5 s; once upgrades work again it is back on a WebSocket.
   await page.getByRole('button', { name: 'Allow WebSockets' }).click();
+  await expect(
+    diagram(page)
+      .locator('[data-kind="fallback"]')
+      .filter({ hasText: 'back to WebSocket' })
+      .first(),
+  ).toBeAttached({ timeout: 15_000 });
   await expectCounter(page, 'open-connections', (v) => v === 2, 'both sockets are back');
   await send(page, 'after the block');
   await expect(page.getByTestId('inbox-bob')).toContainText('after the block');
+  await expectCounter(page, 'delivered', (v) => v === 2);
   await expectCounter(page, 'reconnects', (v) => v >= 2);
 });
 
@@ -71,6 +85,18 @@ test('a restart: long polls are refused, back off, and resume with nothing lost'
   await expect(
     page.getByTestId('event-log').locator('[data-kind="reconnect-wait"]').first(),
   ).toBeAttached();
+  // Sending while the server is down is refused (the page says so): wait until it is back.
+  await expect
+    .poll(
+      async () =>
+        (
+          (await (await page.request.get('/api/faults')).json()) as {
+            restartingUntil: number | null;
+          }
+        ).restartingUntil,
+      { timeout: 10_000 },
+    )
+    .toBeNull();
   await expectCounter(page, 'open-connections', (v) => v === 1, 'held again after the restart');
   await send(page, 'after the restart');
   await expect(page.getByTestId('inbox-bob')).toContainText('after the restart');

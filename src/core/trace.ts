@@ -22,6 +22,7 @@ export const TRACE_KINDS = [
   'publish',
   'deliver',
   'fault',
+  'fallback',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -72,6 +73,8 @@ export interface TraceDetails {
   note?: string;
   /** The fault's name on a fault band. */
   fault?: string;
+  /** Carried by a WebSocket client's long-polling fallback while WebSockets fail. */
+  fallback?: boolean;
   /** A fault that lasts until it is lifted: its `start` and its `end` (an instant fault has neither). */
   faultPhase?: 'start' | 'end';
   /** For a server-observed step: its time on the server's own clock (`t` is on the page's). */

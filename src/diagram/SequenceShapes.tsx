@@ -428,6 +428,20 @@ const MarkShape = memo(function MarkShape({
           {label}
         </g>
       );
+    case 'switch':
+      // A change of technique: a diamond.
+      return (
+        <g {...common}>
+          <path
+            d={`M${mark.x},${mark.y - 7}L${mark.x + 7},${mark.y}L${mark.x},${mark.y + 7}L${mark.x - 7},${mark.y}Z`}
+            fill={OKABE_ITO.orange}
+            stroke="#333"
+            strokeWidth={1.5}
+          />
+          {ring}
+          {label}
+        </g>
+      );
     case 'tick':
       return (
         <g {...common}>

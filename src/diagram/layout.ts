@@ -82,7 +82,7 @@ export interface Bar {
   label: string;
 }
 
-export type MarkShape = 'cross' | 'dot' | 'wait' | 'close' | 'tick';
+export type MarkShape = 'cross' | 'dot' | 'wait' | 'close' | 'tick' | 'switch';
 
 export interface Mark {
   seq: number;
@@ -156,6 +156,7 @@ const CLIENT_DRAWN: ReadonlySet<TraceKind> = new Set([
   'reconnect',
   'deliver',
   'fault',
+  'fallback',
 ]);
 const SERVER_DRAWN: ReadonlySet<TraceKind> = new Set([
   'ping',
@@ -383,6 +384,14 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
         break;
       case 'deliver':
         mark('dot', `${event.details?.duplicate ? 'duplicate ' : ''}#${ids(event)}`);
+        break;
+      case 'fallback':
+        mark(
+          'switch',
+          /back to WebSocket|works again/.test(event.details?.note ?? '')
+            ? 'back to WebSocket'
+            : 'fallback → long polling',
+        );
         break;
       default:
         break;

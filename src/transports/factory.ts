@@ -3,7 +3,7 @@ import { LongPollTransport } from './long-poll';
 import { ShortPollTransport } from './short-poll';
 import { SseTransport } from './sse';
 import type { Transport, TransportOptions } from './types';
-import { WebSocketTransport } from './websocket';
+import { WebSocketWithFallback } from './fallback';
 
 /** One technique's browser client for one participant. */
 export function createTransport(technique: Technique, options: TransportOptions): Transport {
@@ -15,6 +15,6 @@ export function createTransport(technique: Technique, options: TransportOptions)
     case 'sse':
       return new SseTransport(options);
     case 'websocket':
-      return new WebSocketTransport(options);
+      return new WebSocketWithFallback(options);
   }
 }

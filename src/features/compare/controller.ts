@@ -32,12 +32,21 @@ const SETTING_LABELS: Record<Exclude<keyof CompareSettings, 'pattern'>, string> 
   seed: 'Seed',
 };
 
-/** Sends each event to its technique's trace (events of no technique, like publishes and faults, to all four) and to the whole. */
+/**
+ * Sends each event to its technique's trace (events of no technique, like
+ * publishes and faults, to all four) and to the whole. A server step goes
+ * where the client that opened its connection went: a WebSocket client's
+ * fallback long polls are the WebSocket's, though the server saw long polls.
+ */
 export function routeByTechnique(traces: CompareTraces): { append(event: TraceEventInput): void } {
+  const owner = new Map<string, Technique>();
   return {
     append(event) {
       traces.all.append(event);
-      if (event.technique) traces.byTechnique[event.technique].append(event);
+      if (event.observer === 'client' && event.technique) owner.set(event.conn, event.technique);
+      const technique =
+        event.observer === 'client' ? event.technique : (owner.get(event.conn) ?? event.technique);
+      if (technique) traces.byTechnique[technique].append(event);
       else for (const t of TECHNIQUES) traces.byTechnique[t].append(event);
     },
   };
