@@ -38,6 +38,11 @@ interface IncomingFrame {
   code?: unknown;
 }
 
+/** How long a socket may take to open before it is given up and retried. */
+export const OPEN_TIMEOUT_MS = 10_000;
+/** How long to wait for the close event that should follow an error. */
+export const CLOSE_AFTER_ERROR_MS = 1000;
+
 /**
  * WebSocket with the browser's own WebSocket: one socket per participant (the
  * sender has its own and publishes on it), `since=<lastId>` so a reconnect
@@ -155,8 +160,14 @@ export class WebSocketTransport extends BaseTransport {
       return;
     }
     this.socket = socket;
+    // A socket that neither opens nor closes (a stalled handshake) is given up on.
+    const openTimer = this.timers.set(
+      () => this.abandon(socket, conn, `not open after ${OPEN_TIMEOUT_MS} ms`),
+      OPEN_TIMEOUT_MS,
+    );
     socket.onopen = () => {
       if (socket !== this.socket) return;
+      this.timers.clear(openTimer);
       this.step('ws-open', conn, {
         dir: 'down',
         bytes: { header: 0, payload: 0 },
@@ -183,6 +194,11 @@ export class WebSocketTransport extends BaseTransport {
           errorCode: CLIENT_ERROR_CODES.NETWORK,
         },
       });
+      // The close event should follow at once; some clients never send it after a refused upgrade.
+      this.timers.set(
+        () => this.abandon(socket, conn, 'no close event followed the error'),
+        CLOSE_AFTER_ERROR_MS,
+      );
     };
     socket.onclose = (event: CloseEvent) => {
       if (socket !== this.socket) return;
@@ -200,6 +216,22 @@ export class WebSocketTransport extends BaseTransport {
       );
       this.retry(conn);
     };
+  }
+
+  /** Gives up on a socket that is stuck (traced as its close), and reconnects. */
+  private abandon(socket: WebSocket, conn: string, why: string): void {
+    if (socket !== this.socket) return;
+    this.detach();
+    try {
+      socket.close();
+    } catch {
+      // Closing a socket that is not open yet may throw in some clients; it is abandoned anyway.
+    }
+    this.step('close', conn, { details: { wasClean: false, note: `abandoned: ${why}` } });
+    this.failPending(
+      new TransportError(`the socket was abandoned: ${why}`, CLIENT_ERROR_CODES.NOT_OPEN),
+    );
+    this.retry(conn);
   }
 
   private detach(): WebSocket | undefined {
