@@ -22,8 +22,8 @@ export const COMPARE_RANGES: Record<
 > = {
   // At most 4: each lane then carries at most 4 of its 6 connections, so nothing ever queues.
   receivers: { min: 1, max: 4 },
-  rate: { min: 1, max: 20 },
-  count: { min: 1, max: 500 },
+  rate: { min: 1, max: 50 },
+  count: { min: 1, max: 2000 },
   seed: { min: 0, max: 0xffff_ffff },
 };
 
