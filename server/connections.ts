@@ -7,6 +7,9 @@ export type EndReason = 'drop' | 'shutdown';
 interface Held {
   kind: HeldKind;
   end: (reason: EndReason) => void;
+  /** Makes the connection half-open: it stays open, but nothing flows on it either way. */
+  silence: (() => void) | undefined;
+  silenced: boolean;
 }
 
 /**
@@ -16,14 +19,37 @@ interface Held {
  */
 export class ConnectionRegistry {
   private readonly held = new Set<Held>();
+  private silencedLeft = 0;
+  /** Called when the last half-open connection has ended (someone noticed it was dead). */
+  onAllNoticed: (() => void) | null = null;
 
   /** Registers a connection; returns the function that forgets it (safe to call twice). */
-  track(kind: HeldKind, end: (reason: EndReason) => void): () => void {
-    const entry: Held = { kind, end };
+  track(kind: HeldKind, end: (reason: EndReason) => void, silence?: () => void): () => void {
+    const entry: Held = { kind, end, silence, silenced: false };
     this.held.add(entry);
     return () => {
-      this.held.delete(entry);
+      if (!this.held.delete(entry) || !entry.silenced) return;
+      this.silencedLeft--;
+      if (this.silencedLeft === 0) this.onAllNoticed?.();
     };
+  }
+
+  /** Makes every open connection that can be silenced half-open; returns how many. */
+  silenceAll(): number {
+    let n = 0;
+    for (const entry of this.held) {
+      if (!entry.silence || entry.silenced) continue;
+      entry.silenced = true;
+      entry.silence();
+      n++;
+    }
+    this.silencedLeft += n;
+    return n;
+  }
+
+  /** Half-open connections not noticed (ended) yet. */
+  get halfOpen(): number {
+    return this.silencedLeft;
   }
 
   count(kind: HeldKind): number {
@@ -35,7 +61,12 @@ export class ConnectionRegistry {
   endAll(reason: EndReason): number {
     const all = [...this.held];
     this.held.clear();
+    const silenced = all.filter((entry) => entry.silenced).length;
     for (const entry of all) entry.end(reason);
+    if (silenced > 0) {
+      this.silencedLeft -= silenced;
+      if (this.silencedLeft === 0) this.onAllNoticed?.();
+    }
     return all.length;
   }
 }

@@ -31,6 +31,7 @@ describe('faults', () => {
     for (const bad of [
       { latencyMs: { up: -1 } },
       { drop: false },
+      { silence: false },
       { blockWebSockets: 'yes' },
       { restart: { downForMs: 60_001 } },
       [1],
@@ -42,6 +43,51 @@ describe('faults', () => {
     expect(
       ((await (await fetch(`${base}/api/faults`)).json()) as { latencyMs: unknown }).latencyMs,
     ).toEqual({ up: 0, down: 40 });
+  });
+
+  it('half-open: open streams and held polls go silent until their clients notice and close them', async () => {
+    running = await startApp();
+    const { base, wsBase, app } = running;
+    const observer = await TestSocket.open(`${wsBase}/api/observe`);
+    await observer.next();
+    const faults = (): Array<{ details: { fault: string; note: string; faultPhase?: string } }> =>
+      observer.frames
+        .map((f) => (f as { event?: { kind: string } }).event)
+        .filter((e) => e?.kind === 'fault') as never;
+    const { reader, abort } = await openSse(
+      `${base}/api/channels/quiet/events?heartbeat=250&heartbeatAs=event`,
+    );
+    await waitFor(() => reader.events().some((e) => e.event === 'heartbeat'), 2_000, 'a heartbeat');
+    const poll = new AbortController();
+    const held = fetch(`${base}/api/channels/quiet/long-poll?since=1000&timeout=500`, {
+      signal: poll.signal,
+    }).catch(() => null);
+    await waitFor(() => app.lab.stats().heldPolls === 1);
+
+    expect((await setFaults(base, { silence: true })).status).toBe(200);
+    await waitFor(() => faults().length === 1);
+    expect(faults()[0]!.details).toMatchObject({ fault: 'half-open', faultPhase: 'start' });
+    expect(faults()[0]!.details.note).toMatch(/^2 connection\(s\) went silent/);
+    const before = reader.raw.length;
+    await publish(base, 'quiet', 'never arrives');
+    // Past the poll's timeout and several heartbeats: nothing at all on either connection.
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(reader.raw.length).toBe(before);
+    expect(app.lab.stats().heldPolls).toBe(1);
+    expect(app.lab.connections.halfOpen).toBe(2);
+
+    // The clients notice (here: they give up) and the fault ends with how long that took.
+    abort();
+    poll.abort();
+    await held;
+    await waitFor(() => faults().length === 2, 2_000, 'the end of the half-open fault');
+    expect(faults()[1]!.details).toMatchObject({ fault: 'half-open', faultPhase: 'end' });
+    expect(faults()[1]!.details.note).toMatch(/noticed and closed, \d+ ms after it went silent/);
+    // New connections work as before.
+    const fresh = await openSse(`${base}/api/channels/quiet/events?lastEventId=0`);
+    await waitFor(() => fresh.reader.events().length === 1);
+    fresh.abort();
+    observer.close();
   });
 
   it('adds latency to deliveries', async () => {

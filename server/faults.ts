@@ -18,6 +18,7 @@ export const FaultsBody = Type.Object(
     ),
     blockWebSockets: Type.Optional(Type.Boolean()),
     drop: Type.Optional(Type.Literal(true)),
+    silence: Type.Optional(Type.Literal(true)),
     restart: Type.Optional(
       Type.Object(
         { downForMs: Type.Integer({ minimum: 0, maximum: 60_000 }) },
@@ -74,6 +75,18 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
   const record = (fault: string, note: string, more: TraceDetails = {}): void =>
     lab.observer.record(FAULT_TARGET, 'fault', 'none', { details: { fault, note, ...more } });
 
+  // The half-open fault lasts until every silenced connection has been noticed and closed.
+  let silencedSince: number | null = null;
+  lab.connections.onAllNoticed = () => {
+    if (silencedSince === null) return;
+    record(
+      'half-open',
+      `every half-open connection was noticed and closed, ${lab.now() - silencedSince} ms after it went silent`,
+      { faultPhase: 'end' },
+    );
+    silencedSince = null;
+  };
+
   app.get('/api/faults', { schema: { response: { 200: FaultsResponse } } }, async () =>
     snapshot(lab),
   );
@@ -104,6 +117,19 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
       if (body.drop) {
         const ended = lab.connections.endAll('drop');
         record('drop', `dropped ${ended} connection(s)`);
+      }
+      if (body.silence) {
+        const silenced = lab.connections.silenceAll();
+        if (silenced > 0) {
+          silencedSince ??= lab.now();
+          record(
+            'half-open',
+            `${silenced} connection(s) went silent: still open, but nothing flows either way`,
+            { faultPhase: 'start' },
+          );
+        } else {
+          record('half-open', 'no open stream, socket or held poll to silence');
+        }
       }
       if (body.restart) {
         const ended = lab.connections.endAll('drop');

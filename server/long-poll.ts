@@ -24,6 +24,8 @@ export class LongPollWaiter {
   private readonly unsubscribe: () => void;
   private readonly untrack: () => void;
   private readonly onClose = (): void => this.finish('aborted');
+  /** When the half-open fault silenced this poll: it will never be answered. */
+  private silencedAt: number | null = null;
 
   constructor(
     private readonly lab: Lab,
@@ -37,12 +39,21 @@ export class LongPollWaiter {
     this.unsubscribe = lab.hub.subscribe(channel, (message) => {
       if (message.id > this.since) this.finish('released');
     });
-    this.untrack = lab.connections.track('long-poll', (reason: EndReason) =>
-      this.finish(reason === 'drop' ? 'dropped' : 'shut-down'),
+    this.untrack = lab.connections.track(
+      'long-poll',
+      (reason: EndReason) => this.finish(reason === 'drop' ? 'dropped' : 'shut-down'),
+      () => this.silence(),
     );
     this.timer = setTimeout(() => this.finish('timed-out'), timeoutMs);
     reply.raw.on('close', this.onClose);
     lab.observer.record(target, 'hold', 'none', { details: { timeoutMs } });
+  }
+
+  /** Half-open: no message and no timeout will answer it; it waits for the client to give up. */
+  private silence(): void {
+    this.silencedAt = Date.now();
+    clearTimeout(this.timer);
+    this.unsubscribe();
   }
 
   private finish(next: Exclude<WaiterState, 'holding'>): void {
@@ -69,7 +80,15 @@ export class LongPollWaiter {
         this.onAnswer([]);
         break;
       case 'aborted':
-        observer.record(this.target, 'close', 'none', { details: { wasClean: false, delayMs } });
+        observer.record(this.target, 'close', 'none', {
+          details: {
+            wasClean: false,
+            delayMs,
+            ...(this.silencedAt !== null
+              ? { note: `the client gave up after ${Date.now() - this.silencedAt} ms half-open` }
+              : {}),
+          },
+        });
         break;
       case 'dropped':
         observer.record(this.target, 'close', 'none', {

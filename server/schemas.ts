@@ -28,6 +28,8 @@ export const SseQuery = Type.Object({
   lastEventId: Type.Optional(MessageIdQuery),
   retry: Type.Optional(knob(KNOB_RANGES.retry)),
   heartbeat: Type.Optional(knob(KNOB_RANGES.heartbeat)),
+  /** `event`: heartbeats as `event: heartbeat` (visible to the page) instead of comments. */
+  heartbeatAs: Type.Optional(Type.Union([Type.Literal('comment'), Type.Literal('event')])),
   ...LabelQuery,
 });
 

@@ -39,6 +39,8 @@ class SseStream {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private readonly untrack: () => void;
+  /** When the half-open fault silenced this stream (nothing is written after it). */
+  private silencedAt: number | null = null;
 
   constructor(
     private readonly lab: Lab,
@@ -47,6 +49,7 @@ class SseStream {
     resumeFrom: number | undefined,
     retryMs: number,
     heartbeatMs: number,
+    heartbeatAs: 'comment' | 'event',
     private readonly target: TraceTarget,
   ) {
     this.delay = new OrderedDelay(() => lab.faults.latencyMs.down);
@@ -70,10 +73,21 @@ class SseStream {
       for (const message of lab.hub.since(channel, resumeFrom).messages) this.send(message);
     }
 
+    // A comment is invisible to a page's EventSource; an event lets the page notice silence.
     this.heartbeat = setInterval(() => {
-      this.write(encodeSseComment(`heartbeat ${lab.now()}`), 'ping', {});
+      const beat =
+        heartbeatAs === 'event'
+          ? encodeSseEvent({ event: 'heartbeat', data: String(lab.now()) })
+          : encodeSseComment(`heartbeat ${lab.now()}`);
+      this.write(beat, 'ping', {});
     }, heartbeatMs);
-    this.untrack = lab.connections.track('sse', (reason: EndReason) => this.end(reason));
+    this.untrack = lab.connections.track(
+      'sse',
+      (reason: EndReason) => this.end(reason),
+      () => {
+        this.silencedAt = Date.now();
+      },
+    );
     res.on('close', () => this.closed(true));
   }
 
@@ -97,7 +111,8 @@ class SseStream {
     messageIds?: number[],
   ): void {
     this.delay.run(() => {
-      if (this.state !== 'open') return;
+      // Half-open: the stream stays open and the server believes it writes, but nothing arrives.
+      if (this.state !== 'open' || this.silencedAt !== null) return;
       this.res.write(text);
       this.lab.observer.record(this.target, kind, 'down', () => {
         const payload = Buffer.byteLength(text);
@@ -130,8 +145,15 @@ class SseStream {
     this.delay.cancel();
     this.unsubscribe();
     this.untrack();
+    const note = byClient ? 'stream closed' : 'dropped by a fault';
     this.lab.observer.record(this.target, 'close', 'none', {
-      details: { wasClean: byClient, note: byClient ? 'stream closed' : 'dropped by a fault' },
+      details: {
+        wasClean: byClient,
+        note:
+          this.silencedAt === null
+            ? note
+            : `${note}, after ${Date.now() - this.silencedAt} ms half-open`,
+      },
     });
   }
 }
@@ -165,6 +187,7 @@ export const ssePlugin: FastifyPluginAsync = async (fastify) => {
         resumeFrom,
         request.query.retry ?? lab.options.knobs.sseRetryMs,
         request.query.heartbeat ?? lab.options.knobs.sseHeartbeatMs,
+        request.query.heartbeatAs ?? 'comment',
         target,
       );
     },

@@ -23,6 +23,7 @@ import {
   responseBytes,
   traceBody,
   type ConnKind,
+  type QueryValue,
 } from './common';
 import type { Knobs, Transport, TransportOptions, TransportState } from './types';
 
@@ -182,11 +183,7 @@ export abstract class BaseTransport implements Transport {
     });
   }
 
-  protected url(
-    endpoint: string,
-    conn: string,
-    params: Record<string, number | undefined>,
-  ): string {
+  protected url(endpoint: string, conn: string, params: Record<string, QueryValue>): string {
     return channelUrl(this.options.baseUrl, this.options.channel, endpoint, {
       ...params,
       client: this.actor,
@@ -227,9 +224,19 @@ export abstract class BaseTransport implements Transport {
     url: string,
     init: { method: 'GET' | 'POST'; body?: string; headers?: Record<string, string> },
     extra: StepFields['details'] = {},
+    answerWithinMs?: number,
   ): Promise<HttpResult | null> {
     const controller = new AbortController();
     this.inflight.set(conn, controller);
+    // A request on a half-open connection never gets an answer nor an error: give up on it.
+    let timedOut = false;
+    const watchdog =
+      answerWithinMs === undefined
+        ? undefined
+        : this.timers.set(() => {
+            timedOut = true;
+            controller.abort();
+          }, answerWithinMs);
     const requestDetails: NonNullable<StepFields['details']> = {
       method: init.method,
       url,
@@ -249,6 +256,7 @@ export abstract class BaseTransport implements Transport {
     try {
       const response = await fetch(url, fetchInit);
       const text = await response.text();
+      if (watchdog !== undefined) this.timers.clear(watchdog);
       this.inflight.delete(conn);
       const { bytes, note } = responseBytes(url, utf8Bytes(text));
       const details: NonNullable<StepFields['details']> = {
@@ -259,6 +267,15 @@ export abstract class BaseTransport implements Transport {
       if (note !== undefined) details.note = note;
       return { status: response.status, text, response: { dir: 'down', bytes, details } };
     } catch (error) {
+      if (watchdog !== undefined) this.timers.clear(watchdog);
+      if (timedOut) {
+        this.inflight.delete(conn);
+        const message = `no answer within ${answerWithinMs} ms: presumed dead (half-open), abandoned`;
+        this.step('error', conn, {
+          details: { error: message, errorCode: CLIENT_ERROR_CODES.SILENT },
+        });
+        throw new TransportError(message, CLIENT_ERROR_CODES.SILENT);
+      }
       if (controller.signal.aborted || isAbortError(error)) {
         if (this.inflight.delete(conn)) {
           this.step('close', conn, { details: { wasClean: false, note: 'aborted' } });
@@ -283,10 +300,11 @@ export abstract class BaseTransport implements Transport {
     conn: string,
     url: string,
     extra: StepFields['details'] = {},
+    answerWithinMs?: number,
   ): Promise<'messages' | 'empty' | 'error' | 'stopped'> {
     let result: HttpResult | null;
     try {
-      result = await this.http(conn, url, { method: 'GET' }, extra);
+      result = await this.http(conn, url, { method: 'GET' }, extra, answerWithinMs);
     } catch {
       return 'error';
     }

@@ -22,6 +22,8 @@ export const CLIENT_ERROR_CODES = {
   ACK_TIMEOUT: 'RL_ERR_ACK_TIMEOUT',
   /** The socket closed (or was never open) while a send needed it. */
   NOT_OPEN: 'RL_ERR_NOT_OPEN',
+  /** Nothing arrived within the window a live connection would have used: presumed dead (half-open). */
+  SILENT: 'RL_ERR_SILENT',
   /** The transport was stopped while the operation was in flight. */
   STOPPED: 'RL_ERR_STOPPED',
 } as const;
@@ -156,6 +158,13 @@ export class Timers {
       this.handles.delete(handle);
       callback();
     }, ms);
+    this.handles.add(handle);
+    return handle;
+  }
+
+  /** A repeating timer (cleared like the others: clearTimeout also clears an interval). */
+  every(callback: () => void, ms: number): ReturnType<typeof setTimeout> {
+    const handle = setInterval(callback, ms);
     this.handles.add(handle);
     return handle;
   }

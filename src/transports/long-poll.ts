@@ -7,6 +7,9 @@ import { BaseTransport } from './base';
  */
 export const MIN_EMPTY_REPOLL_MS = 250;
 
+/** How long past its timeout a held poll may stay unanswered before it is given up as dead. */
+export const ANSWER_MARGIN_MS = 10_000;
+
 /**
  * Long polling: `GET long-poll?since=<lastId>&timeout=<ms>`. The server holds
  * the request until a newer message exists (or the timeout passes and it
@@ -38,7 +41,8 @@ export class LongPollTransport extends BaseTransport {
     const url = this.url('long-poll', conn, { since: this.since ?? 0, timeout: timeoutMs });
     this.setState('holding');
     const startedAt = this.now();
-    const outcome = await this.pollOnce(conn, url, { timeoutMs });
+    // The server answers by the timeout at the latest; past it (and a margin) the poll is dead.
+    const outcome = await this.pollOnce(conn, url, { timeoutMs }, timeoutMs + ANSWER_MARGIN_MS);
     if (outcome === 'stopped' || generation !== this.generation) return;
     if (outcome === 'messages' || outcome === 'empty') {
       this.recovered();

@@ -1,5 +1,8 @@
 import { BaseTransport } from './base';
 
+/** A short poll is answered at once: one unanswered this long is given up as dead (half-open). */
+export const SHORT_POLL_ANSWER_MS = 10_000;
+
 /**
  * Short polling: `GET messages?since=<lastId>` again and again. The server
  * answers at once, mostly with nothing: every empty answer is a wasted round
@@ -33,6 +36,8 @@ export class ShortPollTransport extends BaseTransport {
     const outcome = await this.pollOnce(
       conn,
       this.url('messages', conn, { since: this.since ?? 0 }),
+      {},
+      SHORT_POLL_ANSWER_MS,
     );
     if (outcome === 'stopped' || generation !== this.generation) return;
     if (outcome === 'error') {

@@ -29,6 +29,9 @@ export const DEFAULT_SSE_EVENT_TYPES: readonly string[] = [
   'presence',
 ];
 
+/** A stream with no event and no heartbeat for this many heartbeat intervals is presumed dead. */
+export const SILENCE_HEARTBEATS = 2.5;
+
 /**
  * Server-Sent Events with the browser's own EventSource. The browser
  * reconnects by itself after an error while the stream may come back
@@ -50,6 +53,12 @@ export class SseTransport extends BaseTransport {
   private browserRetrying = false;
   private readonly types: Set<string>;
   private readonly onEvent = (event: Event): void => this.handleEvent(event as MessageEvent);
+  private readonly onHeartbeat = (): void => {
+    this.lastHeard = this.now();
+  };
+  /** When the stream last showed it was alive (opened, an event, a heartbeat). */
+  private lastHeard = 0;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
   constructor(options: TransportOptions) {
     super(options);
@@ -107,6 +116,8 @@ export class SseTransport extends BaseTransport {
     const url = this.url('events', conn, {
       retry: this.knobs.sseRetryMs,
       heartbeat: this.knobs.sseHeartbeatMs,
+      // Heartbeats as events, not comments: EventSource hides comments from the page.
+      heartbeatAs: 'event',
       lastEventId: this.since,
     });
     this.step('request', conn, {
@@ -134,6 +145,40 @@ export class SseTransport extends BaseTransport {
     source.onopen = () => this.handleOpen(source);
     source.onerror = () => this.handleError(source);
     for (const type of this.types) source.addEventListener(type, this.onEvent);
+    source.addEventListener('heartbeat', this.onHeartbeat);
+  }
+
+  /**
+   * Notices a silent stream: open, but no event and no heartbeat for
+   * SILENCE_HEARTBEATS heartbeat intervals (a half-open connection never
+   * errors by itself). It is closed and opened again from the last id.
+   */
+  private watch(): void {
+    this.unwatch();
+    const windowMs = SILENCE_HEARTBEATS * this.knobs.sseHeartbeatMs;
+    this.watchdog = this.timers.every(
+      () => {
+        const silentFor = this.now() - this.lastHeard;
+        if (!this.source || silentFor < windowMs) return;
+        this.unwatch();
+        const source = this.detach();
+        source?.close();
+        this.step('error', this.conn, {
+          details: {
+            error: `silent for ${Math.round(silentFor)} ms (no event or heartbeat within ${SILENCE_HEARTBEATS} heartbeats): presumed dead, closed`,
+            errorCode: CLIENT_ERROR_CODES.SILENT,
+          },
+        });
+        this.step('close', this.conn, { details: { wasClean: false, note: 'closed as silent' } });
+        this.retry();
+      },
+      Math.max(100, windowMs / 4),
+    );
+  }
+
+  private unwatch(): void {
+    if (this.watchdog !== null) this.timers.clear(this.watchdog);
+    this.watchdog = null;
   }
 
   private detach(): EventSource | undefined {
@@ -142,6 +187,8 @@ export class SseTransport extends BaseTransport {
     source.onopen = null;
     source.onerror = null;
     for (const type of this.types) source.removeEventListener(type, this.onEvent);
+    source.removeEventListener('heartbeat', this.onHeartbeat);
+    this.unwatch();
     this.source = undefined;
     return source;
   }
@@ -169,6 +216,8 @@ export class SseTransport extends BaseTransport {
     });
     this.setState('open');
     this.recovered();
+    this.lastHeard = this.now();
+    this.watch();
   }
 
   private handleError(source: EventSource): void {
@@ -208,6 +257,7 @@ export class SseTransport extends BaseTransport {
   }
 
   private handleEvent(event: MessageEvent): void {
+    this.lastHeard = this.now();
     const data = typeof event.data === 'string' ? event.data : String(event.data);
     const wire = encodeSseEvent({ id: event.lastEventId, event: event.type, data });
     const details = {

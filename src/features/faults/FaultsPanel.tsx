@@ -61,6 +61,9 @@ export function FaultsPanel() {
         <button type="button" onClick={() => apply({ drop: true })}>
           Drop connections
         </button>
+        <button type="button" onClick={() => apply({ silence: true })}>
+          Go silent (half-open)
+        </button>
         <button
           type="button"
           aria-pressed={state?.blockWebSockets ?? false}

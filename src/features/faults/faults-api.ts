@@ -9,6 +9,7 @@ export type FaultRequest = Partial<{
   latencyMs: Partial<FaultState['latencyMs']>;
   blockWebSockets: boolean;
   drop: true;
+  silence: true;
   restart: { downForMs: number };
 }>;
 
