@@ -102,3 +102,33 @@ test('a restart: long polls are refused, back off, and resume with nothing lost'
   await expect(page.getByTestId('inbox-bob')).toContainText('after the restart');
   await expectCounter(page, 'delivered', (v) => v === 1);
 });
+
+test('half-open: a silent SSE stream is noticed within 2.5 heartbeats, closed and resumed', async ({
+  page,
+}) => {
+  await openLab(page, 'fault-silent');
+  await page.getByRole('tab', { name: 'Server-Sent Events' }).click();
+  await setKnob(page, /SSE heartbeat/, '1000');
+  await quickBackoff(page);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await send(page, 'before the silence');
+  await expect(page.getByTestId('inbox-bob')).toContainText('before the silence');
+  await page.getByRole('button', { name: 'Go silent (half-open)' }).click();
+  const band = diagram(page).locator('[data-kind="fault"]').filter({ hasText: 'went silent' });
+  await expect(band).toHaveCount(1);
+  // Sent into the silence: it cannot arrive on the dead stream, and must not be lost.
+  await send(page, 'into the silence');
+  const noticed = page
+    .getByTestId('event-log')
+    .locator('[data-kind="error"]')
+    .filter({
+      hasText: /silent for \d+ ms/,
+    });
+  await expect(noticed.first()).toBeAttached({ timeout: 10_000 });
+  await expect(page.getByTestId('inbox-bob')).toContainText('into the silence', {
+    timeout: 10_000,
+  });
+  // The band ends when the last silenced connection was closed: its length is the time to notice.
+  await expect(band).toContainText(/lasted \d+ ms/, { timeout: 10_000 });
+  await expectCounter(page, 'delivered', (v) => v === 2);
+});

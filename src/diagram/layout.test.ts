@@ -274,7 +274,12 @@ describe('layoutSequence', () => {
     const layout = layoutSequence(index, { ...view, now: 900 });
     expect(layout.bands).toEqual([
       // Set before the window: still drawn, from above its top.
-      { seq: 0, y1: layout.y(-300), y2: layout.y(200), label: 'added latency: up 200 ms' },
+      {
+        seq: 0,
+        y1: layout.y(-300),
+        y2: layout.y(200),
+        label: 'added latency: up 200 ms · lasted 500 ms',
+      },
       // Not lifted yet: to now.
       { seq: 2, y1: layout.y(400), y2: layout.y(900), label: 'WebSocket upgrades blocked' },
     ]);

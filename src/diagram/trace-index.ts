@@ -53,7 +53,10 @@ export class TraceIndex {
     const name = details.fault ?? 'fault';
     const open = this.faults.findLast((f) => f.name === name && f.end === null);
     if (details.faultPhase === 'end') {
-      if (open) open.end = event.t;
+      if (open) {
+        open.end = event.t;
+        open.label = `${open.label} · lasted ${Math.round(event.t - open.start)} ms`;
+      }
       return;
     }
     // A fault set again while it lasts (new latency figures) ends the old band where the new begins.
