@@ -61,10 +61,12 @@ export class TraceIndex {
     }
     // A fault set again while it lasts (new latency figures) ends the old band where the new begins.
     if (open) open.end = event.t;
+    const lasting = details.faultPhase === 'start' || details.delayMs !== undefined;
     this.faults.push({
       seq: event.seq,
       name,
-      label: details.note ?? name,
+      // A band has room for the sentence; an instant's line gets its short name (the log has the rest).
+      label: lasting ? (details.note ?? name) : name,
       start: event.t,
       end:
         details.faultPhase === 'start'
