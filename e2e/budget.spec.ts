@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 test('the seventh stream waits for a free connection, and opens when one closes', async ({
   page,
 }) => {
-  await page.goto('/?view=compare');
+  await page.goto('/?view=lessons');
   const lesson = page.getByRole('region', { name: 'Connection budget lesson' });
   await expect(lesson.getByRole('heading', { name: 'The six-connection budget' })).toBeVisible();
   const streams = lesson.getByTestId('lesson-stream');

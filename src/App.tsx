@@ -15,6 +15,7 @@ import { useLab } from './features/playground/useStore';
 import { labStore } from './store/lab-store';
 import { CompareView } from './features/compare/CompareView';
 import { FaultsPanel } from './features/faults/FaultsPanel';
+import { LessonsView } from './features/lessons/LessonsView';
 import { useView, ViewSwitch } from './features/ViewSwitch';
 import { createTraceStore, traceStore } from './store/trace-store';
 
@@ -33,6 +34,14 @@ export function App() {
       <ViewSwitch />
     </header>
   );
+  if (view === 'lessons') {
+    return (
+      <div className="app app--lessons">
+        {header}
+        <LessonsView />
+      </div>
+    );
+  }
   if (view === 'compare') {
     return (
       <div className="app app--compare">

@@ -10,18 +10,19 @@ export function useView(): AppView {
 /** Switches screens; a run on the screen being left stops (both would hold connections). */
 export function switchView(view: AppView): void {
   if (viewStore.getState().view === view) return;
-  if (view === 'compare') labController.stop();
-  else compareController.stop();
+  if (view !== 'playground') labController.stop();
+  if (view !== 'compare') compareController.stop();
   viewStore.setState({ view });
   const url = new URL(location.href);
-  if (view === 'compare') url.searchParams.set('view', 'compare');
-  else url.searchParams.delete('view');
+  if (view === 'playground') url.searchParams.delete('view');
+  else url.searchParams.set('view', view);
   history.replaceState(null, '', url);
 }
 
 const VIEWS: Array<{ view: AppView; label: string }> = [
   { view: 'playground', label: 'Playground' },
   { view: 'compare', label: 'Compare all four' },
+  { view: 'lessons', label: 'Lessons' },
 ];
 
 /**

@@ -1,10 +1,11 @@
 import { createStore } from 'zustand/vanilla';
 
-/** The page's two screens: one technique at a time, or all four side by side. */
-export type AppView = 'playground' | 'compare';
+/** The page's screens: one technique at a time, all four side by side, the lessons. */
+export type AppView = 'playground' | 'compare' | 'lessons';
 
 export function initialView(search = ''): AppView {
-  return new URLSearchParams(search).get('view') === 'compare' ? 'compare' : 'playground';
+  const view = new URLSearchParams(search).get('view');
+  return view === 'compare' || view === 'lessons' ? view : 'playground';
 }
 
 export const viewStore = createStore<{ view: AppView }>(() => ({

@@ -1,7 +1,6 @@
 import { useRef, useState } from 'react';
 import { compareCsv, compareMarkdown, exportTrace, TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
 import { COMPARE_RANGES, compareTraces, type CompareSettings } from '../../store/compare-store';
-import { ConnectionLesson } from '../budget/ConnectionLesson';
 import { download } from '../download';
 import { NumberField } from '../NumberField';
 import { BudgetMeter, type BudgetRow } from './BudgetMeter';
@@ -187,7 +186,6 @@ export function CompareView() {
       <CompareTable traces={compareTraces} />
       <CompareBudget />
       <SmallMultiples traces={compareTraces} receivers={actors} />
-      <ConnectionLesson />
     </div>
   );
 }
