@@ -1,32 +1,46 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import { WS_CLOSE } from '../src/core';
-import { installErrorHandling } from './errors';
+import { frameworkErrorHandler, installErrorHandling } from './errors';
 import { faultsPlugin, installRestartGate } from './faults';
 import { installHostCheck } from './host-check';
 import { installHttpTrace } from './http-trace';
 import { installLanes, Lanes } from './lanes';
 import { Lab } from './lab';
+import { clientErrorHandler, createLimitedServer, installConnectionCaps } from './limits';
 import { longPollPlugin } from './long-poll';
 import { observerPlugin } from './observer';
 import { schedulePlugin } from './schedule';
-import { resolveOptions, type ServerOptions } from './options';
+import { resolveOptions, type ServerOptionsInput } from './options';
 import { shortPollPlugin } from './short-poll';
 import { ssePlugin } from './sse';
+import { stormPlugin } from './storm';
 import { installStatic } from './static';
-import { watchUpgradeHeads, websocketPlugin } from './websocket';
+import { watchUpgradeHeads, websocketPlugin, wsErrorCloseCode } from './websocket';
 
-export type { ServerOptions } from './options';
+export type { ServerOptions, ServerOptionsInput } from './options';
+
+/** The close code ws sends for a protocol error (1002, 1007, 1009), for the trace. */
+function closeCodeOf(error: Error): { closeCode?: number } {
+  const code = wsErrorCloseCode(error);
+  return code === undefined ? {} : { closeCode: code };
+}
 
 /**
  * Builds the lab's server: the hub, the four technique endpoints under
  * `/api/channels/:ch/`, the observer stream, faults, health and the static app.
  * Nothing listens until the caller calls `listen`.
  */
-export async function buildApp(options: Partial<ServerOptions> = {}): Promise<FastifyInstance> {
+export async function buildApp(options: ServerOptionsInput = {}): Promise<FastifyInstance> {
   const config = resolveOptions(options);
   const lab = new Lab(config);
+  const onClientError = clientErrorHandler(lab);
   const app = Fastify({
+    // Header size and timeouts are Node's (protocol.md, "Limits"); the lanes get the same server.
+    serverFactory: (handler) => createLimitedServer(config.limits, handler),
+    clientErrorHandler: onClientError,
+    // Refusals by the router itself (bad percent-encoding) answer with the lab's JSON too.
+    frameworkErrors: frameworkErrorHandler,
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     // HEAD would open a stream or a held poll just to drop its body: only the routes we declare.
@@ -37,7 +51,14 @@ export async function buildApp(options: Partial<ServerOptions> = {}): Promise<Fa
   app.decorate('lab', lab);
 
   installErrorHandling(app);
-  installLanes(app, new Lanes(config.allowedHosts, config.allowedOrigins));
+  installLanes(
+    app,
+    new Lanes(config.allowedHosts, config.allowedOrigins, () => {
+      const server = createLimitedServer(config.limits);
+      server.on('clientError', onClientError);
+      return server;
+    }),
+  );
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.bodyLimit, perMessageDeflate: false },
@@ -50,6 +71,7 @@ export async function buildApp(options: Partial<ServerOptions> = {}): Promise<Fa
           details: {
             error: error.message,
             errorCode: (error as { code?: string }).code ?? 'WS_ERR',
+            ...closeCodeOf(error),
           },
         });
       }
@@ -66,10 +88,12 @@ export async function buildApp(options: Partial<ServerOptions> = {}): Promise<Fa
   // After @fastify/websocket's own onRequest hook, so that a refused upgrade's socket is closed by it.
   installHostCheck(app, config.allowedHosts);
   installRestartGate(app, lab);
+  installConnectionCaps(app, lab);
 
   await app.register(observerPlugin);
   await app.register(faultsPlugin);
   await app.register(schedulePlugin);
+  await app.register(stormPlugin);
   app.get('/api/health', async () => ({ ok: true }));
 
   await app.register(

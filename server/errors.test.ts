@@ -300,6 +300,22 @@ const cases: Case[] = [
     mentions: 'downForMs',
   },
   {
+    name: 'bad percent-encoding in the path',
+    method: 'GET',
+    url: '/api/channels/%ZZ/messages',
+    status: 400,
+    code: 'RL_ERR_NOT_FOUND',
+    mentions: 'percent-encoding',
+  },
+  {
+    name: 'path parameter over the router limit',
+    method: 'GET',
+    url: `/api/channels/${'b'.repeat(150)}/messages`,
+    status: 400,
+    code: 'RL_ERR_BAD_CHANNEL',
+    mentions: 'channel',
+  },
+  {
     name: 'bad Host',
     method: 'GET',
     url: '/api/health',

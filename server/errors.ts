@@ -130,6 +130,12 @@ export function toLabError(
         : labError('Content-Length does not match the body', ERROR_CODES.BAD_BODY, 400);
     case 'FST_ERR_BAD_URL':
       return labError('the URL is not valid (bad percent-encoding)', ERROR_CODES.NOT_FOUND, 400);
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return labError(
+        'a path parameter is longer than the router takes (100 characters); a channel name is 1 to 64 of a-z, 0-9 and "-"',
+        ERROR_CODES.BAD_CHANNEL,
+        400,
+      );
     default:
       break;
   }
@@ -153,6 +159,26 @@ export function sendError(reply: FastifyReply, error: LabError): FastifyReply {
   refusals.set(reply.request.raw, error);
   const body: ErrorBody = error.toBody();
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
+}
+
+/**
+ * Fastify's `frameworkErrors`: what its router refuses before any route or
+ * hook runs (bad percent-encoding in the path, an over-long path parameter)
+ * gets the lab's JSON error too, not Fastify's own body; and an upgrade
+ * refused there has its socket closed after the answer.
+ */
+export function frameworkErrorHandler(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  // An upgrade's socket belongs to nobody yet (@fastify/websocket ends it after a refusal only once
+  // a route has run): end it after the answer, or it stays open for ever and blocks shutdown.
+  if (request.raw.headers.upgrade !== undefined) {
+    const socket = request.raw.socket;
+    reply.raw.once('finish', () => socket.destroySoon());
+  }
+  void sendError(reply, toLabError(error, request));
 }
 
 /** Installs the JSON error handler and the JSON 404 for the whole app. */

@@ -1,8 +1,10 @@
 import type { Message, PublishInput } from '../src/core';
 import { ConnectionRegistry } from './connections';
 import { Hub } from './hub';
+import { ConnectionLimiter } from './limits';
 import { ObserverStream, type TraceTarget } from './observer-stream';
 import type { ServerOptions } from './options';
+import { PublishRateLimiter } from './rate-limit';
 
 /** The faults in force (protocol.md, "Faults"). */
 export interface FaultState {
@@ -34,11 +36,21 @@ export class Lab {
     blockWebSockets: false,
     restartingUntil: null,
   };
+  /** Caps on open channel connections, per client address and in total (protocol.md, "Limits"). */
+  readonly connectionLimiter: ConnectionLimiter;
+  /** Publishes a client may make over HTTP and WebSocket; schedules the server plays are not limited. */
+  readonly publishLimiter: PublishRateLimiter;
   private connCounter = 0;
 
   constructor(readonly options: ServerOptions) {
     this.hub = new Hub(options.history, options.now);
     this.observer = new ObserverStream(options.serverName);
+    const limits = options.limits;
+    this.connectionLimiter = new ConnectionLimiter(
+      limits.maxConnectionsPerAddress,
+      limits.maxConnectionsTotal,
+    );
+    this.publishLimiter = new PublishRateLimiter(limits.publishRatePerSecond, limits.publishBurst);
   }
 
   now(): number {

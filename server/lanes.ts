@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -46,6 +46,8 @@ export class Lanes {
   constructor(
     private readonly allowedHosts: readonly string[],
     private readonly allowedOrigins: readonly string[],
+    /** Makes a lane's HTTP server: the main port's limits (header size, timeouts) and client-error answers. */
+    private readonly createServer: () => Server,
   ) {}
 
   list(): Lane[] {
@@ -83,7 +85,7 @@ export class Lanes {
     if (typeof address !== 'object' || address === null) return;
     this.mainPort = address.port;
     for (const name of LANE_NAMES) {
-      const server = createServer({ keepAliveTimeout: app.server.keepAliveTimeout });
+      const server = this.createServer();
       // The same Fastify instance answers: routes, hooks, tracing and faults are shared.
       server.on('request', (request, response) => app.server.emit('request', request, response));
       server.on('upgrade', (request, socket, head) =>

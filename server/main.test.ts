@@ -1,32 +1,11 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { openSse, TestSocket } from './test-helpers';
-
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { openSse, printedUrl, spawnLab, TestSocket } from './test-helpers';
 
 describe('server/main.ts', () => {
   it('listens on PORT/HOST, prints its URL and exits cleanly on SIGTERM with a held poll, stream and socket', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: repo,
-      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LAB_LOG: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnLab();
     try {
-      let out = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 10_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[0]);
-          }
-        });
-        child.once('exit', () => reject(new Error(`exited early: ${out}`)));
-      });
+      const url = await printedUrl(child);
       expect(await (await fetch(`${url}/api/health`)).json()).toEqual({ ok: true });
       const held = fetch(`${url}/api/channels/lobby/long-poll?timeout=60000`).then(
         (r) => r.status,

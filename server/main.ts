@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type ServerOptions } from './app';
+import { limitsFromEnv } from './options';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
     allowedHosts: list(process.env.ALLOWED_HOSTS),
     allowedOrigins: list(process.env.ALLOWED_ORIGINS),
     logLevel: logLevel(process.env.LAB_LOG),
+    // LAB_MAX_CONN_PER_ADDRESS, LAB_MAX_CONN_TOTAL, LAB_PUBLISH_RATE, LAB_PUBLISH_BURST,
+    // LAB_KEEP_ALIVE_TIMEOUT_MS, LAB_HEADERS_TIMEOUT_MS, LAB_REQUEST_TIMEOUT_MS, LAB_MAX_HEADER_SIZE
+    limits: limitsFromEnv(process.env),
   });
 
   let closing = false;

@@ -8,6 +8,120 @@ export interface KnobDefaults {
   wsHeartbeatMs: number;
 }
 
+/**
+ * Hardening limits (protocol.md, "Limits"). The defaults leave room for the lab
+ * itself: everything runs from 127.0.0.1, compare mode holds a few dozen
+ * connections, and a reconnection storm of 1000 simulated clients fits twice.
+ */
+export interface LimitOptions {
+  /** Open channel connections (held polls, streams, sockets, requests in flight) per client address. */
+  maxConnectionsPerAddress: number;
+  /** The same, over all addresses. */
+  maxConnectionsTotal: number;
+  /** Publishes a second each client may make, sustained (token bucket refill rate). */
+  publishRatePerSecond: number;
+  /** Publishes a client may make at once (token bucket size). */
+  publishBurst: number;
+  /** An idle keep-alive connection is closed after this long, ms (0: never). */
+  keepAliveTimeoutMs: number;
+  /** The request head must arrive within this long, ms (408 after; 0: no limit). */
+  headersTimeoutMs: number;
+  /** The whole request (head and body) must arrive within this long, ms (408 after; 0: no limit). */
+  requestTimeoutMs: number;
+  /** Largest request head (request line and headers), bytes (431 over it). */
+  maxHeaderSize: number;
+}
+
+export const DEFAULT_LIMITS: LimitOptions = {
+  maxConnectionsPerAddress: 2_000,
+  maxConnectionsTotal: 5_000,
+  publishRatePerSecond: 50,
+  publishBurst: 100,
+  // Fastify's own default, kept: longer than a browser's gap between polls.
+  keepAliveTimeoutMs: 72_000,
+  // Long enough to type a request by hand into `nc`, short enough that a silent socket goes.
+  headersTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  // Node's default.
+  maxHeaderSize: 16_384,
+};
+
+/** Each limit's environment variable (server/main.ts reads them; README lists them). */
+export const LIMIT_ENV: Record<keyof LimitOptions, string> = {
+  maxConnectionsPerAddress: 'LAB_MAX_CONN_PER_ADDRESS',
+  maxConnectionsTotal: 'LAB_MAX_CONN_TOTAL',
+  publishRatePerSecond: 'LAB_PUBLISH_RATE',
+  publishBurst: 'LAB_PUBLISH_BURST',
+  keepAliveTimeoutMs: 'LAB_KEEP_ALIVE_TIMEOUT_MS',
+  headersTimeoutMs: 'LAB_HEADERS_TIMEOUT_MS',
+  requestTimeoutMs: 'LAB_REQUEST_TIMEOUT_MS',
+  maxHeaderSize: 'LAB_MAX_HEADER_SIZE',
+};
+
+/** The smallest value each limit takes; every one is a whole number but the publish rate. */
+const LIMIT_MIN: Record<keyof LimitOptions, number> = {
+  maxConnectionsPerAddress: 1,
+  maxConnectionsTotal: 1,
+  publishRatePerSecond: Number.MIN_VALUE,
+  publishBurst: 1,
+  keepAliveTimeoutMs: 0,
+  headersTimeoutMs: 0,
+  requestTimeoutMs: 0,
+  maxHeaderSize: 1_024,
+};
+
+/**
+ * Checks a full set of limits; throws a sentence naming the first wrong one,
+ * as `name` calls it (the option by default, the environment variable for main.ts).
+ */
+export function checkLimits(
+  limits: LimitOptions,
+  name: (key: keyof LimitOptions) => string = (key) => `limit ${key}`,
+): LimitOptions {
+  for (const key of Object.keys(LIMIT_MIN) as (keyof LimitOptions)[]) {
+    const value = limits[key];
+    const whole = key !== 'publishRatePerSecond';
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      value < LIMIT_MIN[key] ||
+      (whole && !Number.isInteger(value))
+    ) {
+      const expected = whole
+        ? `a whole number ≥ ${LIMIT_MIN[key]}`
+        : 'a number of publishes a second > 0';
+      throw new RangeError(`${name(key)} must be ${expected}, got ${String(value)}`);
+    }
+  }
+  const { headersTimeoutMs, requestTimeoutMs } = limits;
+  if (requestTimeoutMs > 0 && (headersTimeoutMs === 0 || headersTimeoutMs > requestTimeoutMs)) {
+    throw new RangeError(
+      `${name('headersTimeoutMs')} (${headersTimeoutMs}) must be from 1 to ${name('requestTimeoutMs')} (${requestTimeoutMs}): the head is part of the request`,
+    );
+  }
+  return limits;
+}
+
+/**
+ * Reads the limits set in the environment (`LAB_MAX_CONN_PER_ADDRESS`, …);
+ * unset or empty variables keep the default. A value that is not a number,
+ * or out of its range, throws a sentence naming the variable.
+ */
+export function limitsFromEnv(env: Record<string, string | undefined>): Partial<LimitOptions> {
+  const limits: Partial<LimitOptions> = {};
+  for (const [key, name] of Object.entries(LIMIT_ENV) as [keyof LimitOptions, string][]) {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(value)) {
+      throw new RangeError(`${name} must be a number ≥ 0, got ${JSON.stringify(raw)}`);
+    }
+    limits[key] = value;
+  }
+  checkLimits({ ...DEFAULT_LIMITS, ...limits }, (key) => LIMIT_ENV[key]);
+  return limits;
+}
+
 export interface ServerOptions {
   history: HistoryLimits;
   /** Largest HTTP body or WebSocket frame, bytes. */
@@ -24,6 +138,8 @@ export interface ServerOptions {
   now: () => number;
   /** The name the server uses as its actor on the observer stream. */
   serverName: string;
+  /** Connection caps, publish rate, timeouts and header size (protocol.md, "Limits"). */
+  limits: LimitOptions;
 }
 
 export const DEFAULT_KNOBS: KnobDefaults = {
@@ -36,7 +152,12 @@ export const DEFAULT_KNOBS: KnobDefaults = {
 /** The knob ranges live in src/core, shared with the playground's checks. */
 export { KNOB_RANGES } from '../src/core';
 
-export function resolveOptions(options: Partial<ServerOptions> = {}): ServerOptions {
+/** What callers pass: any option may be left out, and so may any single limit. */
+export type ServerOptionsInput = Omit<Partial<ServerOptions>, 'limits'> & {
+  limits?: Partial<LimitOptions>;
+};
+
+export function resolveOptions(options: ServerOptionsInput = {}): ServerOptions {
   return {
     history: { ...DEFAULT_HISTORY_LIMITS, ...options.history },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -47,5 +168,6 @@ export function resolveOptions(options: Partial<ServerOptions> = {}): ServerOpti
     logLevel: options.logLevel ?? 'silent',
     now: options.now ?? Date.now,
     serverName: options.serverName ?? 'server-1',
+    limits: checkLimits({ ...DEFAULT_LIMITS, ...options.limits }),
   };
 }

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ERROR_CODES, LabError, type PublishInput } from '../src/core';
+import { sendError } from './errors';
 import { requestLabels } from './labels';
 import { traceTarget } from './labels';
+import { publisherKey } from './rate-limit';
 import {
   ChannelParams,
   ErrorResponse,
@@ -66,11 +68,18 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
       },
     },
     async (request, reply) => {
+      const labels = requestLabels(request);
+      // Per client: its `client=` label, else its address (protocol.md, "Limits").
+      const limited = lab.publishLimiter.take(publisherKey(labels.client, request.ip));
+      if (limited) {
+        reply.header('retry-after', String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))));
+        return sendError(reply, limited.error);
+      }
       const body = request.body;
       const input: PublishInput = { from: body.from, text: body.text };
       if (body.type !== undefined) input.type = body.type;
       if (body.sentAt !== undefined) input.sentAt = body.sentAt;
-      const target = request.labTrace?.target ?? traceTarget(lab, null, requestLabels(request));
+      const target = request.labTrace?.target ?? traceTarget(lab, null, labels);
       const message = lab.publish(request.params.ch, input, target);
       if (request.labTrace) request.labTrace.messageIds = [message.id];
       return reply.code(201).send({ id: message.id, publishedAt: message.publishedAt });

@@ -17,10 +17,29 @@ import {
 import { OrderedDelay, type EndReason } from './connections';
 import { isAllowedOrigin } from './host-check';
 import type { Lab } from './lab';
+import { closeReason, upgradeRefusal } from './limits';
 import type { TraceTarget } from './observer-stream';
+import { publisherKey } from './rate-limit';
 import { ChannelParams, WsQuery } from './schemas';
 
-/** A channel socket's life: open, then closing (close frame sent), then closed. */
+/**
+ * The close code ws attached to a protocol error it raised (1002 bad framing,
+ * 1007 invalid UTF-8, 1009 too big), read off the error's `status-code` symbol.
+ */
+export function wsErrorCloseCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  for (const symbol of Object.getOwnPropertySymbols(error)) {
+    if (symbol.description !== 'status-code') continue;
+    const value = (error as Record<symbol, unknown>)[symbol];
+    if (typeof value === 'number') return value;
+  }
+  return undefined;
+}
+
+/**
+ * A channel socket's life: open; closing once the server has decided to end it
+ * (its close frame sent, or queued behind a refusal's error frame); closed.
+ */
 export type SocketState = 'open' | 'closing' | 'closed';
 /** The heartbeat's state: idle between pings, awaiting the pong of the last ping. */
 export type HeartbeatState = 'idle' | 'awaiting-pong';
@@ -67,6 +86,8 @@ class ChannelSocket {
     heartbeatMs: number,
     private readonly target: TraceTarget,
     private readonly from: string,
+    /** Whose publish budget this socket spends (its `client=` label, else its address). */
+    private readonly publisher: string,
   ) {
     this.down = new OrderedDelay(() => lab.faults.latencyMs.down);
     this.up = new OrderedDelay(() => lab.faults.latencyMs.up);
@@ -121,9 +142,11 @@ class ChannelSocket {
   }
 
   private send(frame: ServerFrame, messageIds?: number[]): void {
+    if (this.state !== 'open') return;
     const text = JSON.stringify(frame);
     this.down.run(() => {
-      if (this.state !== 'open' || this.socket.readyState !== this.socket.OPEN) return;
+      // 'closing' still sends what was queued before the close (a refusal's error frame).
+      if (this.state === 'closed' || this.socket.readyState !== this.socket.OPEN) return;
       this.socket.send(text);
       this.lab.observer.record(this.target, 'ws-frame', 'down', () => {
         const payload = Buffer.byteLength(text);
@@ -139,6 +162,30 @@ class ChannelSocket {
   private refuse(error: string, code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES]): void {
     this.lab.observer.record(this.target, 'error', 'none', { details: { error, errorCode: code } });
     this.send({ type: 'error', error, code });
+  }
+
+  /**
+   * Ends the socket for breaking a rule: the error frame first (its code is
+   * what the UI explains), then a close frame with `closeCode` and a short
+   * reason, in order behind anything already queued down.
+   */
+  private refuseAndClose(
+    error: string,
+    code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES],
+    closeCode: number,
+    reason: string,
+  ): void {
+    this.lab.observer.record(this.target, 'error', 'none', {
+      details: { error, errorCode: code, closeCode },
+    });
+    this.send({ type: 'error', error, code });
+    // From here on, frames still arriving are not acted on and nothing new is queued down.
+    this.state = 'closing';
+    this.up.cancel();
+    this.down.run(() => {
+      if (this.socket.readyState === this.socket.OPEN)
+        this.socket.close(closeCode, closeReason(reason));
+    });
   }
 
   private onFrame(bytes: Buffer, isBinary: boolean): void {
@@ -158,6 +205,16 @@ class ChannelSocket {
   private apply(op: ClientOp): void {
     if (op.op === 'resume') {
       this.replay(op.since);
+      return;
+    }
+    const limited = this.lab.publishLimiter.take(this.publisher);
+    if (limited) {
+      this.refuseAndClose(
+        limited.error.message,
+        limited.error.code,
+        WS_CLOSE.policyViolation,
+        `publish rate limit: ${this.lab.publishLimiter.ratePerSecond}/s, burst ${this.lab.publishLimiter.burst}`,
+      );
       return;
     }
     const input: PublishInput = { from: op.from ?? this.from, text: op.text };
@@ -271,6 +328,27 @@ export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
         bytes: { header: head ?? 0, payload: 0 },
         details: { status: 101 },
       });
+      const refusal = upgradeRefusal(request.raw);
+      if (refusal) {
+        // Over the connection cap: opened only to say so with a code the page can read (limits.ts).
+        const closeCode = refusal.closeCode ?? WS_CLOSE.tryAgainLater;
+        lab.observer.record(target, 'error', 'none', {
+          details: { error: refusal.message, errorCode: refusal.code, closeCode },
+        });
+        socket.on('close', (code, reason) => {
+          lab.observer.record(target, 'close', 'none', {
+            details: {
+              closeCode: code,
+              closeReason: reason.toString('utf8'),
+              wasClean: code !== 1006,
+            },
+          });
+        });
+        socket.close(closeCode, closeReason(refusal.message));
+        // It takes no slot, so it may not linger: a peer that does not answer the close is cut.
+        setTimeout(() => socket.terminate(), 2_000).unref();
+        return;
+      }
       const query = request.query;
       const labels = query as { client?: string };
       new ChannelSocket(
@@ -281,6 +359,7 @@ export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
         query.heartbeat ?? lab.options.knobs.wsHeartbeatMs,
         target,
         labels.client ?? 'anonymous',
+        publisherKey(labels.client, request.ip),
       );
     },
   });

@@ -24,6 +24,16 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 'RL_ERR_UNSUPPORTED_MEDIA_TYPE',
   SCHEDULE_BUSY: 'RL_ERR_SCHEDULE_BUSY',
   NO_SCHEDULE: 'RL_ERR_NO_SCHEDULE',
+  /** Over the connection cap, per client address or in total (503, or WebSocket close 1013). */
+  TOO_MANY_CONNECTIONS: 'RL_ERR_TOO_MANY_CONNECTIONS',
+  /** Over the publish rate limit (429 with Retry-After, or WebSocket close 1008). */
+  RATE_LIMITED: 'RL_ERR_RATE_LIMITED',
+  /** The request head or body did not arrive in time (408). */
+  REQUEST_TIMEOUT: 'RL_ERR_REQUEST_TIMEOUT',
+  /** The request head is larger than the server accepts (431). */
+  HEADERS_TOO_LARGE: 'RL_ERR_HEADERS_TOO_LARGE',
+  /** Bytes that are not an HTTP/1.1 request (400, from the parser, before any route). */
+  BAD_HTTP: 'RL_ERR_BAD_HTTP',
 } as const;
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
 

@@ -13,3 +13,4 @@ export * from './measures';
 export * from './schedule';
 export * from './compare';
 export * from './backoff';
+export * from './storm';

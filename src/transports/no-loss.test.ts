@@ -27,8 +27,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Node's WebSocket client leaves the TCP connection open after the closing handshake, and the
+  // server would wait out its 30 s close timeout for it: end those sockets here.
+  for (const client of app.websocketServer.clients) client.terminate();
   await app?.close();
-});
+}, 30_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

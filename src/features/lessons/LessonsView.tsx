@@ -1,10 +1,12 @@
 import { ConnectionLesson } from '../budget/ConnectionLesson';
+import { StormLesson } from '../storm/StormLesson';
 
 /** Lessons that need a screen of their own: each runs a small experiment for real and explains it. */
 export function LessonsView() {
   return (
     <div className="lessons" data-testid="lessons-view">
       <ConnectionLesson />
+      <StormLesson />
     </div>
   );
 }
