@@ -132,3 +132,25 @@ test('half-open: a silent SSE stream is noticed within 2.5 heartbeats, closed an
   await expect(band).toContainText(/lasted \d+ ms/, { timeout: 10_000 });
   await expectCounter(page, 'delivered', (v) => v === 2);
 });
+
+test('half-open: a silent WebSocket is cut by the heartbeat or noticed by the page, and resumed', async ({
+  page,
+}) => {
+  await openLab(page, 'fault-silent-ws');
+  await page.getByRole('tab', { name: 'WebSocket' }).click();
+  await setKnob(page, /WebSocket heartbeat/, '1000');
+  await quickBackoff(page);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 2);
+  await send(page, 'before the silence');
+  await expect(page.getByTestId('inbox-bob')).toContainText('before the silence');
+  await page.getByRole('button', { name: 'Go silent (half-open)' }).click();
+  const band = diagram(page).locator('[data-kind="fault"]').filter({ hasText: 'went silent' });
+  await expect(band).toHaveCount(1);
+  // Within about two heartbeats either side notices, the socket is closed, and the band ends.
+  await expect(band).toContainText(/lasted \d+ ms/, { timeout: 10_000 });
+  await expectCounter(page, 'open-connections', (v) => v === 2, 'both sockets are back');
+  await send(page, 'after the silence');
+  await expect(page.getByTestId('inbox-bob')).toContainText('after the silence');
+  await expectCounter(page, 'delivered', (v) => v === 2);
+});

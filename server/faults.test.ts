@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSse, publish, startApp, TestSocket, waitFor, type Running } from './test-helpers';
+import {
+  observeTrace,
+  openSse,
+  publish,
+  startApp,
+  TestSocket,
+  waitFor,
+  type Running,
+} from './test-helpers';
 
 async function setFaults(base: string, body: unknown): Promise<Response> {
   return fetch(`${base}/api/faults`, {
@@ -88,6 +96,32 @@ describe('faults', () => {
     await waitFor(() => fresh.reader.events().length === 1);
     fresh.abort();
     observer.close();
+  });
+
+  it('half-open WebSocket: no frames, no pings, pongs ignored; the heartbeat cuts it after two beats', async () => {
+    running = await startApp();
+    const { base, wsBase } = running;
+    const { events } = await observeTrace(running);
+    const socket = await TestSocket.open(
+      `${wsBase}/api/channels/hush/ws?heartbeat=250&heartbeatAs=frame&rid=hush-1`,
+    );
+    await socket.next((f) => f.type === 'heartbeat', 2_000);
+    expect((await setFaults(base, { silence: true })).status).toBe(200);
+    const silencedAt = Date.now();
+    socket.frames.length = 0;
+    await publish(base, 'hush', 'never arrives');
+    // The server pings no more; its heartbeat notices the missing pong and cuts the socket.
+    expect(await socket.closed(3_000)).toBe(1006);
+    expect(Date.now() - silencedAt).toBeGreaterThanOrEqual(250);
+    expect(socket.frames).toEqual([]);
+    await waitFor(() =>
+      events().some(
+        (e) => e.kind === 'error' && /half-open for \d+ ms/.test(e.details?.error ?? ''),
+      ),
+    );
+    await waitFor(() =>
+      events().some((e) => e.kind === 'fault' && e.details?.faultPhase === 'end'),
+    );
   });
 
   it('adds latency to deliveries', async () => {

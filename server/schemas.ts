@@ -36,6 +36,8 @@ export const SseQuery = Type.Object({
 export const WsQuery = Type.Object({
   since: Type.Optional(MessageIdQuery),
   heartbeat: Type.Optional(knob(KNOB_RANGES.heartbeat)),
+  /** `frame`: a `{ "type": "heartbeat" }` text frame with every ping (pages never see pings). */
+  heartbeatAs: Type.Optional(Type.Union([Type.Literal('ping'), Type.Literal('frame')])),
   ...LabelQuery,
 });
 

@@ -77,6 +77,8 @@ class ChannelSocket {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private readonly untrack: () => void;
+  /** When the half-open fault silenced this socket: nothing is sent or taken after it. */
+  private silencedAt: number | null = null;
 
   constructor(
     private readonly lab: Lab,
@@ -88,6 +90,7 @@ class ChannelSocket {
     private readonly from: string,
     /** Whose publish budget this socket spends (its `client=` label, else its address). */
     private readonly publisher: string,
+    private readonly heartbeatFrames: boolean,
   ) {
     this.down = new OrderedDelay(() => lab.faults.latencyMs.down);
     this.up = new OrderedDelay(() => lab.faults.latencyMs.up);
@@ -96,10 +99,18 @@ class ChannelSocket {
     this.unsubscribe = lab.hub.subscribe(channel, (message) => this.deliver(message));
     if (since !== undefined) this.replay(since);
 
-    this.untrack = lab.connections.track('websocket', (reason: EndReason) => this.end(reason));
+    this.untrack = lab.connections.track(
+      'websocket',
+      (reason: EndReason) => this.end(reason),
+      () => {
+        this.silencedAt = Date.now();
+      },
+    );
     this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
 
     socket.on('message', (data, isBinary) => {
+      // Half-open: what the peer sends never arrives.
+      if (this.silencedAt !== null) return;
       const bytes = rawDataBytes(data);
       lab.observer.record(target, 'ws-frame', 'up', () => ({
         bytes: { header: wsFrameHeaderBytes(bytes.length, true), payload: bytes.length },
@@ -113,6 +124,7 @@ class ChannelSocket {
     });
     socket.on('ping', (data) => this.traceControl('ping', 'up', data.length));
     socket.on('pong', (data) => {
+      if (this.silencedAt !== null) return;
       this.traceControl('pong', 'up', data.length);
       this.heartbeatState = 'idle';
     });
@@ -147,6 +159,7 @@ class ChannelSocket {
     this.down.run(() => {
       // 'closing' still sends what was queued before the close (a refusal's error frame).
       if (this.state === 'closed' || this.socket.readyState !== this.socket.OPEN) return;
+      if (this.silencedAt !== null) return;
       this.socket.send(text);
       this.lab.observer.record(this.target, 'ws-frame', 'down', () => {
         const payload = Buffer.byteLength(text);
@@ -234,9 +247,11 @@ class ChannelSocket {
     if (this.state !== 'open') return;
     if (this.heartbeatState === 'awaiting-pong') {
       // No close frame: the peer is gone as far as we can tell (the client sees 1006).
+      const halfOpen =
+        this.silencedAt === null ? '' : ` (half-open for ${Date.now() - this.silencedAt} ms)`;
       this.lab.observer.record(this.target, 'error', 'none', {
         details: {
-          error: 'no pong since the previous ping: terminated',
+          error: `no pong since the previous ping: terminated${halfOpen}`,
           errorCode: 'RL_ERR_MISSED_PONG',
         },
       });
@@ -244,8 +259,11 @@ class ChannelSocket {
       return;
     }
     this.heartbeatState = 'awaiting-pong';
+    // Half-open: the ping goes nowhere, and no pong will come back.
+    if (this.silencedAt !== null) return;
     this.socket.ping();
     this.traceControl('ping', 'down', 0);
+    if (this.heartbeatFrames) this.send({ type: 'heartbeat', serverTime: this.lab.now() });
   }
 
   private end(reason: EndReason): void {
@@ -270,6 +288,9 @@ class ChannelSocket {
         closeCode: code,
         ...(reason ? { closeReason: reason } : {}),
         wasClean: code !== 1006,
+        ...(this.silencedAt !== null
+          ? { note: `closed after ${Date.now() - this.silencedAt} ms half-open` }
+          : {}),
       },
     });
   }
@@ -360,6 +381,7 @@ export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
         target,
         labels.client ?? 'anonymous',
         publisherKey(labels.client, request.ip),
+        query.heartbeatAs === 'frame',
       );
     },
   });

@@ -11,7 +11,9 @@ export type ClientOp =
 export type ServerFrame =
   | { type: 'message'; message: Message }
   | { type: 'published'; id: number; publishedAt: number; ref?: string }
-  | { type: 'error'; error: string; code: ErrorCode };
+  | { type: 'error'; error: string; code: ErrorCode }
+  /** With `heartbeatAs=frame`: sent with every ping, so that a page (which never sees pings) can notice silence. */
+  | { type: 'heartbeat'; serverTime: number };
 
 export type ParsedOp =
   { ok: true; op: ClientOp } | { ok: false; error: string; code: ErrorCode; closeCode: number };

@@ -12,6 +12,12 @@ export function pageClock(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/**
+ * A stream or socket with no sign of life (an event, a frame, a heartbeat) for
+ * this many heartbeat intervals is presumed dead (half-open) and reopened.
+ */
+export const SILENCE_HEARTBEATS = 2.5;
+
 /** Stable codes for failures the browser sees itself (the server's codes live in src/core/errors). */
 export const CLIENT_ERROR_CODES = {
   /** fetch rejected, or a socket/stream failed: no HTTP answer at all. */

@@ -1,14 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ANSWER_MARGIN_MS, LongPollTransport } from './long-poll';
 import { ShortPollTransport, SHORT_POLL_ANSWER_MS } from './short-poll';
-import { SILENCE_HEARTBEATS, SseTransport } from './sse';
-import { FakeEventSource, fakeFetch, message, never, options, recorder } from './test-fakes';
+import { SILENCE_HEARTBEATS } from './common';
+import { SseTransport } from './sse';
+import {
+  FakeEventSource,
+  FakeWebSocket,
+  fakeFetch,
+  message,
+  never,
+  options,
+  recorder,
+} from './test-fakes';
+import { WebSocketTransport } from './websocket';
 import { DEFAULT_KNOBS } from './types';
 
 beforeEach(() => {
   vi.useFakeTimers();
   FakeEventSource.instances = [];
   vi.stubGlobal('EventSource', FakeEventSource);
+  FakeWebSocket.instances = [];
+  vi.stubGlobal('WebSocket', FakeWebSocket);
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -51,6 +63,32 @@ describe('noticing a silent (half-open) connection', () => {
     vi.advanceTimersByTime(1000);
     expect(FakeEventSource.instances).toHaveLength(2);
     expect(new URL(FakeEventSource.instances[1]!.url).searchParams.get('lastEventId')).toBe('4');
+    t.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('WebSocket asks for heartbeat frames, stays while frames come, and reopens a silent socket', () => {
+    const r = recorder();
+    const t = new WebSocketTransport(
+      options(r, { knobs: { ...knobs, wsHeartbeatMs: 1000 }, now: () => Date.now() }),
+    );
+    t.start();
+    const ws = FakeWebSocket.instances[0]!;
+    expect(new URL(ws.url).searchParams.get('heartbeatAs')).toBe('frame');
+    ws.open();
+    for (let i = 0; i < 6; i++) {
+      vi.advanceTimersByTime(1000);
+      ws.receive({ type: 'heartbeat', serverTime: i });
+    }
+    ws.receive({ type: 'message', message: message(6) });
+    expect(r.of('error')).toHaveLength(0);
+    // Then nothing at all: presumed dead after 2.5 heartbeats.
+    vi.advanceTimersByTime(SILENCE_HEARTBEATS * 1000 + 300);
+    expect(r.of('error')[0]!.details).toMatchObject({ errorCode: 'RL_ERR_SILENT' });
+    expect(r.of('close').at(-1)!.details?.note).toMatch(/abandoned: silent/);
+    vi.advanceTimersByTime(1000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(new URL(FakeWebSocket.instances[1]!.url).searchParams.get('since')).toBe('6');
     t.stop();
     expect(vi.getTimerCount()).toBe(0);
   });

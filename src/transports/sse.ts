@@ -5,6 +5,7 @@ import {
   UNKNOWN_REQUEST_HEAD,
   describeError,
   parseMessageJson,
+  SILENCE_HEARTBEATS,
 } from './common';
 import type { Knobs, TransportOptions } from './types';
 
@@ -28,9 +29,6 @@ export const DEFAULT_SSE_EVENT_TYPES: readonly string[] = [
   'status',
   'presence',
 ];
-
-/** A stream with no event and no heartbeat for this many heartbeat intervals is presumed dead. */
-export const SILENCE_HEARTBEATS = 2.5;
 
 /**
  * Server-Sent Events with the browser's own EventSource. The browser

@@ -17,6 +17,7 @@ import {
   traceBody,
 } from './common';
 import type { Knobs } from './types';
+import { SILENCE_HEARTBEATS } from './common';
 
 export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 
@@ -63,6 +64,8 @@ export class WebSocketTransport extends BaseTransport {
   private refs = 0;
   private readonly pending = new Map<string, PendingSend>();
   private openWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  /** When the socket last showed it was alive (opened, any frame). */
+  private lastHeard = 0;
 
   protected open(): void {
     this.connect(this.nextConn());
@@ -127,6 +130,8 @@ export class WebSocketTransport extends BaseTransport {
     const httpUrl = this.url('ws', conn, {
       since: this.since,
       heartbeat: this.knobs.wsHeartbeatMs,
+      // A heartbeat frame with each ping: the page never sees pings, and must notice silence.
+      heartbeatAs: 'frame',
     });
     let url: string;
     try {
@@ -179,12 +184,16 @@ export class WebSocketTransport extends BaseTransport {
       });
       this.setState('open');
       this.recovered();
+      this.lastHeard = this.now();
+      this.watch(socket, conn);
       const waiters = this.openWaiters;
       this.openWaiters = [];
       for (const waiter of waiters) waiter.resolve();
     };
     socket.onmessage = (event: MessageEvent) => {
-      if (socket === this.socket) this.handleFrame(event.data);
+      if (socket !== this.socket) return;
+      this.lastHeard = this.now();
+      this.handleFrame(event.data);
     };
     socket.onerror = () => {
       if (socket !== this.socket) return;
@@ -378,6 +387,39 @@ export class WebSocketTransport extends BaseTransport {
       }
       return;
     }
+    if (frame.type === 'heartbeat') {
+      this.traceFrame('down', data, { note: 'heartbeat: the server is still there' });
+      return;
+    }
     this.traceFrame('down', data, { note: 'unknown frame type' });
+  }
+
+  /**
+   * Notices a silent socket: open, but no frame for SILENCE_HEARTBEATS
+   * heartbeat intervals (the server sends a heartbeat frame with each ping).
+   * A half-open socket never errors by itself; it is abandoned and reopened
+   * from the last id.
+   */
+  private watch(socket: WebSocket, conn: string): void {
+    const windowMs = SILENCE_HEARTBEATS * this.knobs.wsHeartbeatMs;
+    const check = this.timers.every(
+      () => {
+        if (socket !== this.socket) {
+          this.timers.clear(check);
+          return;
+        }
+        const silentFor = this.now() - this.lastHeard;
+        if (silentFor < windowMs) return;
+        this.timers.clear(check);
+        this.step('error', conn, {
+          details: {
+            error: `silent for ${Math.round(silentFor)} ms (no frame within ${SILENCE_HEARTBEATS} heartbeats): presumed dead`,
+            errorCode: CLIENT_ERROR_CODES.SILENT,
+          },
+        });
+        this.abandon(socket, conn, 'silent');
+      },
+      Math.max(100, windowMs / 4),
+    );
   }
 }
