@@ -16,6 +16,7 @@ import { labStore } from './store/lab-store';
 import { CompareView } from './features/compare/CompareView';
 import { FaultsPanel } from './features/faults/FaultsPanel';
 import { LessonsView } from './features/lessons/LessonsView';
+import { PresetsPanel } from './features/share/PresetsPanel';
 import { useView, ViewSwitch } from './features/ViewSwitch';
 import { createTraceStore, traceStore } from './store/trace-store';
 
@@ -57,6 +58,7 @@ export function App() {
       <main className="app__main">
         <aside className="app__controls">
           <RunControls />
+          <PresetsPanel />
           <Composer />
           {notice && (
             <p className="notice" role="status" aria-live="polite" data-testid="notice">

@@ -14,3 +14,4 @@ export * from './schedule';
 export * from './compare';
 export * from './backoff';
 export * from './storm';
+export * from './presets';

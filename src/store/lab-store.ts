@@ -1,5 +1,11 @@
 import { createStore } from 'zustand/vanilla';
-import { DEFAULT_CHANNEL, type Message, type SendPattern, type Technique } from '../core';
+import {
+  DEFAULT_CHANNEL,
+  type Message,
+  type PresetId,
+  type SendPattern,
+  type Technique,
+} from '../core';
 import { DEFAULT_KNOBS, type Knobs } from '../transports/types';
 
 /** Messages kept per receiver's inbox on screen. */
@@ -31,6 +37,10 @@ export interface LabState {
   inspected: number | null;
   /** A recording is being replayed instead of live traffic. */
   replaying: boolean;
+  /** The preset loaded last (its knobs and participants may have been changed since). */
+  preset: PresetId | null;
+  /** Messages the server originates during a run (a preset's ticker, progress, readings); null: none. */
+  serverSource: { ratePerSecond: number; from: string; type: string } | null;
   /** The page's estimate of the server's clock (server ≈ page + offsetMs), from the observer's sync exchanges. */
   clock: { offsetMs: number; uncertaintyMs: number; samples: number } | null;
 }
@@ -53,6 +63,8 @@ export function initialLabState(search = ''): LabState {
     inspected: null,
     replaying: false,
     clock: null,
+    preset: null,
+    serverSource: null,
   };
 }
 

@@ -2,12 +2,15 @@ import {
   BACKOFF_RANGES,
   checkKnob,
   KNOB_RANGES,
+  PRESET_IDS,
+  presetById,
   sendGaps,
   type SendPattern,
   type Technique,
 } from '../../core';
 import {
   labStore,
+  type LabState,
   MAX_AUTO_RATE,
   MAX_RECEIVERS,
   MAX_SEED,
@@ -15,7 +18,9 @@ import {
 } from '../../store/lab-store';
 import { traceStore, type TraceStore } from '../../store/trace-store';
 import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
-import { pageShare } from '../page-filter';
+import { pageShare, type PageShare } from '../page-filter';
+import { DEFAULT_SSE_EVENT_TYPES } from '../../transports/sse';
+import { DEFAULT_KNOBS } from '../../transports/types';
 import type { Knobs } from '../../transports/types';
 
 /** What each knob is called on screen, and its range. */
@@ -65,6 +70,8 @@ export const KNOB_FIELDS: Array<{
  */
 export class LabController {
   private session: Session | null = null;
+  /** The channel whose server schedule this run started (stopped with the run). */
+  private scheduleChannel: string | null = null;
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
   private autoCount = 0;
 
@@ -84,6 +91,7 @@ export class LabController {
       this.trace.clear();
       this.lab.setState({ inboxes: {}, inspected: null });
     }
+    const share = pageShare(this.trace);
     const session = new Session({
       technique: state.technique,
       channel: state.channel,
@@ -91,7 +99,10 @@ export class LabController {
       sender: state.sender,
       receivers: state.receivers,
       observe: true,
-      store: pageShare(this.trace),
+      store: share,
+      ...(state.serverSource
+        ? { eventTypes: [...DEFAULT_SSE_EVENT_TYPES, state.serverSource.type] }
+        : {}),
       onClock: (clock) => this.lab.setState({ clock }),
       onMessage: (receiver, message) =>
         this.lab.setState((s) => ({ inboxes: receiveInto(s.inboxes, receiver, message) })),
@@ -99,11 +110,71 @@ export class LabController {
     this.session = session;
     this.lab.setState({ running: true, notice: null });
     await session.start();
+    if (this.session !== session) return;
     this.applyAutoRate();
+    if (state.serverSource) await this.playServerSource(state.channel, state.serverSource, share);
+  }
+
+  /** The server originates the preset's messages: a schedule on the channel, for as long as the run lasts. */
+  private async playServerSource(
+    channel: string,
+    source: NonNullable<LabState['serverSource']>,
+    share: PageShare,
+  ): Promise<void> {
+    const response = await fetch(`/api/channels/${channel}/schedule`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        rate: source.ratePerSecond,
+        count: 10_000,
+        pattern: 'random',
+        from: source.from,
+        type: source.type,
+      }),
+    }).catch(() => null);
+    if (!response?.ok) {
+      this.notice(
+        'The server could not start sending the preset’s messages; press Stop, then Start.',
+      );
+      return;
+    }
+    share.adopt(((await response.json()) as { id: string }).id);
+    if (this.session) this.scheduleChannel = channel;
+    else void fetch(`/api/channels/${channel}/schedule`, { method: 'DELETE' }).catch(() => null);
+  }
+
+  /** Loads a preset (technique, participants, message source and rate, knobs) and runs it. */
+  async applyPreset(id: string): Promise<string | null> {
+    const preset = presetById(id);
+    if (!preset) {
+      return `There is no preset "${id.slice(0, 40)}": choose one of ${PRESET_IDS.join(', ')}.`;
+    }
+    this.stop();
+    const source = preset.source;
+    this.lab.setState({
+      preset: preset.id,
+      technique: preset.technique,
+      knobs: { ...DEFAULT_KNOBS, ...preset.knobs },
+      receivers: DEFAULT_PARTICIPANTS.slice(1, 1 + preset.receivers),
+      autoRate: source.kind === 'sender' ? source.ratePerSecond : 0,
+      serverSource:
+        source.kind === 'server'
+          ? { ratePerSecond: source.ratePerSecond, from: source.from, type: source.type }
+          : null,
+      notice: null,
+    });
+    await this.start();
+    return null;
   }
 
   stop(): void {
     this.stopAuto();
+    if (this.scheduleChannel) {
+      void fetch(`/api/channels/${this.scheduleChannel}/schedule`, { method: 'DELETE' }).catch(
+        () => null,
+      );
+      this.scheduleChannel = null;
+    }
     this.session?.stop();
     this.session = null;
     this.lab.setState({ running: false });

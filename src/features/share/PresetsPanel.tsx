@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { PRESETS, presetById, TECHNIQUE_LABELS } from '../../core';
+import { labStore } from '../../store/lab-store';
+import { viewStore } from '../../store/view-store';
+import { readFaults } from '../faults/faults-api';
+import { useLab } from '../playground/useStore';
+import { writeSetup } from './url-state';
+
+/** The classic use cases, one link each (a link runs its preset), and the link to the set-up as it is now. */
+export function PresetsPanel() {
+  const current = useLab((s) => s.preset);
+  const preset = current ? presetById(current) : undefined;
+  const [link, setLink] = useState<string | null>(null);
+  const share = async () => {
+    const faults = await readFaults().catch(() => null);
+    const query = writeSetup(labStore.getState(), viewStore.getState().view, faults);
+    const url = `${location.origin}${location.pathname}${query}`;
+    setLink(url);
+    await navigator.clipboard?.writeText(url).catch(() => undefined);
+  };
+  return (
+    <section className="presets" aria-label="Presets">
+      <h2>Presets</h2>
+      <ul className="presets__list">
+        {PRESETS.map((p) => (
+          <li key={p.id}>
+            <a
+              href={`?preset=${p.id}`}
+              aria-current={p.id === current ? 'true' : undefined}
+              title={`${TECHNIQUE_LABELS[p.technique]}: ${p.why}`}
+            >
+              {p.title}
+            </a>
+          </li>
+        ))}
+      </ul>
+      {preset && (
+        <p className="presets__why" data-testid="preset-why">
+          <strong>{TECHNIQUE_LABELS[preset.technique]}.</strong> {preset.why}
+        </p>
+      )}
+      <button type="button" onClick={() => void share()}>
+        Share link
+      </button>
+      {link && (
+        <input
+          className="presets__link"
+          readOnly
+          aria-label="Link to this set-up"
+          value={link}
+          onFocus={(e) => e.target.select()}
+        />
+      )}
+    </section>
+  );
+}
