@@ -44,3 +44,18 @@ test('comparison view of a recorded compare run', async ({ page }) => {
   await expect(page.getByTestId('compare-table')).toHaveScreenshot('compare-table.png');
   await expect(page.locator('.small-multiples')).toHaveScreenshot('compare-diagrams.png');
 });
+
+test('presenter mode on a recorded trace', async ({ page }) => {
+  await openLab(page, 'visual-presenter');
+  await loadRecording(page, 'websocket');
+  const slider = page.getByRole('slider', { name: 'Replay position' });
+  await slider.focus();
+  await slider.press('End');
+  await expect(page.getByTestId('replay-position')).toContainText(/(\d+) of \1 events/);
+  await page.getByRole('button', { name: 'Presenter mode' }).click();
+  await expect(page.getByRole('button', { name: 'Presenter mode' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  await expect(page.locator('.app__main')).toHaveScreenshot('presenter.png');
+});

@@ -17,6 +17,11 @@ import { CompareView } from './features/compare/CompareView';
 import { FaultsPanel } from './features/faults/FaultsPanel';
 import { LessonsView } from './features/lessons/LessonsView';
 import { PresetsPanel } from './features/share/PresetsPanel';
+import {
+  PresenterToggle,
+  ShortcutsOverlay,
+  usePresenterMode,
+} from './features/presenter/Presenter';
 import { useView, ViewSwitch } from './features/ViewSwitch';
 import { createTraceStore, traceStore } from './store/trace-store';
 
@@ -27,12 +32,15 @@ export function App() {
   const replaying = useLab((s) => s.replaying);
   const [replayClock, setReplayClock] = useState<(() => number) | null>(null);
   const view = useView();
+  usePresenterMode();
   const shown = replaying ? replayStore : traceStore;
   const header = (
     <header className="app__header">
       <h1>Realtime Lab</h1>
       <p>How a server pushes data to a browser — real traffic, drawn as it happens, measured.</p>
       <ViewSwitch />
+      <PresenterToggle />
+      <ShortcutsOverlay />
     </header>
   );
   if (view === 'lessons') {

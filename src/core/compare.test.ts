@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compareCsv, compareMarkdown, compareRow, formatCell } from './compare';
+import {
+  compareCsv,
+  compareMarkdown,
+  compareRow,
+  formatCell,
+  overheadPerDelivery,
+} from './compare';
 import { computeStats } from './stats';
 import { buildTrace } from './trace-builder';
 
@@ -38,6 +44,8 @@ describe('the head-to-head table', () => {
     expect(none.emptyShare).toBeNull();
     expect(none.bytesPerDelivery).toBeNull();
     expect(none.overheadPerDelivery).toBeNull();
+    // A trace recorded before messages' own bytes were kept: overhead unknown, not "everything".
+    expect(overheadPerDelivery({ ...stats, messageBytes: 0 })).toBeNull();
   });
 
   it('counts a delivered message’s own bytes once per receiver, whatever carried it', () => {

@@ -68,7 +68,9 @@ export function bytesPerDelivery(stats: Stats): number | null {
 /** The same, less the delivered messages' own JSON: what the technique costs on top of the message. */
 export function overheadPerDelivery(stats: Stats): number | null {
   const all = bytesPerDelivery(stats);
-  return all === null ? null : all - stats.messageBytes / stats.delivered;
+  // A delivered message is never 0 bytes: none counted means a trace that did not record them.
+  if (all === null || stats.messageBytes === 0) return null;
+  return all - stats.messageBytes / stats.delivered;
 }
 
 export function compareRow(technique: Technique, stats: Stats): CompareRow {

@@ -15,3 +15,4 @@ export * from './compare';
 export * from './backoff';
 export * from './storm';
 export * from './presets';
+export * from './mermaid';

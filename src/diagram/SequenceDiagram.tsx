@@ -233,6 +233,8 @@ export function SequenceDiagram({
         tabIndex={0}
         onKeyDown={onKeyDown}
         data-focus-seq={focusSeq ?? undefined}
+        data-t0={t0}
+        data-t1={t1}
       >
         <SequenceShapes
           layout={layout}

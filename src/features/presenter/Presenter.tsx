@@ -1,0 +1,68 @@
+import { useEffect, useSyncExternalStore } from 'react';
+import { onShortcutKey, SHORTCUTS } from './shortcuts';
+import { presenterStore } from './presenter-store';
+
+export function usePresenter() {
+  return useSyncExternalStore(presenterStore.subscribe, presenterStore.getState);
+}
+
+/** Listens for the keyboard shortcuts and marks the page for presenter mode. */
+export function usePresenterMode(): boolean {
+  const { presenter } = usePresenter();
+  useEffect(() => {
+    window.addEventListener('keydown', onShortcutKey);
+    return () => window.removeEventListener('keydown', onShortcutKey);
+  }, []);
+  useEffect(() => {
+    document.documentElement.classList.toggle('presenter', presenter);
+  }, [presenter]);
+  return presenter;
+}
+
+/** The toggle and the `?` button, in the header. */
+export function PresenterToggle() {
+  const { presenter } = usePresenter();
+  return (
+    <div className="presenter-toggle">
+      <button
+        type="button"
+        aria-pressed={presenter}
+        onClick={() => presenterStore.setState({ presenter: !presenter })}
+      >
+        Presenter mode
+      </button>
+      <button
+        type="button"
+        aria-label="Keyboard shortcuts"
+        onClick={() => presenterStore.setState((s) => ({ help: !s.help }))}
+      >
+        ?
+      </button>
+    </div>
+  );
+}
+
+/** The `?` overlay: every shortcut and what it does. */
+export function ShortcutsOverlay() {
+  const { help } = usePresenter();
+  if (!help) return null;
+  return (
+    <div className="shortcuts" role="dialog" aria-label="Keyboard shortcuts" aria-modal="false">
+      <h2>Keyboard shortcuts</h2>
+      <dl>
+        {SHORTCUTS.map((s) => (
+          <div key={s.key}>
+            <dt>
+              <kbd>{s.key}</kbd>
+            </dt>
+            <dd>{s.does}</dd>
+          </div>
+        ))}
+      </dl>
+      <p>Shortcuts wait while you type in a field. Esc or ? closes this list.</p>
+      <button type="button" onClick={() => presenterStore.setState({ help: false })}>
+        Close the list
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+import { PRESET_IDS } from '../../core';
+import { labStore } from '../../store/lab-store';
+import { setFaults, readFaults } from '../faults/faults-api';
+import { labController } from '../playground/controller';
+import { presenterStore } from './presenter-store';
+
+export interface Shortcut {
+  key: string;
+  /** What it does, as the `?` overlay lists it. */
+  does: string;
+  run: () => void;
+}
+
+let messages = 0;
+
+/** Clicks the page's own button of that exact accessible name, if it is there. */
+function press(name: string): boolean {
+  const button = [...document.querySelectorAll('button')].find(
+    (b) => b.textContent?.trim() === name && !b.disabled,
+  );
+  button?.click();
+  return button !== undefined;
+}
+
+function nextPreset(): void {
+  const at = PRESET_IDS.indexOf(labStore.getState().preset ?? PRESET_IDS[PRESET_IDS.length - 1]!);
+  const next = PRESET_IDS[(at + 1) % PRESET_IDS.length]!;
+  const url = new URL(location.href);
+  url.searchParams.set('preset', next);
+  location.assign(url);
+}
+
+/** The keyboard shortcuts of the playground (and of presenter mode, where the controls are hidden). */
+export const SHORTCUTS: readonly Shortcut[] = [
+  {
+    key: 's',
+    does: 'Start or stop the run',
+    run: () => {
+      if (labStore.getState().running) labController.stop();
+      else void labController.start();
+    },
+  },
+  {
+    key: 'm',
+    does: 'Send a message from the sender',
+    run: () => void labController.send(`message ${++messages} from the keyboard`),
+  },
+  {
+    key: 'p',
+    does: 'Pause the view, or follow again',
+    run: () => void (press('Pause view') || press('Follow')),
+  },
+  { key: '.', does: 'Step a replay forward', run: () => void press('Step') },
+  { key: ',', does: 'Step a replay back', run: () => void press('Step back') },
+  { key: 'd', does: 'Fault: drop every connection', run: () => void setFaults({ drop: true }) },
+  {
+    key: 'b',
+    does: 'Fault: block or allow WebSockets',
+    run: () => void readFaults().then((f) => setFaults({ blockWebSockets: !f.blockWebSockets })),
+  },
+  {
+    key: 'r',
+    does: 'Fault: reboot the server (down 3 s)',
+    run: () => void setFaults({ restart: { downForMs: 3000 } }),
+  },
+  { key: 'h', does: 'Fault: go silent (half-open)', run: () => void setFaults({ silence: true }) },
+  {
+    key: 'l',
+    does: 'Slow motion: 500 ms per hop on or off',
+    run: () =>
+      void readFaults().then((f) => {
+        const on = f.latencyMs.up === 0 && f.latencyMs.down === 0;
+        return setFaults({ latencyMs: { up: on ? 500 : 0, down: on ? 500 : 0 } });
+      }),
+  },
+  { key: 'n', does: 'Next preset', run: nextPreset },
+  {
+    key: 'f',
+    does: 'Presenter mode on or off',
+    run: () => presenterStore.setState((s) => ({ presenter: !s.presenter })),
+  },
+  {
+    key: '?',
+    does: 'Show or hide this list',
+    run: () => presenterStore.setState((s) => ({ help: !s.help })),
+  },
+];
+
+/** Runs the shortcut for a key press, unless the user is typing into a field. */
+export function onShortcutKey(event: KeyboardEvent): void {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target as HTMLElement | null;
+  if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+  if (event.key === 'Escape' && presenterStore.getState().help) {
+    presenterStore.setState({ help: false });
+    return;
+  }
+  const shortcut = SHORTCUTS.find((s) => s.key === event.key);
+  if (!shortcut) return;
+  event.preventDefault();
+  shortcut.run();
+}
