@@ -16,6 +16,7 @@ import { labStore } from './store/lab-store';
 import { CompareView } from './features/compare/CompareView';
 import { FaultsPanel } from './features/faults/FaultsPanel';
 import { LessonsView } from './features/lessons/LessonsView';
+import { DecisionGuide } from './features/guide/DecisionGuide';
 import { PresetsPanel } from './features/share/PresetsPanel';
 import {
   PresenterToggle,
@@ -43,6 +44,16 @@ export function App() {
       <ShortcutsOverlay />
     </header>
   );
+  if (view === 'guide') {
+    return (
+      <div className="app app--guide">
+        {header}
+        <div className="guide-screen">
+          <DecisionGuide />
+        </div>
+      </div>
+    );
+  }
   if (view === 'lessons') {
     return (
       <div className="app app--lessons">

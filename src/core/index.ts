@@ -16,3 +16,4 @@ export * from './backoff';
 export * from './storm';
 export * from './presets';
 export * from './mermaid';
+export * from './guide';

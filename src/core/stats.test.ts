@@ -93,6 +93,13 @@ describe('computeStats', () => {
     ]);
     expect(stats.latency).toMatchObject({ count: 2, p50: 40, max: 50 });
     expect(stats.requests).toBe(0);
+    // A step without a usable time (a broken recording) never turns the percentiles into NaN.
+    const broken = computeStats([
+      ev({ ...server, kind: 'publish', t: Number.NaN, messageIds: [9], details: {} }),
+      ev({ kind: 'deliver', t: 10, actor: 'bob', messageIds: [9] }),
+    ]);
+    expect(broken.latency.count).toBe(0);
+    expect(broken.delivered).toBe(1);
   });
 
   it('counts a second copy of a message as a duplicate, not a delivery', () => {

@@ -171,6 +171,11 @@ export class StatsAccumulator {
     };
   }
 
+  /** A latency is only as good as both times it comes from: one that is not a number is left out. */
+  private addLatency(ms: number): void {
+    if (Number.isFinite(ms)) this.latencies.push(ms);
+  }
+
   private addBytes(event: TraceEvent): void {
     if (event.dir === 'none' || !event.bytes) return;
     const target = event.observer === 'server' ? this.serverBytes : this.clientBytes;
@@ -186,7 +191,7 @@ export class StatsAccumulator {
     for (const id of event.messageIds ?? []) {
       if (this.sentAt.has(id)) continue;
       this.sentAt.set(id, sentAt);
-      for (const receivedAt of this.waiting.get(id) ?? []) this.latencies.push(receivedAt - sentAt);
+      for (const receivedAt of this.waiting.get(id) ?? []) this.addLatency(receivedAt - sentAt);
       this.waiting.delete(id);
     }
   }
@@ -201,7 +206,7 @@ export class StatsAccumulator {
       this.received.add(key);
       this.messageBytes += event.details?.messageBytes ?? 0;
       const sentAt = this.sentAt.get(id);
-      if (sentAt !== undefined) this.latencies.push(event.t - sentAt);
+      if (sentAt !== undefined) this.addLatency(event.t - sentAt);
       else this.waiting.set(id, [...(this.waiting.get(id) ?? []), event.t]);
     }
   }

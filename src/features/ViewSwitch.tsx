@@ -23,6 +23,7 @@ const VIEWS: Array<{ view: AppView; label: string }> = [
   { view: 'playground', label: 'Playground' },
   { view: 'compare', label: 'Compare all four' },
   { view: 'lessons', label: 'Lessons' },
+  { view: 'guide', label: 'Guide' },
 ];
 
 /**

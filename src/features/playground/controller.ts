@@ -126,7 +126,8 @@ export class LabController {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         rate: source.ratePerSecond,
-        count: 10_000,
+        // Ten minutes' worth: bounded even if the page goes away without pressing Stop.
+        count: Math.max(10, Math.min(10_000, Math.round(source.ratePerSecond * 600))),
         pattern: 'random',
         from: source.from,
         type: source.type,
