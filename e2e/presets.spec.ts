@@ -40,6 +40,9 @@ test('a preset whose server sends: the stock ticker delivers the server’s tick
   await expectCounter(page, 'delivered', (v) => v >= 4, 'ticks reached both receivers');
   // Timed from the server's publish on the page's clock: a latency exists.
   await expectCounter(page, 'latency-p50', (v) => v >= 0);
+  // The server's pace can be changed while it runs; the link keeps it.
+  await setKnob(page, /Server sends/, '8');
+  await expect(page).toHaveURL(/serverRate=8(&|$)/);
   await page.getByRole('button', { name: 'Stop' }).click();
 });
 

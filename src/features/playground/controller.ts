@@ -1,6 +1,7 @@
 import {
   BACKOFF_RANGES,
   checkKnob,
+  checkRange,
   KNOB_RANGES,
   PRESET_IDS,
   presetById,
@@ -26,6 +27,9 @@ import type { Knobs } from '../../transports/types';
 /** What each knob is called on screen, and its range. */
 /** The knobs that are numbers of ms (the jitter switch is not). */
 export type NumericKnob = Exclude<keyof Knobs, 'backoffJitter'>;
+
+/** How often the server may send a preset's messages, a second. */
+export const SERVER_RATE = { min: 0.1, max: 20 };
 
 export const KNOB_FIELDS: Array<{
   key: NumericKnob;
@@ -72,6 +76,7 @@ export class LabController {
   private session: Session | null = null;
   /** The channel whose server schedule this run started (stopped with the run). */
   private scheduleChannel: string | null = null;
+  private share: PageShare | null = null;
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
   private autoCount = 0;
 
@@ -112,7 +117,25 @@ export class LabController {
     await session.start();
     if (this.session !== session) return;
     this.applyAutoRate();
+    this.share = share;
     if (state.serverSource) await this.playServerSource(state.channel, state.serverSource, share);
+  }
+
+  /** How often the server sends a preset's messages; a running schedule restarts at the new rate. */
+  async setServerRate(rate: number): Promise<string | null> {
+    const source = this.lab.getState().serverSource;
+    if (!source) return 'This set-up has no messages from the server to pace.';
+    const error = checkRange('Server sends', rate, SERVER_RATE, { unit: 'messages a second' });
+    if (error) return error;
+    const next = { ...source, ratePerSecond: rate };
+    this.lab.setState({ serverSource: next });
+    const channel = this.scheduleChannel;
+    if (channel && this.share) {
+      this.scheduleChannel = null;
+      await fetch(`/api/channels/${channel}/schedule`, { method: 'DELETE' }).catch(() => null);
+      if (this.session) await this.playServerSource(channel, next, this.share);
+    }
+    return null;
   }
 
   /** The server originates the preset's messages: a schedule on the channel, for as long as the run lasts. */
@@ -178,6 +201,7 @@ export class LabController {
     }
     this.session?.stop();
     this.session = null;
+    this.share = null;
     this.lab.setState({ running: false });
   }
 

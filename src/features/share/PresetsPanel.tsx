@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { PRESETS, presetById, TECHNIQUE_LABELS } from '../../core';
+import { checkRange, PRESETS, presetById, TECHNIQUE_LABELS } from '../../core';
+import { NumberField } from '../NumberField';
+import { labController, SERVER_RATE } from '../playground/controller';
 import { labStore } from '../../store/lab-store';
 import { viewStore } from '../../store/view-store';
 import { readFaults } from '../faults/faults-api';
@@ -11,6 +13,7 @@ export function PresetsPanel() {
   const current = useLab((s) => s.preset);
   const preset = current ? presetById(current) : undefined;
   const [link, setLink] = useState<string | null>(null);
+  const serverSource = useLab((s) => s.serverSource);
   const share = async () => {
     const faults = await readFaults().catch(() => null);
     const query = writeSetup(labStore.getState(), viewStore.getState().view, faults);
@@ -38,6 +41,24 @@ export function PresetsPanel() {
         <p className="presets__why" data-testid="preset-why">
           <strong>{TECHNIQUE_LABELS[preset.technique]}.</strong> {preset.why}
         </p>
+      )}
+      {serverSource && (
+        <NumberField
+          id="server-rate"
+          label={`Server sends (${serverSource.type})`}
+          unit="msg/s"
+          value={serverSource.ratePerSecond}
+          min={SERVER_RATE.min}
+          max={SERVER_RATE.max}
+          step={0.1}
+          commit={(rate) => {
+            const problem = checkRange('Server sends', rate, SERVER_RATE, {
+              unit: 'messages a second',
+            });
+            if (!problem) void labController.setServerRate(rate);
+            return problem;
+          }}
+        />
       )}
       <button type="button" onClick={() => void share()}>
         Share link

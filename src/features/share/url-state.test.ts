@@ -30,14 +30,17 @@ describe('the set-up in the URL', () => {
 
   it('a preset sets everything it names and runs; later values override it', () => {
     const base = initialLabState('');
-    const read = readSetup('?preset=stock-ticker&receivers=1&sseHeartbeatMs=5000', base);
+    const read = readSetup(
+      '?preset=stock-ticker&receivers=1&sseHeartbeatMs=5000&serverRate=2.5',
+      base,
+    );
     expect(read.run).toBe(true);
     expect(read.state).toMatchObject({
       preset: 'stock-ticker',
       technique: 'sse',
       receivers: ['bob'],
       autoRate: 0,
-      serverSource: { ratePerSecond: 5, from: 'ticker', type: 'tick' },
+      serverSource: { ratePerSecond: 2.5, from: 'ticker', type: 'tick' },
     });
     expect(read.state.knobs?.sseHeartbeatMs).toBe(5000);
   });

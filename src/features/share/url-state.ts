@@ -68,6 +68,9 @@ export function readSetup(search: string, base: LabState): UrlSetup {
           : null,
     } satisfies Partial<LabState>);
   }
+  const serverRate = number('serverRate', { min: 0.1, max: 20 }, false);
+  if (serverRate !== undefined && state.serverSource)
+    state.serverSource = { ...state.serverSource, ratePerSecond: serverRate };
   const technique = params.get('technique');
   if (technique !== null) {
     if (isTechnique(technique)) state.technique = technique;
@@ -128,6 +131,7 @@ export function writeSetup(
   params.set('technique', state.technique);
   if (state.receivers.length !== 1) params.set('receivers', String(state.receivers.length));
   if (state.autoRate > 0) params.set('rate', String(state.autoRate));
+  if (state.serverSource) params.set('serverRate', String(state.serverSource.ratePerSecond));
   if (state.autoPattern !== 'random') params.set('pattern', state.autoPattern);
   if (state.autoSeed !== 1) params.set('seed', String(state.autoSeed));
   for (const key of Object.keys(KNOB_PARAMS) as Array<keyof typeof KNOB_PARAMS>) {
