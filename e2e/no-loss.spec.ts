@@ -1,21 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { seededRandom } from '../src/core/schedule';
 
 const TECHNIQUES = ['short-poll', 'long-poll', 'sse', 'websocket'] as const;
 const MESSAGES = 1000;
 const RECEIVERS = ['bob', 'carol'];
-
-/** mulberry32, as in src/core/schedule.ts: the faults fire at the same moments on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test.afterEach(async ({ request }) => {
   await request.post('/api/faults', { data: { blockWebSockets: false } });
@@ -52,7 +41,7 @@ test('1,000 messages reach every receiver of every technique exactly once, in or
   });
 
   // Faults at seeded random moments while the schedule plays (about 20 s).
-  const random = seeded(1129);
+  const random = seededRandom(1129);
   const fired: string[] = [];
   let blocked = false;
   while (Number(await page.getByTestId('compare-progress').getAttribute('data-value')) < 900) {

@@ -17,3 +17,4 @@ export * from './storm';
 export * from './presets';
 export * from './mermaid';
 export * from './guide';
+export * from './step-labels';

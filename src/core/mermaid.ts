@@ -1,8 +1,15 @@
-import type { TraceEvent, TraceKind } from './trace';
-import { wsOpcodeName } from './wsframe';
+import {
+  closeLabel,
+  frameLabel,
+  idList,
+  isDrawn,
+  msLabel,
+  requestLabel,
+  responseLabel,
+  SERVER_ACTOR,
+} from './step-labels';
+import type { TraceEvent } from './trace';
 
-/** The lab server's actor name in a trace (DESIGN.md: `server-1`). */
-const SERVER_ACTOR = 'server-1';
 /** The server's participant id in the Mermaid text. */
 const SERVER_ID = 'server';
 
@@ -18,26 +25,6 @@ export interface MermaidOptions {
   /** At most this many step lines (default MERMAID_MAX_STEPS). */
   maxSteps?: number;
 }
-
-// Only what the diagram draws (src/diagram/layout.ts, isDrawn): the browser's steps, and
-// the server's own heartbeats, hold timeouts and publishes; faults are drawn whoever saw them.
-const CLIENT_STEPS: ReadonlySet<TraceKind> = new Set([
-  'request',
-  'response',
-  'sse-open',
-  'sse-event',
-  'ws-open',
-  'ws-frame',
-  'ping',
-  'pong',
-  'close',
-  'error',
-  'reconnect-wait',
-  'reconnect',
-  'deliver',
-  'fallback',
-]);
-const SERVER_STEPS: ReadonlySet<TraceKind> = new Set(['ping', 'pong', 'timeout', 'publish']);
 
 /** Words Mermaid's sequence grammar reads as keywords: never used as a participant id. */
 const KEYWORDS = new Set([
@@ -162,7 +149,7 @@ function title(actor: string): string {
 /** One step as a Mermaid line, or null when the diagram does not draw it. */
 function stepLine(event: TraceEvent, ids: Map<string, string>, everyone: string): string | null {
   if (event.kind === 'fault') return `Note over ${everyone}: ${mermaidText(faultLabel(event))}`;
-  const drawn = (event.observer === 'client' ? CLIENT_STEPS : SERVER_STEPS).has(event.kind);
+  const drawn = isDrawn(event);
   const actor = participantOf(event);
   const id = actor === undefined ? undefined : ids.get(actor);
   if (!drawn || id === undefined) return null;
@@ -174,8 +161,8 @@ function stepLine(event: TraceEvent, ids: Map<string, string>, everyone: string)
       return down('--)', event.technique === 'sse' ? ': heartbeat' : 'ping');
     if (event.kind === 'pong') return up('--)', 'pong');
     if (event.kind === 'timeout')
-      return note(SERVER_ID, `timeout after ${ms(event.details?.delayMs)}`);
-    return note(SERVER_ID, `publish #${messageIds(event)}`);
+      return note(SERVER_ID, `timeout after ${msLabel(event.details?.delayMs)}`);
+    return note(SERVER_ID, `publish #${idList(event)}`);
   }
   switch (event.kind) {
     case 'request':
@@ -193,7 +180,7 @@ function stepLine(event: TraceEvent, ids: Map<string, string>, everyone: string)
     case 'sse-event':
       return down(
         '-)',
-        `id ${event.details?.lastEventId ?? messageIds(event)} · ${event.details?.eventType ?? 'message'}`,
+        `id ${event.details?.lastEventId ?? idList(event)} · ${event.details?.eventType ?? 'message'}`,
       );
     case 'ws-open':
       return down('-->>', '101 Switching Protocols');
@@ -208,7 +195,7 @@ function stepLine(event: TraceEvent, ids: Map<string, string>, everyone: string)
     case 'error':
       return note(id, `✕ ${event.details?.error ?? event.details?.errorCode ?? 'error'}`);
     case 'reconnect-wait':
-      return note(id, `wait ${ms(event.details?.delayMs ?? 0)}`);
+      return note(id, `wait ${msLabel(event.details?.delayMs ?? 0)}`);
     case 'reconnect':
       return note(
         id,
@@ -217,7 +204,7 @@ function stepLine(event: TraceEvent, ids: Map<string, string>, everyone: string)
           : 'reconnect',
       );
     case 'deliver':
-      return note(id, `${event.details?.duplicate ? 'duplicate ' : ''}got #${messageIds(event)}`);
+      return note(id, `${event.details?.duplicate ? 'duplicate ' : ''}got #${idList(event)}`);
     case 'fallback':
       return note(
         id,
@@ -228,63 +215,6 @@ function stepLine(event: TraceEvent, ids: Map<string, string>, everyone: string)
     default:
       return null;
   }
-}
-
-// The labels below say what src/diagram/layout.ts's arrows and marks say.
-
-function ms(value: number | undefined): string {
-  return `${Math.round(value ?? 0)} ms`;
-}
-
-function messageIds(event: TraceEvent): string {
-  return (event.messageIds ?? []).join(', #');
-}
-
-const DEFAULT_PATHS: Record<string, string> = {
-  'short-poll': '/messages',
-  'long-poll': '/long-poll',
-  sse: '/events',
-  websocket: '/ws',
-};
-
-/** `GET /long-poll?since=3`: the path below the channel, without the lab's own query parameters. */
-function requestLabel(event: TraceEvent): string {
-  const method = event.details?.method ?? 'GET';
-  let path = DEFAULT_PATHS[event.technique ?? ''] ?? '';
-  if (event.details?.url) {
-    const url = new URL(event.details.url, 'http://lab.invalid');
-    for (const name of ['client', 'rid', 'timeout', 'retry', 'heartbeat'])
-      url.searchParams.delete(name);
-    path =
-      url.pathname.replace(/^\/api\/channels\/[^/]+/, '') + (url.search === '?' ? '' : url.search);
-  }
-  const label = `${method} ${path}`;
-  return event.technique === 'websocket' ? `${label} (Upgrade)` : label;
-}
-
-function responseLabel(event: TraceEvent): string {
-  const status = event.details?.status ?? 0;
-  if (status >= 400 || status === 0)
-    return `${status || 'failed'} ${event.details?.errorCode ?? event.details?.error ?? ''}`.trim();
-  if (event.empty) return `${status} empty — wasted`;
-  const count = event.messageIds?.length ?? 0;
-  return count > 0
-    ? `${status} · ${count} msg${count === 1 ? '' : 's'} (#${messageIds(event)})`
-    : `${status}`;
-}
-
-function frameLabel(event: TraceEvent): string {
-  const opcode =
-    event.details?.opcode ?? (event.kind === 'ping' ? 9 : event.kind === 'pong' ? 10 : 1);
-  const size = event.bytes ? event.bytes.header + event.bytes.payload : undefined;
-  return `${wsOpcodeName(opcode)}${size !== undefined ? ` ${size} B` : ''}${event.messageIds?.length ? ` #${messageIds(event)}` : ''}`;
-}
-
-function closeLabel(event: TraceEvent): string {
-  const code = event.details?.closeCode;
-  return code !== undefined
-    ? `close ${code}${event.details?.closeReason ? ` ${event.details.closeReason}` : ''}`
-    : 'closed';
 }
 
 function faultLabel(event: TraceEvent): string {

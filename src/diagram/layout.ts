@@ -1,5 +1,16 @@
 import { scaleLinear } from 'd3-scale';
-import { wsOpcodeName, type TraceEvent, type TraceKind } from '../core';
+import {
+  closeLabel,
+  frameLabel,
+  idList,
+  msLabel,
+  requestLabel,
+  responseLabel,
+  type TraceEvent,
+  type TraceKind,
+} from '../core';
+
+export { isDrawn } from '../core';
 import type { Span } from './spans';
 import { SERVER_ACTOR, TraceIndex } from './trace-index';
 
@@ -141,35 +152,6 @@ export const LABEL_SPACING = 13;
 
 export const BAR_WIDTH = 8;
 
-const CLIENT_DRAWN: ReadonlySet<TraceKind> = new Set([
-  'request',
-  'response',
-  'sse-open',
-  'sse-event',
-  'ws-open',
-  'ws-frame',
-  'ping',
-  'pong',
-  'close',
-  'error',
-  'reconnect-wait',
-  'reconnect',
-  'deliver',
-  'fault',
-  'fallback',
-]);
-const SERVER_DRAWN: ReadonlySet<TraceKind> = new Set([
-  'ping',
-  'pong',
-  'timeout',
-  'publish',
-  'fault',
-]);
-
-/** Whether a step gets its own shape in the diagram (what the keyboard steps through). */
-export function isDrawn(event: TraceEvent): boolean {
-  return (event.observer === 'client' ? CLIENT_DRAWN : SERVER_DRAWN).has(event.kind);
-}
 const LANE_MARGIN = 70;
 
 function laneOrder(index: TraceIndex, preferred: readonly string[] | undefined): string[] {
@@ -322,8 +304,8 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
         arrow('server', event.technique === 'sse' ? ': heartbeat' : 'ping', 'control');
       else if (event.kind === 'pong') arrow('client', 'pong', 'control');
       else if (event.kind === 'timeout')
-        mark('tick', `timeout after ${ms(event.details?.delayMs)}`, true);
-      else if (event.kind === 'publish') mark('dot', `publish #${ids(event)}`, true);
+        mark('tick', `timeout after ${msLabel(event.details?.delayMs)}`, true);
+      else if (event.kind === 'publish') mark('dot', `publish #${idList(event)}`, true);
       continue;
     }
     switch (event.kind) {
@@ -347,7 +329,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
       case 'sse-event':
         arrow(
           'server',
-          `id ${event.details?.lastEventId ?? ids(event)} · ${event.details?.eventType ?? 'message'}`,
+          `id ${event.details?.lastEventId ?? idList(event)} · ${event.details?.eventType ?? 'message'}`,
           'event',
         );
         break;
@@ -371,7 +353,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
         break;
       case 'reconnect-wait': {
         const delay = event.details?.delayMs ?? 0;
-        mark('wait', `wait ${ms(delay)}`, false, y(event.t + delay));
+        mark('wait', `wait ${msLabel(delay)}`, false, y(event.t + delay));
         break;
       }
       case 'reconnect':
@@ -383,7 +365,7 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
         );
         break;
       case 'deliver':
-        mark('dot', `${event.details?.duplicate ? 'duplicate ' : ''}#${ids(event)}`);
+        mark('dot', `${event.details?.duplicate ? 'duplicate ' : ''}#${idList(event)}`);
         break;
       case 'fallback':
         mark(
@@ -465,14 +447,14 @@ function spanBar(
     end: s.end,
     label:
       s.end === null
-        ? `open ${ms(now - s.start)}`
-        : `${kind === 'hold' ? 'held' : 'open'} ${ms(s.end - s.start)}`,
+        ? `open ${msLabel(now - s.start)}`
+        : `${kind === 'hold' ? 'held' : 'open'} ${msLabel(s.end - s.start)}`,
   };
   if (s.timeoutMs !== undefined) {
     bar.timeoutY = y(s.start + s.timeoutMs);
     if (s.end === null) {
       bar.remainingMs = Math.max(0, s.start + s.timeoutMs - now);
-      bar.label = `held ${ms(now - s.start)} · times out in ${ms(bar.remainingMs)}`;
+      bar.label = `held ${msLabel(now - s.start)} · times out in ${msLabel(bar.remainingMs)}`;
     }
   }
   return bar;
@@ -483,14 +465,6 @@ function labelSide(atServer: boolean, x: number, serverX: number, kind: TraceKin
   const toServer = x <= serverX ? 1 : -1;
   if (atServer) return x >= serverX ? -1 : 1;
   return kind === 'deliver' ? (-toServer as 1 | -1) : toServer;
-}
-
-function ms(value: number | undefined): string {
-  return `${Math.round(value ?? 0)} ms`;
-}
-
-function ids(event: TraceEvent): string {
-  return (event.messageIds ?? []).join(', #');
 }
 
 /**
@@ -532,56 +506,8 @@ function labelOf(event: TraceEvent, make: (event: TraceEvent) => string): string
   return label;
 }
 
-const DEFAULT_PATHS: Record<string, string> = {
-  'short-poll': '/messages',
-  'long-poll': '/long-poll',
-  sse: '/events',
-  websocket: '/ws',
-};
-
-/** `GET /long-poll?since=3`: the path below the channel, without the lab's own labels. */
-function requestLabel(event: TraceEvent): string {
-  const method = event.details?.method ?? 'GET';
-  let path = DEFAULT_PATHS[event.technique ?? ''] ?? '';
-  if (event.details?.url) {
-    const url = new URL(event.details.url, 'http://lab.invalid');
-    // The lab's labels and the knobs are in the inspector; the arrow keeps what the lesson needs (`since`).
-    for (const name of ['client', 'rid', 'timeout', 'retry', 'heartbeat'])
-      url.searchParams.delete(name);
-    path =
-      url.pathname.replace(/^\/api\/channels\/[^/]+/, '') + (url.search === '?' ? '' : url.search);
-  }
-  const label = `${method} ${path}`;
-  return event.technique === 'websocket' ? `${label} (Upgrade)` : label;
-}
-
-function responseLabel(event: TraceEvent): string {
-  const status = event.details?.status ?? 0;
-  if (status >= 400 || status === 0)
-    return `${status || 'failed'} ${event.details?.errorCode ?? event.details?.error ?? ''}`.trim();
-  if (event.empty) return `${status} empty — wasted`;
-  const count = event.messageIds?.length ?? 0;
-  return count > 0
-    ? `${status} · ${count} msg${count === 1 ? '' : 's'} (#${ids(event)})`
-    : `${status}`;
-}
-
 function responseVariant(event: TraceEvent): ArrowVariant {
   const status = event.details?.status ?? 0;
   if (status >= 400 || status === 0) return 'error';
   return event.empty ? 'wasted' : 'response';
-}
-
-function frameLabel(event: TraceEvent): string {
-  const opcode =
-    event.details?.opcode ?? (event.kind === 'ping' ? 9 : event.kind === 'pong' ? 10 : 1);
-  const size = event.bytes ? event.bytes.header + event.bytes.payload : undefined;
-  return `${wsOpcodeName(opcode)}${size !== undefined ? ` ${size} B` : ''}${event.messageIds?.length ? ` #${ids(event)}` : ''}`;
-}
-
-function closeLabel(event: TraceEvent): string {
-  const code = event.details?.closeCode;
-  return code !== undefined
-    ? `close ${code}${event.details?.closeReason ? ` ${event.details.closeReason}` : ''}`
-    : 'closed';
 }

@@ -1,8 +1,8 @@
-import type { TraceEvent } from '../core';
+import { SERVER_ACTOR, type TraceEvent } from '../core';
 import { SpanIndex } from './spans';
 
 /** The server's lane in the diagram: DESIGN.md's actor name for the lab server. */
-export const SERVER_ACTOR = 'server-1';
+export { SERVER_ACTOR } from '../core';
 
 /**
  * Everything the diagram needs from the trace, kept up to date one event at a
