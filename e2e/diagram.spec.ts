@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectCounter, openLab, send } from './helpers';
+import { expectCounter, openLab, send, setKnob } from './helpers';
 
 const diagram = (page: import('@playwright/test').Page) =>
   page.getByRole('img', { name: /^Sequence diagram/ });
@@ -63,6 +63,7 @@ test('the diagram zooms with the wheel, pans by dragging, and Follow brings it b
 }) => {
   await openLab(page, 'zoom');
   await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Time to scale' }).click();
   const span = page.locator('.sequence-diagram__span');
   await expect(span).toContainText('showing 10000 ms');
   const box = (await diagram(page).boundingBox())!;
@@ -81,4 +82,48 @@ test('the diagram zooms with the wheel, pans by dragging, and Follow brings it b
   await expect(page.getByRole('button', { name: 'Follow' })).toBeDisabled();
   await page.getByRole('button', { name: 'Pause view' }).click();
   await expect(page.getByRole('button', { name: 'Follow' })).toBeEnabled();
+});
+
+test('one row per step: rows scroll with the wheel, the overview moves the window, Fit run shows it all to scale', async ({
+  page,
+}) => {
+  await openLab(page, 'rows');
+  await expect(page.getByRole('button', { name: 'Step per row' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  await setKnob(page, /Poll interval/, '200');
+  await page.getByRole('button', { name: 'Start' }).click();
+  // Short polling every 200 ms: ten rows a second.
+  const span = page.locator('.sequence-diagram__span');
+  const total = () => span.textContent().then((t) => Number(t!.match(/of (\d+)/)![1]));
+  await expect.poll(total, { timeout: 20_000 }).toBeGreaterThan(30);
+  const rows = diagram(page).locator('[data-kind="request"], [data-kind="response"]');
+  // Each step on a row of its own: no two arrows at one height.
+  const heights = await rows.evaluateAll((els) =>
+    els.map((el) => Math.round(el.getBoundingClientRect().top)),
+  );
+  expect(new Set(heights).size).toBe(heights.length);
+
+  const box = (await diagram(page).boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -5000);
+  await expect(page.getByRole('button', { name: 'Follow' })).toBeEnabled();
+  await expect(span).toContainText(/rows 1–/);
+
+  // The overview strip: a click near its bottom brings the window to the newest rows.
+  const overview = page.getByTestId('run-overview');
+  const strip = (await overview.boundingBox())!;
+  await page.mouse.click(strip.x + strip.width / 2, strip.y + strip.height - 4);
+  await expect(span).not.toContainText(/rows 1–/);
+
+  await page.getByRole('button', { name: 'Fit run' }).click();
+  await expect(page.getByRole('button', { name: 'Time to scale' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  const window = page.getByTestId('run-overview-window');
+  const shown = (await window.boundingBox())!;
+  expect(shown.height).toBeGreaterThan(strip.height * 0.8);
+  await page.getByRole('button', { name: 'Stop' }).click();
 });

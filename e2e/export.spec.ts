@@ -39,6 +39,8 @@ test('the diagram of a recorded WebSocket trace exports as SVG, PNG and Mermaid'
       root: root.localName,
       namespace: root.namespaceURI,
       viewBox: root.getAttribute('viewBox'),
+      title: root.querySelector(':scope > text')?.textContent ?? '',
+      text: root.textContent ?? '',
       lanes: [...doc.querySelectorAll('[data-lane] text')].map((t) => t.textContent),
       kinds: [
         ...new Set(
@@ -51,8 +53,14 @@ test('the diagram of a recorded WebSocket trace exports as SVG, PNG and Mermaid'
     error: false,
     root: 'svg',
     namespace: 'http://www.w3.org/2000/svg',
-    viewBox: `0 0 ${width} ${height}`,
   });
+  // The sheet: the diagram as wide as on screen, with a title above it and the legend and counters below.
+  const [, , sheetWidth, sheetHeight] = parsed.viewBox!.split(' ').map(Number);
+  expect(sheetWidth).toBe(width);
+  expect(sheetHeight).toBeGreaterThan(height + 80);
+  expect(parsed.title).toMatch(/^Realtime Lab — WebSocket/);
+  expect(parsed.text).toContain('response with data');
+  expect(parsed.text).toMatch(/HTTP requests\s*\d+/);
   expect(parsed.lanes).toEqual(expect.arrayContaining(['Alice', 'Bob', 'Server']));
   expect(parsed.kinds).toEqual(expect.arrayContaining(['request', 'ws-open', 'ws-frame']));
   expect(text).toContain('DejaVu Sans');
@@ -62,14 +70,14 @@ test('the diagram of a recorded WebSocket trace exports as SVG, PNG and Mermaid'
     await image.decode();
     return { width: image.naturalWidth, height: image.naturalHeight };
   }, text);
-  expect(drawn).toEqual({ width, height });
+  expect(drawn).toEqual({ width: sheetWidth, height: sheetHeight });
 
   // PNG: twice the diagram's size, with more in it than a blank page.
   const png = await exported(page, 'Export PNG');
   expect(png.name).toMatch(/\.png$/);
   expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  expect(png.bytes.readUInt32BE(16)).toBe(width * 2);
-  expect(png.bytes.readUInt32BE(20)).toBe(height * 2);
+  expect(png.bytes.readUInt32BE(16)).toBe(sheetWidth! * 2);
+  expect(png.bytes.readUInt32BE(20)).toBe(sheetHeight! * 2);
   expect(png.bytes.length).toBeGreaterThan(10_000);
   expect(png.bytes.length).toBeLessThan(5_000_000);
 
@@ -78,6 +86,7 @@ test('the diagram of a recorded WebSocket trace exports as SVG, PNG and Mermaid'
   expect(mermaid.name).toMatch(/\.mmd$/);
   const lines = mermaid.bytes.toString('utf8').split('\n');
   expect(lines[0]).toBe('sequenceDiagram');
+  expect(lines[1]).toMatch(/^ {4}%% Realtime Lab — WebSocket/);
   expect(lines).toEqual(
     expect.arrayContaining([
       '    participant alice as Alice',
@@ -89,4 +98,35 @@ test('the diagram of a recorded WebSocket trace exports as SVG, PNG and Mermaid'
     0,
   );
   expect(lines.some((line) => line.includes('-)'))).toBe(true);
+});
+
+test('the whole run exports, not just the window in view', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await openLab(page, 'export-run');
+  await loadRecording(page, 'long-poll');
+  const slider = page.getByRole('slider', { name: 'Replay position' });
+  await slider.focus();
+  await slider.press('End');
+  // Zoomed in on a part of the run, to scale.
+  await page.getByRole('button', { name: 'Time to scale' }).click();
+  const diagram = page.getByRole('img', { name: /^Sequence diagram/ });
+  const box = (await diagram.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, -1500);
+  const rows = async () => {
+    const svg = (await exported(page, 'Export SVG')).bytes.toString('utf8');
+    return page.evaluate((source) => {
+      const doc = new DOMParser().parseFromString(source, 'image/svg+xml');
+      return {
+        steps: doc.querySelectorAll('.seq-arrow, .seq-mark').length,
+        subtitle: doc.documentElement.querySelectorAll(':scope > text')[1]?.textContent ?? '',
+      };
+    }, svg);
+  };
+  const window = await rows();
+  expect(window.subtitle).toContain('the window in view');
+  await page.getByRole('combobox', { name: 'What to export' }).selectOption('run');
+  const run = await rows();
+  expect(run.subtitle).toContain('the whole run');
+  expect(run.steps).toBeGreaterThan(window.steps);
 });

@@ -24,6 +24,8 @@ export interface MermaidOptions {
   actors?: readonly string[];
   /** At most this many step lines (default MERMAID_MAX_STEPS). */
   maxSteps?: number;
+  /** Lines said first as Mermaid comments (`%%`): a title, the counters. */
+  notes?: readonly string[];
 }
 
 /** Words Mermaid's sequence grammar reads as keywords: never used as a participant id. */
@@ -98,6 +100,7 @@ export function toMermaid(events: readonly TraceEvent[], options: MermaidOptions
   }
   const ids = participantIds(clients);
   const lines = ['sequenceDiagram'];
+  for (const note of options.notes ?? []) lines.push(`    %% ${note.replace(/[\r\n]+/g, ' ')}`);
   for (const actor of clients) lines.push(`    participant ${ids.get(actor)!} as ${title(actor)}`);
   lines.push(`    participant ${SERVER_ID} as Server`);
   // A note over every lane, for faults and the "left out" line.

@@ -3,19 +3,43 @@ import { zoom, zoomIdentity, type D3ZoomEvent } from 'd3-zoom';
 import {
   useEffect,
   useLayoutEffect,
-  useMemo,
   useRef,
   useState,
   useSyncExternalStore,
   type KeyboardEvent,
 } from 'react';
+import type { TraceEvent } from '../core';
 import type { TraceStore } from '../store/trace-store';
 import { neighbourStep } from './inspect';
-import { isDrawn, layoutSequence, type SequenceLayout } from './layout';
+import { pageMeasure } from './page-measure';
+import {
+  LayoutCache,
+  layoutSequence,
+  openBarText,
+  rowsThatFit,
+  type SequenceLayout,
+} from './layout';
+import { RunOverview } from './Overview';
 import { ARROW_STYLE, BAR_STYLE } from './palette';
 import { SequenceShapes } from './SequenceShapes';
-import { traceIndexFor } from './trace-index';
-import { INITIAL_VIEW, type DiagramView } from './view';
+import { participantOf, type StepFilter } from './steps';
+import { traceIndexFor, type TraceIndex } from './trace-index';
+import {
+  fitRun,
+  follow,
+  INITIAL_VIEW,
+  isFollowing,
+  pause,
+  sameShown,
+  spanOf,
+  windowEndingAt,
+  windowFrom,
+  withMode,
+  withReceiversOnly,
+  zoomTo,
+  type DiagramView,
+  type ShownWindow,
+} from './view';
 
 export { INITIAL_VIEW, type DiagramView } from './view';
 
@@ -33,26 +57,37 @@ export interface SequenceDiagramProps {
   /** Reports each render's cost (layout + React render + commit), in ms: the benchmark listens. */
   onRenderWork?: (ms: number) => void;
   /**
-   * A view shared with other diagrams (compare mode's small multiples): when
-   * given, this diagram shows it and reports every gesture to onViewChange
-   * instead of keeping a view of its own.
+   * The view, held by a store (the playground's, compare mode's shared one):
+   * when given, this diagram shows it and reports every gesture to
+   * onViewChange instead of keeping a view of its own.
    */
   view?: DiagramView;
   onViewChange?: (view: DiagramView) => void;
+  /** Told the window the diagram resolved its view to, whenever that changes (exports read it). */
+  onShown?: (shown: ShownWindow) => void;
   /** Where paging starts (default the first event): diagrams that share a view share it too. */
   anchor?: number;
-  /** Draw the Follow / Pause view toolbar and the legend (default true). */
+  /** Draw the toolbar, the run's overview strip and the legend (default true). */
   chrome?: boolean;
+  /** Label size, px (presenter mode draws larger). Default 11. */
+  fontSize?: number;
 }
 
-const MIN_SPAN_MS = 50;
-const MAX_SPAN_MS = 10 * 60_000;
+/** Room for the run's overview strip on the diagram's right. */
+export const OVERVIEW_WIDTH = 40;
+
+/** The drawing's own width in a diagram of `width` with its overview strip. */
+export function diagramWidth(width: number): number {
+  return Math.max(200, width - OVERVIEW_WIDTH - 4);
+}
+export const DIAGRAM_TOP = 48;
+const TOP = DIAGRAM_TOP;
 
 /**
- * While following, the view moves in half-window pages rather than crawling:
- * "now" stays between 10 % and 60 % of a window above the bottom edge, the
- * picture holds still in between (easier to read), and only new shapes are
- * painted until the next page.
+ * While following, the time view moves in half-window pages rather than
+ * crawling: "now" stays between 10 % and 60 % of a window above the bottom
+ * edge, the picture holds still in between (easier to read), and only new
+ * shapes are painted until the next page.
  */
 export function followPage(anchor: number, now: number, spanMs: number): number {
   const page = spanMs / 2;
@@ -61,28 +96,67 @@ export function followPage(anchor: number, now: number, spanMs: number): number 
   return Math.max(paged, anchor - spanMs * 0.03 + spanMs);
 }
 
-const ignoreStore = (): (() => void) => () => undefined;
-
 const pageNow = (): number => performance.timeOrigin + performance.now();
 
-/** Redraws once per animation frame while `active`; returns the frame's time. */
-function useFrameClock(active: boolean, now: () => number): number {
-  const [time, setTime] = useState(now);
-  useEffect(() => {
-    if (!active) return;
-    let frame = requestAnimationFrame(function tick() {
-      setTime(now());
-      frame = requestAnimationFrame(tick);
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [active, now]);
-  return time;
+/** The window the view asks for, in the terms the layout takes. */
+function resolveWindow(
+  view: DiagramView,
+  index: TraceIndex,
+  cache: LayoutCache,
+  filter: StepFilter,
+  anchor: number,
+  now: number,
+): { t0: number; t1: number; firstRow?: number } {
+  if (view.mode === 'rows') {
+    if (view.window.kind === 'follow') return { t0: now, t1: now };
+    return {
+      t0: view.window.t0,
+      t1: view.window.t1,
+      firstRow: cache.rows(index, filter).rowAt(view.window.t0),
+    };
+  }
+  if (view.window.kind === 'fixed') return { t0: view.window.t0, t1: view.window.t1 };
+  const span = view.window.spanMs;
+  const t1 = followPage(anchor, Math.max(now, index.last ?? now), span);
+  return { t0: t1 - span, t1 };
+}
+
+/**
+ * Open bars grow and countdowns tick between renders: the frame loop moves
+ * just those, so the rest of the diagram is drawn only when the trace or the
+ * view changes.
+ */
+function updateOpenBars(svg: SVGSVGElement, layout: SequenceLayout, now: number): void {
+  for (const bar of svg.querySelectorAll<SVGGElement>('g.seq-bar[data-open="true"]')) {
+    const start = Number(bar.dataset.start);
+    const timeoutAt =
+      bar.dataset.timeoutAt === undefined ? undefined : Number(bar.dataset.timeoutAt);
+    const y2 = layout.y(now);
+    if (layout.mode === 'time') {
+      bar.querySelector('rect')?.setAttribute('height', String(Math.max(2, y2 - layout.y(start))));
+    }
+    const label = bar.querySelector<SVGTextElement>('text.seq-bar-label');
+    if (!label) continue;
+    const text = openBarText(
+      {
+        actor: bar.dataset.actor ?? '',
+        kind: bar.dataset.kind === 'hold' ? 'hold' : 'request',
+        start,
+        ...(timeoutAt !== undefined ? { timeoutAt } : {}),
+      },
+      now,
+    );
+    if (label.textContent !== text) label.textContent = text;
+    if (layout.mode === 'time')
+      label.setAttribute('y', String(y2 + Number(label.dataset.offset ?? 0)));
+  }
 }
 
 /**
  * The live sequence diagram: one lane per participant and one for the server,
- * time running downward. It follows live traffic until the user pans or zooms
- * (wheel to zoom, drag to pan); "Follow" brings it back.
+ * time running downward — one row per step, or to scale. It follows live
+ * traffic until the user pans or zooms (wheel, drag, the overview strip);
+ * "Follow" brings it back.
  */
 export function SequenceDiagram({
   store,
@@ -95,106 +169,157 @@ export function SequenceDiagram({
   onRenderWork,
   view: sharedView,
   onViewChange,
+  onShown,
   anchor: sharedAnchor,
   chrome = true,
+  fontSize = 11,
 }: SequenceDiagramProps) {
-  // eslint-disable-next-line react-hooks/purity -- timing this render is the point (the benchmark reads it)
+  // Timing this render is the point: the benchmark reads it.
   const renderStart = performance.now();
   useLayoutEffect(() => {
     onRenderWork?.(performance.now() - renderStart);
   });
   const [ownView, setOwnView] = useState<DiagramView>(INITIAL_VIEW);
-  const shown = sharedView ?? ownView;
-  const { follow, spanMs, endT } = shown;
-  // The latest view, updated at once by gestures so that two quick ones compose.
-  const latestView = useRef(shown);
-  useEffect(() => {
-    latestView.current = shown;
-  });
-  const setView = (patch: Partial<DiagramView>): void => {
-    const next = { ...latestView.current, ...patch };
-    latestView.current = next;
-    if (onViewChange) onViewChange(next);
+  const view = sharedView ?? ownView;
+  const setView = (next: DiagramView): void => {
+    latest.current.view = next;
+    onViewChange?.(next);
     if (!sharedView) setOwnView(next);
   };
-  const setViewRef = useRef(setView);
-  useEffect(() => {
-    setViewRef.current = setView;
-  });
-  // While following, the frame clock already redraws every frame (and reads the
-  // store then); listening to the store as well would draw twice a frame.
-  const version = useSyncExternalStore(
-    follow ? ignoreStore : store.subscribe,
-    () => store.getState().version,
-  );
+  const version = useSyncExternalStore(store.subscribe, () => store.getState().version);
+  // Bumped by the frame loop when following time moves the view to its next page.
+  const [, setPage] = useState(0);
+  const [cache] = useState(() => new LayoutCache(pageMeasure()));
   const svgRef = useRef<SVGSVGElement>(null);
-  const reducedMotion = useMemo(
-    () =>
-      typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches,
-    [],
-  );
-  // Always ticking: open bars and countdowns keep to the real clock even while the view is paused.
-  const frameTime = useFrameClock(true, now);
   const [focusSeq, setFocusSeq] = useState<number | null>(null);
 
   const index = traceIndexFor(store);
+  const sender = actors?.[0] ?? null;
+  const filter: StepFilter = { receiversOnly: view.receiversOnly, sender };
+  // A live diagram is drawn as of the moment it is drawn.
+  const renderNow = now();
+  const anchor = sharedAnchor ?? index.first ?? renderNow;
+  const resolved = resolveWindow(view, index, cache, filter, anchor, renderNow);
+  const svgWidth = chrome ? diagramWidth(width) : width;
+  const layout: SequenceLayout = layoutSequence(
+    index,
+    {
+      mode: view.mode,
+      ...resolved,
+      width: svgWidth,
+      height,
+      top: TOP,
+      anchor,
+      now: renderNow,
+      origin: sharedAnchor ?? index.first ?? resolved.t0,
+      filter,
+      fontSize,
+      ...(actors ? { actors } : {}),
+    },
+    cache,
+  );
+  const shown: ShownWindow = { t0: layout.t0, t1: layout.t1 };
 
-  const last = index.last;
-  const anchor = sharedAnchor ?? index.first ?? frameTime;
-  const t1 = follow
-    ? followPage(anchor, Math.max(frameTime, last ?? frameTime), spanMs)
-    : (endT ?? last ?? frameTime);
-  const t0 = t1 - spanMs;
-  const layout: SequenceLayout = layoutSequence(index, {
-    t0,
-    t1,
-    width,
-    height,
-    top: 48,
-    anchor,
-    now: frameTime,
-    origin: sharedAnchor ?? index.first ?? t0,
-    ...(actors ? { actors } : {}),
+  // Everything the gesture handlers and the frame loop need, as of the last render.
+  const latest = useRef({ view, shown, layout, index, filter, anchor, now, setView, onShown });
+  useLayoutEffect(() => {
+    latest.current = { view, shown, layout, index, filter, anchor, now, setView, onShown };
   });
-
-  // d3-zoom owns only the gesture → transform; we turn it into a time span and an end time.
-  const geometry = useRef({ spanMs, t1, height });
+  const reported = useRef<ShownWindow | null>(null);
   useEffect(() => {
-    geometry.current = { spanMs, t1, height };
+    // An empty trace has no window worth reporting (its "now" moves every frame).
+    if (index.events.length === 0 || sameShown(reported.current, shown)) return;
+    reported.current = shown;
+    onShown?.(shown);
   });
+
+  // The frame loop: runs only while something moves on its own (an open bar, the time view's pages).
+  const timeFollowing = view.mode === 'time' && isFollowing(view);
+  const moving = timeFollowing || layout.bars.some((bar) => bar.open);
+  useEffect(() => {
+    if (!moving) return;
+    let frame = requestAnimationFrame(function tick() {
+      const current = latest.current;
+      const t = current.now();
+      const svg = svgRef.current;
+      if (svg) updateOpenBars(svg, current.layout, t);
+      if (current.view.mode === 'time' && current.view.window.kind === 'follow') {
+        const t1 = followPage(
+          current.anchor,
+          Math.max(t, current.index.last ?? t),
+          current.view.window.spanMs,
+        );
+        if (t1 !== current.layout.t1) setPage((n) => n + 1);
+      }
+      frame = requestAnimationFrame(tick);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [moving]);
+
+  // d3-zoom owns only the gesture; we turn it into the view: a span and a window (time), or rows (rows view).
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
     let previous = zoomIdentity;
+    let rowDrift = 0;
+    const scrollRows = (rows: number): void => {
+      const { layout: drawn, index: trace, filter: shownFilter, view: current } = latest.current;
+      if (!drawn.rows || rows === 0) return;
+      const rowIndex = cache.rows(trace, shownFilter);
+      const first = Math.max(0, Math.min(drawn.rows.first + rows, Math.max(0, rowIndex.total - 1)));
+      const t0 = rowIndex.timeOfRow(first);
+      if (t0 !== null) latest.current.setView(windowFrom(current, t0));
+    };
     const behaviour = zoom<SVGSVGElement, unknown>()
-      // Zoom is applied relative to the last gesture, so a span changed elsewhere (a shared view) is kept.
       .scaleExtent([1e-6, 1e6])
+      // In the rows view the wheel scrolls (below); in the time view it zooms.
+      .filter(
+        (event: Event) =>
+          !(event.type === 'wheel' && latest.current.view.mode === 'rows') &&
+          !(event as MouseEvent).button &&
+          (!(event as MouseEvent).ctrlKey || event.type === 'wheel'),
+      )
       .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
         const transform = event.transform;
-        const current = geometry.current;
+        const { view: current, shown: window, layout: drawn } = latest.current;
         if (transform.k !== previous.k) {
-          const span = (current.spanMs * previous.k) / transform.k;
-          setViewRef.current({ spanMs: Math.min(MAX_SPAN_MS, Math.max(MIN_SPAN_MS, span)) });
+          // Zoom is applied relative to the last gesture, so a span changed elsewhere (a shared view) is kept.
+          const span = (spanOf(current) * previous.k) / transform.k;
+          latest.current.setView(zoomTo(current, span, window));
         } else {
           const dy = transform.y - previous.y;
           // A click is a zoom gesture that moved nothing: it must not stop following.
-          if (dy === 0) {
-            previous = transform;
-            return;
+          if (dy !== 0) {
+            if (current.mode === 'rows') {
+              rowDrift += dy;
+              const rowH = (height - TOP) / rowsThatFit(height, TOP, fontSize);
+              const rows = Math.trunc(rowDrift / rowH);
+              rowDrift -= rows * rowH;
+              scrollRows(-rows);
+            } else {
+              const span = spanOf(current);
+              latest.current.setView(windowEndingAt(current, drawn.t1 - (dy * span) / height));
+            }
           }
-          setViewRef.current({
-            endT: current.t1 - (dy * current.spanMs) / current.height,
-            follow: false,
-          });
         }
         previous = transform;
       });
+    const onWheel = (event: WheelEvent): void => {
+      if (latest.current.view.mode !== 'rows') return;
+      event.preventDefault();
+      const rows = Math.sign(event.deltaY) * Math.max(1, Math.round(Math.abs(event.deltaY) / 33));
+      scrollRows(rows);
+    };
     select(svg).call(behaviour).on('dblclick.zoom', null);
+    svg.addEventListener('wheel', onWheel, { passive: false });
     return () => {
       select(svg).on('.zoom', null);
+      svg.removeEventListener('wheel', onWheel);
     };
-  }, []);
+  }, [cache, height, fontSize]);
 
+  const drawable = (event: TraceEvent): boolean =>
+    participantOf(event) !== undefined && cache.spec(event, filter) !== null;
   const onKeyDown = (event: KeyboardEvent<SVGSVGElement>) => {
     const direction =
       event.key === 'ArrowDown' || event.key === 'ArrowRight'
@@ -204,12 +329,24 @@ export function SequenceDiagram({
           : 0;
     if (direction !== 0) {
       event.preventDefault();
-      const next = neighbourStep(index.events, focusSeq ?? selectedSeq, direction, isDrawn);
+      const next = neighbourStep(index.events, focusSeq ?? selectedSeq, direction, drawable);
       if (next === null) return;
       setFocusSeq(next);
       const step = index.events.find((e) => e.seq === next);
-      if (step && (step.t < t0 || step.t > t1))
-        setView({ follow: false, endT: step.t + spanMs / 2 });
+      if (!step) return;
+      const inView =
+        step.t >= layout.t0 &&
+        step.t <= layout.t1 &&
+        (layout.arrows.some((a) => a.seq === next) || layout.marks.some((m) => m.seq === next));
+      if (inView) return;
+      if (view.mode === 'rows') {
+        const rowIndex = cache.rows(index, filter);
+        const row = Math.max(
+          0,
+          rowIndex.rowAt(step.t) - Math.floor((layout.rows?.shown ?? 10) / 2),
+        );
+        setView(windowFrom(view, rowIndex.timeOfRow(row) ?? step.t));
+      } else setView(windowEndingAt(view, step.t + spanOf(view) / 2));
     } else if (event.key === 'Enter' && (focusSeq ?? null) !== null) {
       event.preventDefault();
       onSelect?.(focusSeq!);
@@ -219,65 +356,154 @@ export function SequenceDiagram({
   };
 
   const steps = layout.arrows.length + layout.marks.length + layout.bars.length;
+  const hidden =
+    layout.arrows.filter((a) => a.placed === null).length +
+    layout.marks.filter((m) => m.placed === null).length;
   return (
-    <div className="sequence-diagram" data-version={version}>
-      {chrome && <DiagramToolbar view={shown} onChange={setView} pausedEnd={() => t1} />}
-      <svg
-        ref={svgRef}
-        role="img"
-        aria-label={`Sequence diagram: ${layout.lanes.map((l) => l.label).join(', ')}; ${index.events.length} events, ${steps} drawn in view`}
-        width={width}
-        height={height}
-        viewBox={`0 0 ${width} ${height}`}
-        className={reducedMotion ? 'reduced-motion' : undefined}
-        tabIndex={0}
-        onKeyDown={onKeyDown}
-        data-focus-seq={focusSeq ?? undefined}
-        data-t0={t0}
-        data-t1={t1}
-      >
-        <SequenceShapes
+    <div className="sequence-diagram" data-version={version} data-mode={view.mode}>
+      {chrome && (
+        <DiagramToolbar
+          view={view}
+          onChange={setView}
+          shown={() => latest.current.shown}
           layout={layout}
-          width={width}
-          height={height}
-          selectedSeq={focusSeq ?? selectedSeq}
-          {...(onSelect ? { onSelect } : {})}
+          run={index.first === null ? null : { first: index.first, last: index.last! }}
         />
-      </svg>
+      )}
+      <div className="sequence-diagram__body">
+        <svg
+          ref={svgRef}
+          role="img"
+          aria-label={`Sequence diagram: ${layout.lanes.map((l) => l.label).join(', ')}; ${index.events.length} events, ${steps} drawn in view${hidden > 0 ? `, ${hidden} labels on hover for want of room` : ''}`}
+          width={svgWidth}
+          height={height}
+          viewBox={`0 0 ${svgWidth} ${height}`}
+          tabIndex={0}
+          onKeyDown={onKeyDown}
+          data-focus-seq={focusSeq ?? undefined}
+          data-t0={layout.t0}
+          data-t1={layout.t1}
+        >
+          <SequenceShapes
+            layout={layout}
+            width={svgWidth}
+            height={height}
+            selectedSeq={selectedSeq}
+            focusSeq={focusSeq}
+            fontSize={fontSize}
+            {...(onSelect ? { onSelect } : {})}
+          />
+        </svg>
+        {chrome && (
+          <RunOverview
+            index={index}
+            version={version}
+            shown={shown}
+            now={renderNow}
+            height={height}
+            width={OVERVIEW_WIDTH}
+            onMove={(t0, t1) => {
+              // The strip centres the window where it is pointed at, keeping the window's length.
+              if (view.mode === 'rows') setView(windowFrom(view, t0));
+              else setView(windowEndingAt(view, t1));
+            }}
+          />
+        )}
+      </div>
       {chrome && <DiagramLegend />}
     </div>
   );
 }
 
-/** Follow / Pause view, and the span shown; `pausedEnd` is where a pause freezes the window. */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Follow / Pause view, the layout (a row per step or time to scale),
+ * Receivers only, Fit run, and what is in view. `modes` false (compare mode)
+ * leaves out the layout and the filter.
+ */
 export function DiagramToolbar({
   view,
   onChange,
-  pausedEnd,
+  shown,
+  layout,
+  run,
+  modes = true,
 }: {
   view: DiagramView;
-  onChange: (patch: Partial<DiagramView>) => void;
-  pausedEnd: () => number;
+  onChange: (view: DiagramView) => void;
+  /** The window in view now (read when Pause is pressed). */
+  shown: () => ShownWindow | null;
+  layout?: SequenceLayout;
+  run: { first: number; last: number } | null;
+  modes?: boolean;
 }) {
+  const following = isFollowing(view);
+  const rows = layout?.rows;
   return (
-    <div className="sequence-diagram__toolbar">
+    <div className="sequence-diagram__toolbar" role="toolbar" aria-label="Diagram view">
       <button
         type="button"
-        onClick={() => onChange({ follow: true, endT: null })}
-        disabled={view.follow}
-        aria-pressed={view.follow}
+        onClick={() => onChange(follow(view))}
+        disabled={following}
+        aria-pressed={following}
       >
         Follow
       </button>
       <button
         type="button"
-        onClick={() => onChange({ follow: false, endT: pausedEnd() })}
-        disabled={!view.follow}
+        onClick={() => {
+          const now = shown();
+          if (now) onChange(pause(view, now));
+        }}
+        disabled={!following || !run}
       >
         Pause view
       </button>
+      <button
+        type="button"
+        onClick={() => run && onChange(fitRun(view, run.first, run.last))}
+        disabled={!run}
+        title="The whole run, to scale"
+      >
+        Fit run
+      </button>
+      {modes && (
+        <span className="sequence-diagram__modes" role="group" aria-label="Diagram layout">
+          <button
+            type="button"
+            aria-pressed={view.mode === 'rows'}
+            onClick={() => onChange(withMode(view, 'rows'))}
+            title="Every step on a row of its own, its time beside it; idle stretches folded"
+          >
+            Step per row
+          </button>
+          <button
+            type="button"
+            aria-pressed={view.mode === 'time'}
+            onClick={() => onChange(withMode(view, 'time'))}
+            title="Height is time: gaps and bursts look as long as they were"
+          >
+            Time to scale
+          </button>
+        </span>
+      )}
+      {modes && (
+        <label className="sequence-diagram__filter">
+          <input
+            type="checkbox"
+            checked={view.receiversOnly}
+            onChange={(event) => onChange(withReceiversOnly(view, event.target.checked))}
+          />
+          Receivers only
+        </label>
+      )}
       <span className="sequence-diagram__span">
-        showing {Math.round(view.spanMs)} ms · wheel to zoom, drag to pan
+        {view.mode === 'rows' && rows
+          ? `rows ${rows.total === 0 ? 0 : rows.first + 1}–${rows.first + rows.shown} of ${rows.total}${layout && rows.total > 0 ? ` · ${seconds(layout.t1 - layout.t0)}` : ''} · wheel or drag to scroll`
+          : `showing ${Math.round(spanOf(view))} ms · wheel to zoom, drag to pan`}
       </span>
     </div>
   );
@@ -318,6 +544,9 @@ export function DiagramLegend() {
       </li>
       <li>
         <span aria-hidden="true">┆</span> reconnect wait
+      </li>
+      <li>
+        <span aria-hidden="true">≈</span> idle stretch folded (step per row)
       </li>
     </ul>
   );

@@ -1,30 +1,39 @@
-import { memo } from 'react';
-import type { Arrow, Bar, Mark, SequenceLayout } from './layout';
-import { BAR_WIDTH } from './layout';
-import { SERVER_ACTOR } from './trace-index';
+import { memo, type ReactNode } from 'react';
+import { BAR_WIDTH } from './lanes';
+import { estimateWidth } from './labels';
 import { ARROW_STYLE, BAR_STYLE, OKABE_ITO } from './palette';
+import type { Arrow, Bar, Gap, Mark, PlacedLabel, SequenceLayout } from './shapes';
 
 interface ShapesProps {
   layout: SequenceLayout;
   width: number;
   height: number;
   selectedSeq: number | null;
+  /** The step the keyboard is on: its label shows even where there was no room for it. */
+  focusSeq?: number | null;
   onSelect?: (seq: number) => void;
+  fontSize?: number;
 }
 
 const HEAD = 7;
-/** Longer mark labels (error messages) are cut here on the diagram; the inspector has them whole. */
-const MARK_LABEL_CHARS = 34;
-
-const LANE_TOP = 34;
+export const LANE_TOP = 34;
 
 /**
  * Draws a laid-out window. Lifelines and lane headers stay put; everything on
  * the time axis sits in one group moved by `scrollY`, so following live traffic
  * moves a transform instead of redrawing every shape. Every drawn step carries
- * its trace kind and connection.
+ * its trace kind and connection. Labels are where the layout placed them;
+ * one it found no room for is the step's tooltip, and shows on focus.
  */
-export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }: ShapesProps) {
+export function SequenceShapes({
+  layout,
+  width,
+  height,
+  selectedSeq,
+  focusSeq = null,
+  onSelect,
+  fontSize = 11,
+}: ShapesProps) {
   return (
     <>
       <defs>
@@ -63,12 +72,21 @@ export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }:
         <g transform={`translate(0,${-layout.scrollY})`} className="seq-scroll">
           <g className="seq-axis" aria-hidden="true">
             {layout.ticks.map((tick) => (
-              <g key={tick.t} transform={`translate(0,${tick.y})`}>
-                <line x1={0} x2={width} stroke="#e6e6e6" />
-                <text x={4} y={-3} fontSize={10} fill="#666">
+              <g key={`${tick.t}-${tick.y}`} transform={`translate(0,${tick.y})`}>
+                {layout.mode === 'time' && <line x1={0} x2={width} stroke="#e6e6e6" />}
+                <text
+                  x={4}
+                  y={-3}
+                  fontSize={Math.round(fontSize * 0.91)}
+                  fill="#666"
+                  className="seq-label"
+                >
                   {tick.label}
                 </text>
               </g>
+            ))}
+            {layout.gaps.map((gap) => (
+              <GapShape key={`gap-${gap.y}`} gap={gap} layout={layout} fontSize={fontSize} />
             ))}
           </g>
           {layout.bands.map((band) => (
@@ -81,9 +99,7 @@ export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }:
                 fill={OKABE_ITO.yellow}
                 opacity={0.25}
               />
-              <text x={width - 6} y={band.y1 + 12} textAnchor="end" fontSize={11}>
-                {band.label}
-              </text>
+              {band.placed ? <Label placed={band.placed} /> : <title>{band.label}</title>}
             </g>
           ))}
           {layout.bars.map((bar) => (
@@ -103,6 +119,7 @@ export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }:
               onSelect={onSelect}
             />
           ))}
+          <FocusLabel layout={layout} seq={focusSeq ?? selectedSeq} fontSize={fontSize} />
         </g>
       </g>
       {layout.lanes.map((lane) => (
@@ -129,6 +146,101 @@ export function SequenceShapes({ layout, width, height, selectedSeq, onSelect }:
         </g>
       ))}
     </>
+  );
+}
+
+/** A placed label: white-haloed text, so that it reads over lines. */
+function Label({ placed, fill = '#222' }: { placed: PlacedLabel; fill?: string }) {
+  return (
+    <text
+      x={placed.x}
+      y={placed.y}
+      textAnchor={placed.anchor}
+      fontSize={placed.fontSize}
+      fill={fill}
+      paintOrder="stroke"
+      stroke="#fff"
+      strokeWidth={3}
+      className="seq-label"
+    >
+      {placed.text}
+    </text>
+  );
+}
+
+/** Rows view: an idle stretch folded into one row, marked across every lifeline. */
+function GapShape({
+  gap,
+  layout,
+  fontSize,
+}: {
+  gap: Gap;
+  layout: SequenceLayout;
+  fontSize: number;
+}) {
+  return (
+    <g className="seq-gap" data-gap-ms={Math.round(gap.ms)}>
+      {layout.lanes.map((lane) => (
+        <path
+          key={lane.actor}
+          d={`M${lane.x - 7},${gap.y - 6}l3.5,-3l3.5,3l3.5,-3l3.5,3M${lane.x - 7},${gap.y - 1}l3.5,-3l3.5,3l3.5,-3l3.5,3`}
+          fill="none"
+          stroke="#777"
+          strokeWidth={1.2}
+        />
+      ))}
+      <text
+        x={4}
+        y={gap.y - 3}
+        fontSize={Math.round(fontSize * 0.91)}
+        fill="#666"
+        fontStyle="italic"
+        className="seq-label"
+      >
+        {gap.label}
+      </text>
+    </g>
+  );
+}
+
+/**
+ * The label of the step in focus (or selected) when the layout had no room
+ * for it: drawn over everything, on a white box, while it has the focus.
+ */
+function FocusLabel({
+  layout,
+  seq,
+  fontSize,
+}: {
+  layout: SequenceLayout;
+  seq: number | null;
+  fontSize: number;
+}) {
+  if (seq === null) return null;
+  const arrow = layout.arrows.find((a) => a.seq === seq);
+  const mark = arrow ? undefined : layout.marks.find((m) => m.seq === seq);
+  const hidden = arrow ? arrow.placed === null : mark ? mark.placed === null : false;
+  if (!hidden) return null;
+  const text = arrow ? arrow.label : mark!.label;
+  const x = arrow ? (arrow.x1 + arrow.x2) / 2 : mark!.x + 9;
+  const y = arrow ? arrow.y - 5 : mark!.y + 4;
+  const w = estimateWidth(text, fontSize);
+  const left = Math.max(2, arrow ? x - w / 2 : x);
+  return (
+    <g className="seq-focus-label" aria-hidden="true" pointerEvents="none">
+      <rect
+        x={left - 3}
+        y={y - fontSize - 1}
+        width={w + 6}
+        height={fontSize + 6}
+        rx={3}
+        fill="#fff"
+        stroke="#333"
+      />
+      <text x={left} y={y} fontSize={fontSize} fill="#111">
+        {text}
+      </text>
+    </g>
   );
 }
 
@@ -173,6 +285,31 @@ interface ChunkProps {
   onSelect: ((seq: number) => void) | undefined;
 }
 
+function samePlaced(a: PlacedLabel | null, b: PlacedLabel | null): boolean {
+  return (
+    a === b ||
+    (a !== null &&
+      b !== null &&
+      a.text === b.text &&
+      a.x === b.x &&
+      a.y === b.y &&
+      a.anchor === b.anchor &&
+      a.fontSize === b.fontSize)
+  );
+}
+
+/** Same fields, labels compared by value: layout objects are made afresh on every render. */
+function sameFields<T extends object>(a: T, b: T): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as Array<keyof T>;
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) =>
+    key === 'placed'
+      ? samePlaced(a[key] as PlacedLabel | null, b[key] as PlacedLabel | null)
+      : a[key] === b[key],
+  );
+}
+
 /**
  * One band of steps. While the layout's generation holds, a band whose steps
  * did not change is skipped whole: following live traffic redraws only the
@@ -207,35 +344,18 @@ const StepChunk = memo(
     a.onSelect === b.onSelect &&
     a.chunk.arrows.length === b.chunk.arrows.length &&
     a.chunk.marks.length === b.chunk.marks.length &&
-    a.chunk.arrows.every(
-      (arrow, i) =>
-        arrow.seq === b.chunk.arrows[i]!.seq && arrow.count === b.chunk.arrows[i]!.count,
-    ) &&
-    a.chunk.marks.every((mark, i) => mark.seq === b.chunk.marks[i]!.seq),
+    a.chunk.arrows.every((arrow, i) => sameFields(arrow, b.chunk.arrows[i]!)) &&
+    a.chunk.marks.every((mark, i) => sameFields(mark, b.chunk.marks[i]!)),
 );
-
-/**
- * Layout objects are made afresh every frame; a shape redraws only when one of
- * its fields changed, so scrolling live traffic touches just the new shapes.
- */
-function sameShape<P extends Selectable>(a: P, b: P): boolean {
-  if (a.selected !== b.selected || a.onSelect !== b.onSelect) return false;
-  const shapeA = Object.values(a).find(
-    (v): v is Record<string, unknown> => typeof v === 'object' && v !== null,
-  );
-  const shapeB = Object.values(b).find(
-    (v): v is Record<string, unknown> => typeof v === 'object' && v !== null,
-  );
-  if (!shapeA || !shapeB) return shapeA === shapeB;
-  const keys = Object.keys(shapeA);
-  return (
-    keys.length === Object.keys(shapeB).length && keys.every((key) => shapeA[key] === shapeB[key])
-  );
-}
 
 interface Selectable {
   selected: boolean;
   onSelect: ((seq: number) => void) | undefined;
+}
+
+function sameShape<K extends string>(key: K) {
+  return (a: Selectable & Record<K, object>, b: Selectable & Record<K, object>): boolean =>
+    a.selected === b.selected && a.onSelect === b.onSelect && sameFields(a[key], b[key]);
 }
 
 const BarShape = memo(function BarShape({ bar, selected, onSelect }: { bar: Bar } & Selectable) {
@@ -246,6 +366,9 @@ const BarShape = memo(function BarShape({ bar, selected, onSelect }: { bar: Bar 
       data-conn={bar.conn}
       data-seq={bar.startSeq}
       data-open={bar.open}
+      data-actor={bar.actor}
+      data-start={bar.start}
+      data-timeout-at={bar.timeoutAt}
       className="seq-step seq-bar"
       onClick={() => onSelect?.(bar.startSeq)}
     >
@@ -271,26 +394,25 @@ const BarShape = memo(function BarShape({ bar, selected, onSelect }: { bar: Bar 
         />
       )}
       <title>{bar.label}</title>
-      {bar.open && bar.remainingMs !== undefined && (
-        // The live countdown. Bars of different receivers end together at "now":
-        // each column's label sits a line higher than the one nearer the server.
+      {bar.placed && (
         <text
-          x={bar.x + (bar.side > 0 ? BAR_WIDTH : -BAR_WIDTH)}
-          y={bar.y2 - 4 - bar.column * 12}
-          textAnchor={bar.side > 0 ? 'start' : 'end'}
-          fontSize={10}
+          x={bar.placed.x}
+          y={bar.placed.y}
+          textAnchor={bar.placed.anchor}
+          fontSize={bar.placed.fontSize}
           fill="#333"
-          className="seq-bar-label"
+          className={bar.open ? 'seq-label seq-bar-label' : 'seq-label seq-bar-owner'}
           paintOrder="stroke"
           stroke="#fff"
           strokeWidth={3}
+          data-offset={bar.open ? bar.placed.y - bar.y2 : undefined}
         >
-          {bar.label}
+          {bar.placed.text}
         </text>
       )}
     </g>
   );
-}, sameShape);
+}, sameShape('bar'));
 
 const ArrowShape = memo(function ArrowShape({
   arrow,
@@ -299,12 +421,7 @@ const ArrowShape = memo(function ArrowShape({
 }: { arrow: Arrow } & Selectable) {
   const style = ARROW_STYLE[arrow.variant];
   const direction = arrow.x2 >= arrow.x1 ? 1 : -1;
-  const tipX = arrow.x2;
   // The head is a marker; the shaft stops short of the tip so the head's point lands on the lifeline.
-  // Labels sit next to the participant's lane, on the server's side, so that
-  // arrows of different receivers at the same moment never print over each other.
-  const clientX = arrow.to === SERVER_ACTOR ? arrow.x1 : arrow.x2;
-  const towardServer = (arrow.to === SERVER_ACTOR ? arrow.x2 : arrow.x1) >= clientX ? 1 : -1;
   return (
     <g
       data-kind={arrow.kind}
@@ -317,31 +434,25 @@ const ArrowShape = memo(function ArrowShape({
       onClick={() => onSelect?.(arrow.seq)}
     >
       <path
-        d={`M${arrow.x1},${arrow.y}H${tipX - direction * 2}`}
+        d={`M${arrow.x1},${arrow.y}H${arrow.x2 - direction * 2}`}
         stroke={style.stroke}
         strokeWidth={selected ? 3.5 : 2}
         strokeDasharray={style.dash}
         markerEnd={`url(#seq-head-${arrow.variant})`}
       />
-      {arrow.showLabel && (
-        <text
-          x={clientX + towardServer * 10}
-          y={arrow.y - 4}
-          textAnchor={towardServer > 0 ? 'start' : 'end'}
-          fontSize={11}
+      {arrow.placed ? (
+        <Label
+          placed={arrow.placed}
           fill={
             arrow.variant === 'wasted' || arrow.variant === 'error' ? OKABE_ITO.vermillion : '#222'
           }
-          paintOrder="stroke"
-          stroke="#fff"
-          strokeWidth={3}
-        >
-          {arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label}
-        </text>
+        />
+      ) : (
+        <title>{arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label}</title>
       )}
     </g>
   );
-}, sameShape);
+}, sameShape('arrow'));
 
 const MarkShape = memo(function MarkShape({
   mark,
@@ -355,29 +466,13 @@ const MarkShape = memo(function MarkShape({
     className: 'seq-step seq-mark',
     onClick: () => onSelect?.(mark.seq),
   };
-  // Beside the lane, on the server's side, so labels at the diagram's edge are not cut off.
-  const towardServer = mark.towardServer;
-  const label = (
-    <text
-      x={mark.x + towardServer * 8}
-      // A wait's label sits halfway down its dotted line, clear of the error that caused it.
-      y={
-        mark.shape === 'wait' && mark.y2 !== undefined
-          ? Math.max(mark.y + 13, (mark.y + mark.y2) / 2 + 4)
-          : mark.y + 13
-      }
-      textAnchor={towardServer > 0 ? 'start' : 'end'}
-      fontSize={10}
-      fill="#333"
-      paintOrder="stroke"
-      stroke="#fff"
-      strokeWidth={3}
-    >
-      {mark.label.length > MARK_LABEL_CHARS
-        ? `${mark.label.slice(0, MARK_LABEL_CHARS - 1)}…`
-        : mark.label}
-      {mark.label.length > MARK_LABEL_CHARS && <title>{mark.label}</title>}
-    </text>
+  const label: ReactNode = mark.placed ? (
+    <>
+      <Label placed={mark.placed} fill="#333" />
+      {mark.placed.text !== mark.label && <title>{mark.label}</title>}
+    </>
+  ) : (
+    <title>{mark.label}</title>
   );
   const ring = selected ? (
     <circle cx={mark.x} cy={mark.y} r={8} fill="none" stroke="#000" strokeWidth={2} />
@@ -471,4 +566,4 @@ const MarkShape = memo(function MarkShape({
         </g>
       );
   }
-}, sameShape);
+}, sameShape('mark'));

@@ -112,8 +112,10 @@ describe('layoutSequence', () => {
       open: false,
       start: 100,
       end: 600,
-      label: 'held 500 ms',
+      label: "Bob's long poll, held 0.5 s",
     });
+    // A finished hold names its owner at its top.
+    expect(bar.placed).toMatchObject({ text: 'Bob' });
     expect(bar.y1).toBeCloseTo(layout.y(100));
     expect(bar.y2).toBeCloseTo(layout.y(600));
     expect(bar.timeoutY).toBeCloseTo(layout.y(900));
@@ -127,8 +129,11 @@ describe('layoutSequence', () => {
     expect(bar).toMatchObject({
       open: true,
       remainingMs: 1400,
-      label: 'held 600 ms · times out in 1400 ms',
+      label: "Bob's long poll, open 0.6 s · times out in 1.4 s",
     });
+    // Below the bar's end (below now), whose it is and the countdown.
+    expect(bar.placed).toMatchObject({ text: 'Bob · held 0.6 s · times out in 1.4 s' });
+    expect(bar.placed!.y).toBeGreaterThan(bar.y2);
     expect(bar.y2).toBeCloseTo(layoutSequence(index, view).y(700));
   });
 
@@ -239,7 +244,9 @@ describe('layoutSequence', () => {
       ['dot', '#3'],
     ]);
     expect(layout.marks[1]!.y2).toBeCloseTo(layout.y(520));
-    expect(layout.bands).toEqual([{ seq: 4, y1: layout.y(700), y2: layout.y(800), label: 'drop' }]);
+    expect(layout.bands).toMatchObject([
+      { seq: 4, y1: layout.y(700), y2: layout.y(800), label: 'drop', placed: { text: 'drop' } },
+    ]);
   });
 
   it('draws a lasting fault as a band from when it was set to when it was lifted, or to now', () => {
@@ -272,7 +279,7 @@ describe('layoutSequence', () => {
       ),
     );
     const layout = layoutSequence(index, { ...view, now: 900 });
-    expect(layout.bands).toEqual([
+    expect(layout.bands).toMatchObject([
       // Set before the window: still drawn, from above its top.
       {
         seq: 0,
@@ -283,6 +290,9 @@ describe('layoutSequence', () => {
       // Not lifted yet: to now.
       { seq: 2, y1: layout.y(400), y2: layout.y(900), label: 'WebSocket upgrades blocked' },
     ]);
+    // The first band began above the view: its name stays at the view's top, where it can be read.
+    expect(layout.bands[0]!.placed!.y).toBeGreaterThan(view.top);
+    expect(layout.bands[0]!.placed!.y).toBeLessThan(layout.bands[0]!.y2);
   });
 
   it('adds what only the server sees: heartbeats and timeouts', () => {
@@ -397,7 +407,7 @@ describe('anchored layout', () => {
     expect(a.ticks[0]!.t).toBeGreaterThanOrEqual(1000);
   });
 
-  it('spreads arrows a label apart on a lane, up to a limit, then leaves out labels that would overlap', () => {
+  it('spreads arrows a label apart on a lane, up to a limit, and never prints a label over another', () => {
     const index = new TraceIndex(
       trace(
         ...[0, 1, 2, 3, 4].map((t) => ({
@@ -411,10 +421,17 @@ describe('anchored layout', () => {
     );
     const arrows = layoutSequence(index, view).arrows;
     const bob = arrows.filter((a) => a.from === 'bob');
-    expect(bob.map((a) => Math.round(a.y - 40))).toEqual([0, 13, 26, 39, 41]);
-    expect(bob.map((a) => a.showLabel)).toEqual([true, true, true, true, false]);
+    expect(bob.map((a) => Math.round(a.y - 40))).toEqual([0, 14, 28, 42, 44]);
+    // The fifth has no room beside Bob's lane: it goes beside the server, or to hover.
+    expect(bob.slice(0, 4).map((a) => a.placed?.anchor)).toEqual([
+      'start',
+      'start',
+      'start',
+      'start',
+    ]);
+    expect(bob[4]!.placed?.x ?? null).not.toBe(bob[0]!.placed!.x);
     // Another lane is not pushed by Bob's arrows.
-    expect(arrows.find((a) => a.from === 'carol')).toMatchObject({ y: 40.5, showLabel: true });
+    expect(arrows.find((a) => a.from === 'carol')).toMatchObject({ y: 40.5 });
   });
 });
 
@@ -427,8 +444,8 @@ describe('readability', () => {
       ),
     );
     const [request, response] = layoutSequence(index, view).arrows;
-    expect(response!.y - request!.y).toBeCloseTo(13);
-    expect(response!.showLabel).toBe(true);
+    expect(response!.y - request!.y).toBeCloseTo(14);
+    expect(response!.placed !== null).toBe(true);
   });
 });
 

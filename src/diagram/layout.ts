@@ -1,24 +1,46 @@
 import { scaleLinear } from 'd3-scale';
-import {
-  closeLabel,
-  frameLabel,
-  idList,
-  msLabel,
-  requestLabel,
-  responseLabel,
-  type TraceEvent,
-  type TraceKind,
-} from '../core';
+import type { TraceEvent } from '../core';
+import { LayoutCache } from './layout-cache';
+import { estimateWidth, LabelPlacer, type LabelWish } from './labels';
+import { BAR_WIDTH, laneTitle, placeLanes, type LanePlacement } from './lanes';
+import { followRowsPage } from './rows';
+import type {
+  Arrow,
+  Band,
+  Bar,
+  BarKind,
+  DiagramMode,
+  Gap,
+  Mark,
+  SequenceLayout,
+  Tick,
+} from './shapes';
+import type { Span } from './spans';
+import { ALL_STEPS, participantOf, type StepFilter, type StepSpec } from './steps';
+import { SERVER_ACTOR, type TraceIndex } from './trace-index';
 
 export { isDrawn } from '../core';
-import type { Span } from './spans';
-import { SERVER_ACTOR, TraceIndex } from './trace-index';
+export { BAR_WIDTH } from './lanes';
+export { LayoutCache } from './layout-cache';
+export type * from './shapes';
+
+/**
+ * Lays out the part of a trace in view, in three passes: lanes (lanes.ts),
+ * then each step's shape from the per-kind table (steps.ts) at its height on
+ * the time axis — to scale, or one row per step (rows.ts) — then labels that
+ * never overlap (labels.ts). Pure: no DOM, and the work grows with what is
+ * visible, not with the whole history.
+ */
 
 /** What part of the trace to lay out, and into how much room. Time runs downward. */
 export interface SequenceWindow {
-  /** Visible time range, ms on the trace's clock. */
+  /** Time to scale (the default here), or one row per step. */
+  mode?: DiagramMode;
+  /** Time view: the visible time range, ms on the trace's clock. Rows view: ignored. */
   t0: number;
   t1: number;
+  /** Rows view: the first row shown; following (the newest rows, a half screen at a time) when absent. */
+  firstRow?: number;
   width: number;
   height: number;
   /** Room above the first event for the lane headers. */
@@ -30,149 +52,172 @@ export interface SequenceWindow {
   /** Lane order of the participants (the server's lane goes after the first). */
   actors?: readonly string[];
   /**
-   * The time that sits at y = top. Defaults to t0. A renderer that scrolls keeps
-   * it fixed and translates the drawing by `scrollY`, so shapes keep their
-   * coordinates from frame to frame and only new ones are drawn.
+   * Time view: the time that sits at y = top. Defaults to t0. A renderer that
+   * scrolls keeps it fixed and translates the drawing by `scrollY`, so shapes
+   * keep their coordinates from frame to frame and only new ones are drawn.
    */
   anchor?: number;
-}
-
-export interface Lane {
-  actor: string;
-  label: string;
-  x: number;
-  role: 'client' | 'server';
-}
-
-/** How an arrow looks, so that a wasted round trip reads differently from a useful one. */
-export type ArrowVariant =
-  'request' | 'response' | 'wasted' | 'error' | 'event' | 'frame' | 'control' | 'upgrade';
-
-export interface Arrow {
-  seq: number;
-  kind: TraceKind;
-  conn: string;
-  from: string;
-  to: string;
-  x1: number;
-  x2: number;
-  y: number;
-  label: string;
-  /** False when the label would overlap the one just above it (it stays in the inspector and the tooltip). */
-  showLabel: boolean;
-  /**
-   * How many steps this arrow stands for: 1, or more when steps of the same
-   * kind between the same two lanes fall within BUNDLE_PX of each other — more
-   * than the screen can show apart. Its seq is the first one's.
-   */
-  count: number;
-  variant: ArrowVariant;
-}
-
-export type BarKind = 'hold' | 'request' | 'sse-open' | 'ws-open';
-
-export interface Bar {
-  conn: string;
-  /** The trace kind that opened it, as drawn (`hold` for a long poll). */
-  kind: BarKind;
-  actor: string;
-  x: number;
-  /** Which side of the server's lifeline (the client's side), and how many columns out. */
-  side: 1 | -1;
-  column: number;
-  y1: number;
-  y2: number;
-  /** Still open at `now`. */
-  open: boolean;
-  startSeq: number;
-  start: number;
-  end: number | null;
-  /** A long poll's timeout, where it falls on the bar's axis, and how long is left at `now`. */
-  timeoutY?: number;
-  remainingMs?: number;
-  label: string;
-}
-
-export type MarkShape = 'cross' | 'dot' | 'wait' | 'close' | 'tick' | 'switch';
-
-export interface Mark {
-  seq: number;
-  kind: TraceKind;
-  conn: string;
-  actor: string;
-  x: number;
-  y: number;
-  /** For a wait: where it ends. */
-  y2?: number;
-  shape: MarkShape;
-  label: string;
-  /** Which way its label goes: toward the server from a participant's lane, toward the participant from the server's. */
-  towardServer: 1 | -1;
-}
-
-export interface Band {
-  seq: number;
-  y1: number;
-  y2: number;
-  label: string;
-}
-
-export interface Tick {
-  t: number;
-  y: number;
-  label: string;
-}
-
-export interface SequenceLayout {
-  lanes: Lane[];
-  arrows: Arrow[];
-  bars: Bar[];
-  marks: Mark[];
-  bands: Band[];
-  ticks: Tick[];
-  /** The time → y mapping used, for the renderer's pointer and countdowns. */
-  y: (t: number) => number;
-  t0: number;
-  t1: number;
-  /** How far the drawing must be moved up so that t0 sits at the top (0 unless anchored). */
-  scrollY: number;
-  /**
-   * Changes whenever shapes already laid out could move (another window start,
-   * scale, width or lane order). While it stays the same, new events only add
-   * shapes: renderers may keep what they drew.
-   */
-  generation: string;
+  /** What to leave out (receivers only folds the sender's uploads). */
+  filter?: StepFilter;
+  /** Size of the labels, px (presenter mode draws them larger). Default 11. */
+  fontSize?: number;
 }
 
 /** Arrows of one kind between the same lanes closer than this (px) are drawn as one, with a count. */
 export const BUNDLE_PX = 2;
 
-/** Labels closer than this (px) to the previous one on the same lane pair are left out: they would overlap. */
-export const LABEL_SPACING = 13;
+/** Time view: consecutive arrows of a lane are kept this far apart (px), so their labels can show. */
+export const LABEL_SPACING = 14;
 
-export const BAR_WIDTH = 8;
+/** Rows view: the height of a row at the default font size. */
+export const ROW_HEIGHT = 20;
 
-const LANE_MARGIN = 70;
-
-function laneOrder(index: TraceIndex, preferred: readonly string[] | undefined): string[] {
-  const clients = [...(preferred ?? [])];
-  for (const actor of index.actors) if (!clients.includes(actor)) clients.push(actor);
-  if (clients.length === 0) return [SERVER_ACTOR];
-  return [clients[0]!, SERVER_ACTOR, ...clients.slice(1)];
+/** How many rows fit below the lane headers. */
+export function rowsThatFit(height: number, top: number, fontSize = 11): number {
+  return Math.max(1, Math.floor((height - top) / rowHeight(fontSize)));
 }
 
-function title(actor: string): string {
-  return actor === SERVER_ACTOR ? 'Server' : actor.charAt(0).toUpperCase() + actor.slice(1);
+function rowHeight(fontSize: number): number {
+  return Math.round((ROW_HEIGHT * fontSize) / 11);
 }
 
-/**
- * Lays out the part of a trace inside a time window: lanes, arrows, activation
- * bars, marks, fault bands and the time axis, with their coordinates. Pure: no
- * DOM, and the work grows with what is visible, not with the whole history.
- */
-export function layoutSequence(index: TraceIndex, window: SequenceWindow): SequenceLayout {
+/** One step to draw: the event, its shape, and its height. */
+interface Placed {
+  event: TraceEvent;
+  spec: StepSpec;
+  y: number;
+}
+
+/** The time axis of a layout: where steps go, and what the left margin says. */
+interface Axis {
+  mode: DiagramMode;
+  y: (t: number) => number;
+  steps: Placed[];
+  ticks: Tick[];
+  gaps: Gap[];
+  t0: number;
+  t1: number;
+  scrollY: number;
+  /** The top of the visible area, in the drawing's coordinates. */
+  viewTop: number;
+  generation: string;
+  rows?: SequenceLayout['rows'];
+}
+
+export function layoutSequence(
+  index: TraceIndex,
+  window: SequenceWindow,
+  cache: LayoutCache = new LayoutCache(),
+): SequenceLayout {
   const top = window.top ?? 40;
-  const now = window.now ?? window.t1;
+  const fontSize = window.fontSize ?? 11;
+  const filter = window.filter ?? ALL_STEPS;
+  const lanes = placeLanes(index.actors, window.actors, window.width);
+  const axis =
+    window.mode === 'rows'
+      ? rowsAxis(index, window, cache, lanes, filter, top, fontSize)
+      : timeAxis(index, window, cache, lanes, filter, top);
+  const now = window.now ?? axis.t1;
+
+  // Second pass: shapes.
+  const arrows: Arrow[] = [];
+  const marks: Mark[] = [];
+  for (const { event, spec, y } of axis.steps) {
+    const client = participantOf(event)!;
+    const x = lanes.laneX.get(client)!;
+    const edgeX = lanes.columnOf(client).x;
+    if (spec.shape === 'arrow') {
+      const up = spec.from === 'client';
+      arrows.push({
+        seq: event.seq,
+        kind: event.kind,
+        conn: event.conn,
+        from: up ? client : SERVER_ACTOR,
+        to: up ? SERVER_ACTOR : client,
+        x1: up ? x : edgeX,
+        x2: up ? edgeX : x,
+        y,
+        label: spec.label,
+        placed: null,
+        count: 1,
+        variant: spec.variant,
+      });
+    } else {
+      const m: Mark = {
+        seq: event.seq,
+        kind: event.kind,
+        conn: event.conn,
+        actor: spec.atServer ? SERVER_ACTOR : client,
+        x: spec.atServer ? edgeX : x,
+        y: axis.mode === 'rows' ? y - 4 : y,
+        shape: spec.mark,
+        label: spec.label,
+        placed: null,
+      };
+      if (spec.lastsMs !== undefined) m.y2 = axis.y(event.t + spec.lastsMs);
+      marks.push(m);
+    }
+  }
+  const bands: Band[] = index.faultsBetween(axis.t0, axis.t1).map((fault) => ({
+    seq: fault.seq,
+    y1: axis.y(fault.start),
+    // A fault that lasts is a band to its end (or to now); an instant one (a drop) a thin line.
+    y2: axis.y(fault.end ?? now),
+    label: fault.label,
+    placed: null,
+  }));
+  const bars: Bar[] = [];
+  for (const span of index.spans.overlapping(axis.t0, axis.t1)) {
+    if (!lanes.laneX.has(span.actor)) continue;
+    if (filter.receiversOnly && span.actor === filter.sender && span.conn.includes('-publish-'))
+      continue;
+    bars.push(spanBar(span, lanes, axis.y, now));
+  }
+
+  const shown = bundleArrows(arrows);
+  placeLabels(
+    { arrows: shown, marks, bands, bars, ticks: axis.ticks, gaps: axis.gaps },
+    {
+      measure: cache.measure,
+      lanes,
+      mode: axis.mode,
+      fontSize,
+      width: window.width,
+      viewTop: axis.viewTop,
+      now,
+      y: axis.y,
+    },
+  );
+  return {
+    mode: axis.mode,
+    lanes: lanes.lanes,
+    arrows: shown,
+    bars,
+    marks,
+    bands,
+    ticks: axis.ticks,
+    gaps: axis.gaps,
+    y: axis.y,
+    t0: axis.t0,
+    t1: axis.t1,
+    scrollY: axis.scrollY,
+    generation: axis.generation,
+    ...(axis.rows ? { rows: axis.rows } : {}),
+  };
+}
+
+const filterKey = (filter: StepFilter): string =>
+  filter.receiversOnly ? `receivers:${filter.sender ?? ''}` : 'all';
+
+/** Time to scale: y grows with time; a lane's arrows are kept a label apart, a few labels at most. */
+function timeAxis(
+  index: TraceIndex,
+  window: SequenceWindow,
+  cache: LayoutCache,
+  lanes: LanePlacement,
+  filter: StepFilter,
+  top: number,
+): Axis {
   const origin = window.origin ?? index.first ?? window.t0;
   const anchor = window.anchor ?? window.t0;
   const visibleMs = Math.max(1e-9, window.t1 - window.t0);
@@ -180,297 +225,390 @@ export function layoutSequence(index: TraceIndex, window: SequenceWindow): Seque
   // written out: it runs for every visible step on every frame.
   const pxPerMs = (window.height - top) / visibleMs;
   const y = (t: number): number => top + (t - anchor) * pxPerMs;
-  const actors = laneOrder(index, window.actors);
-  const generation = `${window.t0}|${window.t1}|${anchor}|${window.width}|${window.height}|${top}|${actors.join(',')}`;
-  const span = Math.max(1, actors.length - 1);
-  const lanes: Lane[] = actors.map((actor, i) => ({
-    actor,
-    label: title(actor),
-    role: actor === SERVER_ACTOR ? 'server' : 'client',
-    x:
-      actors.length === 1
-        ? window.width / 2
-        : LANE_MARGIN + ((window.width - 2 * LANE_MARGIN) * i) / span,
-  }));
-  const laneX = new Map(lanes.map((lane) => [lane.actor, lane.x]));
-  const serverX = laneX.get(SERVER_ACTOR)!;
-  const clientOrder = actors.filter((a) => a !== SERVER_ACTOR);
-  // Each client's connections get their own column beside the server's lifeline,
-  // on the side the client's lane is on, so parallel streams never overlap.
-  const columns = new Map<string, { side: 1 | -1; column: number; x: number }>();
-  const columnOf = (actor: string): { side: 1 | -1; column: number; x: number } => {
-    const known = columns.get(actor);
-    if (known) return known;
-    const side: 1 | -1 = (laneX.get(actor) ?? serverX) < serverX ? -1 : 1;
-    const sameSide = clientOrder.filter(
-      (a) => ((laneX.get(a) ?? serverX) < serverX ? -1 : 1) === side,
-    );
-    const column = Math.max(0, sameSide.indexOf(actor));
-    const placed = {
-      side,
-      column,
-      x: serverX + side * (BAR_WIDTH / 2 + 2 + column * (BAR_WIDTH + 3)),
-    };
-    columns.set(actor, placed);
-    return placed;
-  };
-  const columnX = (actor: string): number => columnOf(actor).x;
-
-  const arrows: Arrow[] = [];
-  const lastLabelY = new Map<string, number>();
   const lastArrowY = new Map<string, number>();
-  const marks: Mark[] = [];
-  const bands: Band[] = [];
-  // The step being laid out; the two helpers below read it (made once, not per event).
-  let event!: TraceEvent;
-  let client = '';
-  let x = 0;
-  let edgeX = 0;
-  const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant): void => {
-    const up = from === 'client';
-    // A response that follows its request within a few ms would sit on top of
-    // it: consecutive arrows keep a label's height apart
-    // (per participant's lane, so a re-poll right after an answer shows too), but
-    // never more than a few labels below its true time, however dense the traffic.
-    const before = lastArrowY.get(client);
-    const previous = lastLabelY.get(client);
-    // Same view, same step, same neighbours above: the same arrow as last frame.
-    const cached = arrowCache.get(event);
-    if (
-      cached &&
-      cached.generation === generation &&
-      cached.before === before &&
-      cached.previous === previous
-    ) {
-      arrows.push(cached.arrow);
-      lastArrowY.set(client, cached.arrow.y);
-      if (cached.arrow.showLabel) lastLabelY.set(client, cached.arrow.y);
-      return;
+  const steps: Placed[] = [];
+  for (const event of index.between(window.t0, window.t1)) {
+    const participant = participantOf(event);
+    if (participant === undefined || !lanes.laneX.has(participant)) continue;
+    const spec = cache.spec(event, filter);
+    if (!spec) continue;
+    let yy = y(event.t);
+    if (spec.shape === 'arrow') {
+      // A response that follows its request within a few ms would sit on top of it:
+      // consecutive arrows of a lane keep a label's height apart, but never more
+      // than a few labels below their true time, however dense the traffic.
+      const before = lastArrowY.get(participant);
+      if (before !== undefined)
+        yy = Math.min(Math.max(yy, before + LABEL_SPACING), yy + 3 * LABEL_SPACING);
+      lastArrowY.set(participant, yy);
     }
-    const trueY = y(event.t);
-    const yy =
-      before === undefined
-        ? trueY
-        : Math.min(Math.max(trueY, before + LABEL_SPACING), trueY + 3 * LABEL_SPACING);
-    lastArrowY.set(client, yy);
-    const showLabel = previous === undefined || yy - previous >= LABEL_SPACING;
-    if (showLabel) lastLabelY.set(client, yy);
-    const made: Arrow = {
-      seq: event.seq,
-      kind: event.kind,
-      conn: event.conn,
-      from: up ? client : SERVER_ACTOR,
-      to: up ? SERVER_ACTOR : client,
-      x1: up ? x : edgeX,
-      x2: up ? edgeX : x,
-      y: yy,
-      label,
-      showLabel,
-      count: 1,
-      variant,
-    };
-    arrowCache.set(event, { generation, before, previous, arrow: made });
-    arrows.push(made);
-  };
-  const mark = (shape: MarkShape, label: string, atServer = false, y2?: number): void => {
-    const m: Mark = {
-      seq: event.seq,
-      kind: event.kind,
-      conn: event.conn,
-      actor: atServer ? SERVER_ACTOR : client,
-      x: atServer ? edgeX : x,
-      y: y(event.t),
-      shape,
-      label,
-      // From the server's column, labels go to the side away from the participant, where its arrows are not.
-      // A receipt's short label goes outside the lane, clear of the re-poll that follows it.
-      towardServer: labelSide(atServer, x, serverX, event.kind),
-    };
-    if (y2 !== undefined) m.y2 = y2;
-    marks.push(m);
-  };
-  for (const next of index.between(window.t0, window.t1)) {
-    event = next;
-    const participant = event.observer === 'client' ? event.actor : event.peer;
-    if (participant === undefined) continue;
-    const laneXOf = laneX.get(participant);
-    if (laneXOf === undefined) continue;
-    client = participant;
-    x = laneXOf;
-    edgeX = columnX(client);
-    if (event.observer === 'server') {
-      // The server's view adds what the browser cannot see: heartbeats, and why a hold ended.
-      if (event.kind === 'ping')
-        arrow('server', event.technique === 'sse' ? ': heartbeat' : 'ping', 'control');
-      else if (event.kind === 'pong') arrow('client', 'pong', 'control');
-      else if (event.kind === 'timeout')
-        mark('tick', `timeout after ${msLabel(event.details?.delayMs)}`, true);
-      else if (event.kind === 'publish') mark('dot', `publish #${idList(event)}`, true);
-      continue;
-    }
-    switch (event.kind) {
-      case 'request':
-        arrow(
-          'client',
-          labelOf(event, requestLabel),
-          event.technique === 'websocket' ? 'upgrade' : 'request',
-        );
-        break;
-      case 'response':
-        arrow('server', labelOf(event, responseLabel), responseVariant(event));
-        break;
-      case 'sse-open':
-        arrow(
-          'server',
-          `200 text/event-stream${event.details?.retryMs !== undefined ? ` · retry: ${event.details.retryMs}` : ''}`,
-          'upgrade',
-        );
-        break;
-      case 'sse-event':
-        arrow(
-          'server',
-          `id ${event.details?.lastEventId ?? idList(event)} · ${event.details?.eventType ?? 'message'}`,
-          'event',
-        );
-        break;
-      case 'ws-open':
-        arrow('server', '101 Switching Protocols', 'upgrade');
-        break;
-      case 'ws-frame':
-      case 'ping':
-      case 'pong':
-        arrow(
-          event.dir === 'up' ? 'client' : 'server',
-          labelOf(event, frameLabel),
-          event.kind === 'ws-frame' ? 'frame' : 'control',
-        );
-        break;
-      case 'close':
-        mark('close', closeLabel(event));
-        break;
-      case 'error':
-        mark('cross', event.details?.error ?? event.details?.errorCode ?? 'error');
-        break;
-      case 'reconnect-wait': {
-        const delay = event.details?.delayMs ?? 0;
-        mark('wait', `wait ${msLabel(delay)}`, false, y(event.t + delay));
-        break;
-      }
-      case 'reconnect':
-        mark(
-          'dot',
-          event.details?.lastEventId
-            ? `reconnect · Last-Event-ID: ${event.details.lastEventId}`
-            : 'reconnect',
-        );
-        break;
-      case 'deliver':
-        mark('dot', `${event.details?.duplicate ? 'duplicate ' : ''}#${idList(event)}`);
-        break;
-      case 'fallback':
-        mark(
-          'switch',
-          /back to WebSocket|works again/.test(event.details?.note ?? '')
-            ? 'back to WebSocket'
-            : 'fallback → long polling',
-        );
-        break;
-      default:
-        break;
-    }
+    steps.push({ event, spec, y: yy });
   }
-  for (const fault of index.faultsBetween(window.t0, window.t1)) {
-    // A fault that lasts is a band to its end (or to now); an instant one (a drop) a thin line.
-    const end = fault.end ?? now;
-    bands.push({ seq: fault.seq, y1: y(fault.start), y2: y(end), label: fault.label });
-  }
-
-  const bars: Bar[] = [];
-  for (const s of index.spans.overlapping(window.t0, window.t1)) {
-    if (!laneX.has(s.actor)) continue;
-    // A finished span draws the same until the view changes: reuse its bar.
-    const cached = s.end !== null ? closedBars.get(s) : undefined;
-    if (cached && cached.generation === generation) {
-      bars.push(cached.bar);
-      continue;
-    }
-    const { x: barX, side, column } = columnOf(s.actor);
-    const bar: Bar = { ...spanBar(s, barX, y, now), side, column };
-    if (s.end !== null) closedBars.set(s, { generation, bar });
-    bars.push(bar);
-  }
-
   const ticks = scaleLinear()
     .domain([window.t0, window.t1])
     .ticks(8)
     .map((t) => ({ t, y: y(t), label: `${Math.round(t - origin)} ms` }));
+  const scrollY = y(window.t0) - top;
   return {
-    lanes,
-    arrows: bundleArrows(arrows),
-    bars,
-    marks,
-    bands,
-    ticks,
+    mode: 'time',
     y,
+    steps,
+    ticks,
+    gaps: [],
     t0: window.t0,
     t1: window.t1,
-    scrollY: y(window.t0) - top,
-    generation,
+    scrollY,
+    viewTop: scrollY + top,
+    generation: `time|${window.t0}|${window.t1}|${anchor}|${window.width}|${window.height}|${top}|${lanes.actors.join(',')}|${filterKey(filter)}`,
   };
 }
 
-function spanBar(
-  s: Span,
-  x: number,
-  y: (t: number) => number,
-  now: number,
-): Omit<Bar, 'side' | 'column'> {
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 3 : 2)} s`;
+}
+
+/**
+ * One row per step: the rows from `firstRow` (or the page that follows the
+ * newest), each step at its row's height and its real time beside it; idle
+ * stretches folded into a gap row. Between rows, time maps linearly, so a bar
+ * runs from its opening step's row to its closing step's row.
+ */
+function rowsAxis(
+  index: TraceIndex,
+  window: SequenceWindow,
+  cache: LayoutCache,
+  lanes: LanePlacement,
+  filter: StepFilter,
+  top: number,
+  fontSize: number,
+): Axis {
+  const rowIndex = cache.rows(index, filter);
+  const rowH = rowHeight(fontSize);
+  const visible = rowsThatFit(window.height, top, fontSize);
+  const total = rowIndex.total;
+  const first = Math.max(
+    0,
+    Math.min(window.firstRow ?? followRowsPage(total, visible), Math.max(0, total - 1)),
+  );
+  const origin = window.origin ?? index.first ?? 0;
+  // Arrows sit low in their row, their label above them; marks a little higher.
+  const rowY = (row: number): number => top + (row - first) * rowH + Math.round(rowH * 0.7);
+  // One row either side of the view as well, so that bars and waits reaching out of view point the right way.
+  const rows = rowIndex.rows(Math.max(0, first - 1), visible + 2);
+  const anchors: Array<{ t: number; y: number }> = [];
+  const steps: Placed[] = [];
+  const ticks: Tick[] = [];
+  const gaps: Gap[] = [];
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (const row of rows) {
+    const yy = rowY(row.row);
+    const inView = row.row >= first && row.row < first + visible;
+    if (row.kind === 'gap') {
+      if (inView) {
+        gaps.push({ y: yy, ms: row.until - row.t, label: `${seconds(row.until - row.t)} pass` });
+        t0 = Math.min(t0, row.t);
+        t1 = Math.max(t1, row.until);
+      }
+      continue;
+    }
+    anchors.push({ t: row.t, y: yy });
+    if (!inView) continue;
+    t0 = Math.min(t0, row.t);
+    t1 = Math.max(t1, row.t);
+    ticks.push({ t: row.t, y: yy, label: seconds(row.t - origin) });
+    if (row.event.kind === 'fault') continue;
+    const spec = cache.spec(row.event, filter);
+    if (spec) steps.push({ event: row.event, spec, y: yy });
+  }
+  if (t0 === Infinity) {
+    t0 = window.now ?? index.last ?? 0;
+    t1 = t0;
+  }
+  const last = anchors[anchors.length - 1];
+  const lastRow = rows[rows.length - 1];
+  const atEnd = !lastRow || lastRow.row >= total - 1;
+  const now = Math.max(window.now ?? t1, last?.t ?? -Infinity);
+  // Past the newest row, time runs on into the next row (where now is).
+  if (atEnd) anchors.push({ t: now + 1e-6, y: (last ? last.y : top) + rowH * 0.8 });
+  const y = (t: number): number => {
+    if (anchors.length === 0) return top;
+    if (t <= anchors[0]!.t) return anchors[0]!.t > t ? anchors[0]!.y - rowH : anchors[0]!.y;
+    let lo = 0;
+    let hi = anchors.length - 1;
+    if (t >= anchors[hi]!.t) return anchors[hi]!.y + (atEnd ? 0 : rowH);
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (anchors[mid]!.t <= t) lo = mid;
+      else hi = mid;
+    }
+    const a = anchors[lo]!;
+    const b = anchors[hi]!;
+    return a.y + ((t - a.t) / Math.max(1e-9, b.t - a.t)) * (b.y - a.y);
+  };
+  return {
+    mode: 'rows',
+    y,
+    steps,
+    ticks,
+    gaps,
+    t0,
+    t1,
+    scrollY: 0,
+    viewTop: top,
+    generation: `rows|${first}|${window.width}|${window.height}|${top}|${fontSize}|${lanes.actors.join(',')}|${filterKey(filter)}`,
+    rows: { first, shown: Math.min(visible, Math.max(0, total - first)), total },
+  };
+}
+
+/** Seconds with one decimal, for countdowns (their width does not jitter as they tick). */
+export function countdownTime(ms: number): string {
+  return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+}
+
+/** What an open bar's label says at `now`: whose, how long so far, and (a held poll) how long is left. */
+export function openBarText(bar: Pick<Bar, 'actor' | 'kind' | 'start' | 'timeoutAt'>, now: number) {
+  const owner = laneTitle(bar.actor);
+  const what = bar.kind === 'hold' ? 'held' : 'open';
+  const base = `${owner} · ${what} ${countdownTime(now - bar.start)}`;
+  return bar.timeoutAt === undefined
+    ? base
+    : `${base} · times out in ${countdownTime(bar.timeoutAt - now)}`;
+}
+
+function spanBar(s: Span, lanes: LanePlacement, y: (t: number) => number, now: number): Bar {
+  const { x, side, column } = lanes.columnOf(s.actor);
   const end = s.end ?? now;
   const kind: BarKind =
     s.kind === 'sse'
       ? 'sse-open'
       : s.kind === 'ws'
         ? 'ws-open'
-        : s.technique === 'long-poll'
+        : s.technique === 'long-poll' && !s.conn.includes('-publish-')
           ? 'hold'
           : 'request';
-  const bar: Omit<Bar, 'side' | 'column'> = {
+  const owner = laneTitle(s.actor);
+  const what =
+    kind === 'hold'
+      ? 'long poll'
+      : kind === 'sse-open'
+        ? 'SSE stream'
+        : kind === 'ws-open'
+          ? 'WebSocket'
+          : 'request';
+  const bar: Bar = {
     conn: s.conn,
     kind,
     actor: s.actor,
     x,
+    side,
+    column,
     y1: y(s.start),
     y2: y(Math.max(end, s.start)),
     open: s.end === null,
     startSeq: s.startSeq,
     start: s.start,
     end: s.end,
-    label:
-      s.end === null
-        ? `open ${msLabel(now - s.start)}`
-        : `${kind === 'hold' ? 'held' : 'open'} ${msLabel(s.end - s.start)}`,
+    label: `${owner}'s ${what}, ${s.end === null ? 'open' : kind === 'hold' ? 'held' : 'open'} ${countdownTime(end - s.start)}`,
+    placed: null,
   };
   if (s.timeoutMs !== undefined) {
-    bar.timeoutY = y(s.start + s.timeoutMs);
+    bar.timeoutAt = s.start + s.timeoutMs;
+    bar.timeoutY = y(bar.timeoutAt);
     if (s.end === null) {
-      bar.remainingMs = Math.max(0, s.start + s.timeoutMs - now);
-      bar.label = `held ${msLabel(now - s.start)} · times out in ${msLabel(bar.remainingMs)}`;
+      bar.remainingMs = Math.max(0, bar.timeoutAt - now);
+      bar.label = `${bar.label} · times out in ${countdownTime(bar.remainingMs)}`;
     }
   }
   return bar;
 }
 
-/** Which way a mark's label goes (see Mark.towardServer). */
-function labelSide(atServer: boolean, x: number, serverX: number, kind: TraceKind): 1 | -1 {
-  const toServer = x <= serverX ? 1 : -1;
-  if (atServer) return x >= serverX ? -1 : 1;
-  return kind === 'deliver' ? (-toServer as 1 | -1) : toServer;
+interface LabelContext {
+  measure: LayoutCache['measure'];
+  lanes: LanePlacement;
+  mode: DiagramMode;
+  fontSize: number;
+  width: number;
+  viewTop: number;
+  now: number;
+  y: (t: number) => number;
+}
+
+/** Mark labels longer than this are cut on the diagram (the inspector and the tooltip have them whole). */
+const MARK_LABEL_CHARS = 34;
+
+const URGENT_MARKS = new Set(['cross', 'close', 'switch', 'tick', 'segment']);
+
+function cut(text: string): string {
+  return text.length > MARK_LABEL_CHARS ? `${text.slice(0, MARK_LABEL_CHARS - 1)}…` : text;
+}
+
+/**
+ * Third pass: every label gets a free place or none. Fixed labels first (the
+ * time margin), then what must be read (fault names, errors, closes,
+ * countdowns), then the ordinary steps in time order, then owner tags.
+ */
+function placeLabels(
+  shapes: {
+    arrows: Arrow[];
+    marks: Mark[];
+    bands: Band[];
+    bars: Bar[];
+    ticks: Tick[];
+    gaps: Gap[];
+  },
+  context: LabelContext,
+): void {
+  const { lanes, fontSize, mode } = context;
+  const placer = new LabelPlacer(context.measure);
+  const small = Math.round(fontSize * 0.91);
+  for (const tick of shapes.ticks)
+    placer.place({
+      text: tick.label,
+      fontSize: small,
+      at: [{ x: 4, y: tick.y - 3, anchor: 'start' }],
+    });
+  for (const gap of shapes.gaps)
+    placer.place({
+      text: gap.label,
+      fontSize: small,
+      at: [{ x: 4, y: gap.y - 3, anchor: 'start' }],
+    });
+
+  for (const band of shapes.bands) {
+    // The name stays on screen while any of the band is: at its top, or at the view's top.
+    const y = Math.min(
+      Math.max(band.y1, context.viewTop) + fontSize + 1,
+      Math.max(band.y1 + fontSize + 1, band.y2 - 3),
+    );
+    const x = context.width - 6;
+    band.placed = placer.place({
+      text: band.label,
+      fontSize,
+      at: [
+        { x, y, anchor: 'end' },
+        { x, y: y + fontSize + 3, anchor: 'end' },
+      ],
+    });
+  }
+
+  const markWish = (mark: Mark): LabelWish => {
+    const toward = markSide(mark, lanes.serverX);
+    const x = mark.x + toward * 9;
+    const anchor = toward > 0 ? 'start' : 'end';
+    const away = toward > 0 ? 'end' : 'start';
+    const text = cut(mark.label);
+    if (mark.shape === 'wait' && mark.y2 !== undefined) {
+      const mid = Math.max(mark.y + 13, (mark.y + mark.y2) / 2 + 4);
+      return {
+        text,
+        fontSize: small,
+        at: [
+          { x, y: mid, anchor },
+          { x, y: mark.y + 13, anchor },
+        ],
+      };
+    }
+    if (mode === 'rows') {
+      const y = mark.y + 4;
+      return {
+        text,
+        fontSize: small,
+        at: [
+          { x, y, anchor },
+          { x: mark.x - toward * 9, y, anchor: away },
+        ],
+      };
+    }
+    return {
+      text,
+      fontSize: small,
+      at: [
+        { x, y: mark.y + 13, anchor },
+        { x, y: mark.y - 6, anchor },
+        { x: mark.x - toward * 9, y: mark.y + 13, anchor: away },
+      ],
+    };
+  };
+  const urgent = shapes.marks.filter((m) => URGENT_MARKS.has(m.shape));
+  for (const mark of urgent) mark.placed = placer.place(markWish(mark));
+
+  for (const bar of shapes.bars) {
+    if (!bar.open) continue;
+    // Below the bar's end — below now, where nothing has happened yet — one line per column.
+    const x = bar.x + bar.side * BAR_WIDTH;
+    const anchor = bar.side > 0 ? 'start' : 'end';
+    const y = bar.y2 + fontSize + 3 + bar.column * (fontSize + 3);
+    // Placed with the widest the countdown can read, so its ticking never runs into a neighbour.
+    const widest = openBarText({ ...bar, start: context.now - 888_800 }, context.now).replace(
+      /in \d+\.\d s/,
+      'in 888.8 s',
+    );
+    const placed = placer.place({
+      text: widest,
+      fontSize: small,
+      at: [
+        { x, y, anchor },
+        { x, y: y + (fontSize + 3) * lanes.lanes.length, anchor },
+      ],
+    });
+    bar.placed = placed && { ...placed, text: openBarText(bar, context.now) };
+  }
+
+  // The ordinary steps, in time order: a label that finds no room keeps to hover and focus.
+  type Item = { y: number; arrow?: Arrow; mark?: Mark };
+  const items: Item[] = [
+    ...shapes.arrows.map((arrow) => ({ y: arrow.y, arrow })),
+    ...shapes.marks.filter((m) => !URGENT_MARKS.has(m.shape)).map((mark) => ({ y: mark.y, mark })),
+  ].sort((a, b) => a.y - b.y);
+  for (const item of items) {
+    if (item.mark) {
+      item.mark.placed = placer.place(markWish(item.mark));
+      continue;
+    }
+    const arrow = item.arrow!;
+    const toServer = arrow.to === SERVER_ACTOR;
+    const clientX = toServer ? arrow.x1 : arrow.x2;
+    const serverEdge = toServer ? arrow.x2 : arrow.x1;
+    const toward = serverEdge >= clientX ? 1 : -1;
+    const text = arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label;
+    const y = arrow.y - (mode === 'rows' ? 3 : 4);
+    arrow.placed = placer.place({
+      text,
+      fontSize,
+      at: [
+        // Beside the participant's lane, toward the server; else beside the server, toward the participant.
+        { x: clientX + toward * 10, y, anchor: toward > 0 ? 'start' : 'end' },
+        { x: serverEdge - toward * 10, y, anchor: toward > 0 ? 'end' : 'start' },
+      ],
+    });
+  }
+
+  // A held poll, a stream or a socket names its owner at its top, where there is room (a short request does not: its arrows do).
+  for (const bar of shapes.bars) {
+    if (bar.open || bar.kind === 'request') continue;
+    const x = bar.x + bar.side * (BAR_WIDTH / 2 + 2);
+    const anchor = bar.side > 0 ? 'start' : 'end';
+    bar.placed = placer.place({
+      text: laneTitle(bar.actor),
+      fontSize: Math.round(fontSize * 0.82),
+      at: [{ x, y: bar.y1 + fontSize, anchor }],
+    });
+  }
+}
+
+/** Which way a mark's label goes: toward the server from a participant's lane (a receipt: away from it). */
+function markSide(mark: Mark, serverX: number): 1 | -1 {
+  // From the server's column, away from the participant, where its arrows are not.
+  if (mark.actor === SERVER_ACTOR) return mark.x >= serverX ? -1 : 1;
+  const toServer = mark.x <= serverX ? 1 : -1;
+  return mark.kind === 'deliver' ? (-toServer as 1 | -1) : toServer;
 }
 
 /**
  * Folds arrows that the screen cannot show apart (same lanes, same look, within
  * BUNDLE_PX) into one that carries their count; a lone arrow stays the same
- * object, so it keeps its identity from frame to frame.
+ * object.
  */
 export function bundleArrows(arrows: readonly Arrow[]): Arrow[] {
   const out: Arrow[] = [];
@@ -489,25 +627,4 @@ export function bundleArrows(arrows: readonly Arrow[]): Arrow[] {
   return out;
 }
 
-const arrowCache = new WeakMap<
-  TraceEvent,
-  { generation: string; before: number | undefined; previous: number | undefined; arrow: Arrow }
->();
-const closedBars = new WeakMap<Span, { generation: string; bar: Bar }>();
-
-/** A step's label depends on the step alone: made once per event, not once per frame. */
-const labels = new WeakMap<TraceEvent, string>();
-function labelOf(event: TraceEvent, make: (event: TraceEvent) => string): string {
-  let label = labels.get(event);
-  if (label === undefined) {
-    label = make(event);
-    labels.set(event, label);
-  }
-  return label;
-}
-
-function responseVariant(event: TraceEvent): ArrowVariant {
-  const status = event.details?.status ?? 0;
-  if (status >= 400 || status === 0) return 'error';
-  return event.empty ? 'wasted' : 'response';
-}
+export { estimateWidth };

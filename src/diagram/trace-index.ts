@@ -19,7 +19,10 @@ export interface FaultInterval {
 }
 
 export class TraceIndex {
+  /** The events in time order. */
   readonly events: TraceEvent[] = [];
+  /** The same events in the order they arrived (the rows view catches up from it). */
+  readonly log: TraceEvent[] = [];
   readonly spans = new SpanIndex();
   readonly faults: FaultInterval[] = [];
   private readonly actorSet = new Set<string>();
@@ -30,6 +33,7 @@ export class TraceIndex {
   }
 
   add(event: TraceEvent): void {
+    this.log.push(event);
     // Keep time order; events from the server's clock may arrive a little late.
     let at = this.events.length;
     while (at > 0 && this.events[at - 1]!.t > event.t) at--;

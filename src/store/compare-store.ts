@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import { TECHNIQUES, type SendPattern, type Technique } from '../core';
-import { INITIAL_VIEW, type DiagramView } from '../diagram/view';
+import { initialViewSlice, type DiagramViewSlice } from '../diagram/view';
 import { createTraceStore, type TraceStore } from './trace-store';
 
 /** Compare mode's settings: who listens, and the schedule the server plays. */
@@ -27,7 +27,7 @@ export const COMPARE_RANGES: Record<
   seed: { min: 0, max: 0xffff_ffff },
 };
 
-export interface CompareState extends CompareSettings {
+export interface CompareState extends CompareSettings, DiagramViewSlice {
   running: boolean;
   /** Messages the server has played of the schedule. */
   progress: { sent: number; count: number } | null;
@@ -38,8 +38,6 @@ export interface CompareState extends CompareSettings {
   pageOrigin: string;
   /** When the run began (page clock): all four diagrams page from here. */
   anchor: number | null;
-  /** The window the four diagrams share. */
-  view: DiagramView;
   /** The channel of the last run, and its clock offset estimate. */
   channel: string | null;
   /** The page's estimate of the server's clock (server ≈ page + offsetMs): latencies of the server's messages rest on it. */
@@ -63,7 +61,8 @@ export function initialCompareState(): CompareState {
     origins: {},
     pageOrigin: typeof location === 'undefined' ? '' : location.host,
     anchor: null,
-    view: INITIAL_VIEW,
+    // The four diagrams share one window of time: to scale, so that they line up.
+    ...initialViewSlice({ mode: 'time' }),
     channel: null,
     clock: null,
     actors: ['bob'],

@@ -1,13 +1,8 @@
 import { useRef } from 'react';
 import { TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
-import {
-  DiagramLegend,
-  DiagramToolbar,
-  followPage,
-  SequenceDiagram,
-} from '../../diagram/SequenceDiagram';
+import { DiagramLegend, DiagramToolbar, SequenceDiagram } from '../../diagram/SequenceDiagram';
+import { sameShown } from '../../diagram/view';
 import { compareStore, type CompareTraces } from '../../store/compare-store';
-import { pageClock } from '../../transports/common';
 import { useWidth } from '../useWidth';
 import { useCompare } from './useCompare';
 
@@ -24,17 +19,23 @@ export function SmallMultiples({
   const host = useRef<HTMLDivElement>(null);
   const width = useWidth(host, 900, 640);
   const each = Math.floor((width - 16) / 2);
-  const setView = (patch: Partial<typeof view>) =>
-    compareStore.setState((s) => ({ view: { ...s.view, ...patch } }));
+  const setView = (next: typeof view) => compareStore.setState({ view: next });
+  const all = traces.all.getState().events;
+  const run =
+    all.length === 0
+      ? null
+      : {
+          first: all.reduce((min, e) => Math.min(min, e.t), Infinity),
+          last: all.reduce((most, e) => Math.max(most, e.t), -Infinity),
+        };
   return (
     <section className="small-multiples" aria-label="Four diagrams" ref={host}>
       <DiagramToolbar
         view={view}
         onChange={setView}
-        pausedEnd={() => {
-          const now = pageClock();
-          return anchor === null ? now : followPage(anchor, now, view.spanMs);
-        }}
+        shown={() => compareStore.getState().shown}
+        run={run}
+        modes={false}
       />
       <div className="small-multiples__grid">
         {TECHNIQUES.map((technique) => (
@@ -46,7 +47,11 @@ export function SmallMultiples({
               width={each}
               height={380}
               view={view}
-              onViewChange={(next) => compareStore.setState({ view: next })}
+              onViewChange={setView}
+              onShown={(next) => {
+                if (!sameShown(compareStore.getState().shown, next))
+                  compareStore.setState({ shown: next });
+              }}
               chrome={false}
               {...(anchor !== null ? { anchor } : {})}
             />

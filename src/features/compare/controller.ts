@@ -6,7 +6,7 @@ import {
   type TraceEvent,
   type TraceEventInput,
 } from '../../core';
-import { wholeRunView } from '../../diagram/view';
+import { follow, wholeRunView } from '../../diagram/view';
 import {
   COMPARE_RANGES,
   compareStore,
@@ -132,7 +132,7 @@ export class CompareController {
       clock: null,
       channel,
       anchor: pageClock(),
-      view: { ...this.store.getState().view, follow: true, endT: null },
+      view: follow(this.store.getState().view),
     });
 
     let lanes: Partial<Record<string, string>>;
@@ -308,7 +308,7 @@ export class CompareController {
       notice: null,
       progress: null,
       anchor: first,
-      view: wholeRunView(first, last),
+      view: wholeRunView(this.store.getState().view, first, last),
     });
     return null;
   }

@@ -1,65 +1,121 @@
 import { useState } from 'react';
-import { toMermaid, type TraceEvent } from '../../core';
+import type { StoreApi } from 'zustand/vanilla';
+import { toMermaid } from '../../core';
+import { traceIndexFor } from '../../diagram/trace-index';
+import type { DiagramViewSlice } from '../../diagram/view';
+import type { TraceStore } from '../../store/trace-store';
 import { download } from '../download';
 import { pngBlob, svgText } from './exportDiagram';
+import { exportLayout, withSheet, type SheetText } from './ExportSheet';
 
 export interface ExportButtonsProps {
-  /** The diagram's root `<svg>` (role="img"), read at the moment of export. */
-  svg: () => SVGSVGElement | null;
   /** The trace shown in the diagram (live or replayed). */
-  events: () => readonly TraceEvent[];
-  /** The visible window (the svg's data-t0 / data-t1); null exports every event. */
-  window: () => { t0: number; t1: number } | null;
+  store: TraceStore;
+  /** The diagram's view: what is in view, how it is drawn. */
+  view: StoreApi<DiagramViewSlice>;
   /** Lane order of the participants, as given to the diagram. */
   actors: readonly string[];
+  /** The diagram's size on screen (a window export is drawn the same). */
+  size: () => { width: number; height: number };
+  /** The title, the time and the counters for the sheet. */
+  describe: () => Omit<SheetText, 'subtitle'>;
 }
 
 function fileName(ext: string): string {
   return `realtime-lab-diagram-${new Date().toISOString().replace(/[:.]/g, '-')}.${ext}`;
 }
 
-/** Export SVG / PNG (the picture as drawn) and Mermaid (the visible steps as text GitHub renders). */
-export function ExportButtons({ svg, events, window, actors }: ExportButtonsProps) {
+/**
+ * Export SVG / PNG (the diagram with a title, its legend and the counters) and
+ * Mermaid (the same steps as text GitHub renders), of the window in view or of
+ * the whole run.
+ */
+export function ExportButtons({ store, view, actors, size, describe }: ExportButtonsProps) {
   const [problem, setProblem] = useState<string | null>(null);
-  const withSvg = (then: (element: SVGSVGElement) => void | Promise<void>) => async () => {
-    const element = svg();
-    if (!element) {
-      setProblem('There is no diagram to export yet.');
-      return;
-    }
+  const [scope, setScope] = useState<'window' | 'run'>('window');
+  const sheet = () => {
+    store.flush();
+    const index = traceIndexFor(store);
+    if (index.events.length === 0) throw new Error('There is nothing to export yet: start a run.');
+    const { view: current, shown } = view.getState();
+    const screen = size();
+    const { layout, height, cut } = exportLayout(index, current, shown, scope, screen, actors);
+    const described = describe();
+    const when = new Date().toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    const part =
+      scope === 'run'
+        ? `the whole run${cut > 0 ? ` (its first rows; ${cut} more left out)` : ''}`
+        : 'the window in view';
+    const mode = current.mode === 'rows' ? 'one row per step' : 'time to scale';
+    return {
+      layout,
+      width: screen.width,
+      height,
+      text: { ...described, subtitle: `${when} · ${part} · ${mode}` },
+    };
+  };
+  const run = (then: () => void | Promise<void>) => async () => {
     try {
-      await then(element);
+      await then();
       setProblem(null);
     } catch (e) {
-      setProblem(`Export failed: ${e instanceof Error ? e.message : String(e)}`);
+      setProblem(e instanceof Error ? e.message : `Export failed: ${String(e)}`);
     }
   };
   const exportMermaid = () => {
-    const all = events();
-    const shown = window() ?? {
-      t0: all.reduce((min, e) => Math.min(min, e.t), Infinity),
-      t1: all.reduce((max, e) => Math.max(max, e.t), -Infinity),
-    };
-    download(fileName('mmd'), toMermaid(all, { ...shown, actors }), 'text/plain;charset=utf-8');
-    setProblem(null);
+    const index = traceIndexFor(store);
+    if (index.events.length === 0) throw new Error('There is nothing to export yet: start a run.');
+    const shown = view.getState().shown;
+    const window = scope === 'window' && shown ? shown : { t0: index.first!, t1: index.last! };
+    const described = describe();
+    download(
+      fileName('mmd'),
+      toMermaid(index.events, {
+        ...window,
+        actors,
+        notes: [
+          described.title,
+          described.counters.map(([label, value]) => `${label} ${value}`).join(' · '),
+        ],
+      }),
+      'text/plain;charset=utf-8',
+    );
   };
   return (
     <div className="export-buttons" role="group" aria-label="Export diagram">
+      <label>
+        Export{' '}
+        <select
+          value={scope}
+          onChange={(event) => setScope(event.target.value === 'run' ? 'run' : 'window')}
+          aria-label="What to export"
+        >
+          <option value="window">the window in view</option>
+          <option value="run">the whole run</option>
+        </select>
+      </label>
       <button
         type="button"
-        onClick={withSvg((element) =>
-          download(fileName('svg'), svgText(element), 'image/svg+xml;charset=utf-8'),
-        )}
+        onClick={run(() => {
+          const made = sheet();
+          withSheet(made, (svg) =>
+            download(fileName('svg'), svgText(svg), 'image/svg+xml;charset=utf-8'),
+          );
+        })}
       >
         Export SVG
       </button>
       <button
         type="button"
-        onClick={withSvg(async (element) => download(fileName('png'), await pngBlob(element)))}
+        onClick={run(async () => {
+          const made = sheet();
+          const blob = await withSheet(made, (svg) => pngBlob(svg));
+          download(fileName('png'), blob);
+        })}
       >
         Export PNG
       </button>
-      <button type="button" onClick={exportMermaid}>
+      <button type="button" onClick={run(exportMermaid)}>
         Export Mermaid
       </button>
       {problem && (

@@ -16,7 +16,7 @@ const millis = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
 const percent = (v: number) => `${(v * 100).toFixed(0)} %`;
 
 /** The counters DESIGN.md names, each with `data-testid="counter-<name>"` and its raw number in `data-value`. */
-const COUNTERS: Counter[] = [
+export const COUNTERS: Counter[] = [
   {
     name: 'requests',
     label: 'HTTP requests',
@@ -137,6 +137,14 @@ function ClockNote() {
       page&apos;s clock.
     </p>
   );
+}
+
+/** The counters as label and shown value (exports print them under the diagram). */
+export function counterLines(stats: Stats): Array<[string, string]> {
+  return COUNTERS.map((counter) => {
+    const value = counter.value(stats);
+    return [counter.label, value === null ? '—' : counter.format(value)];
+  });
 }
 
 export function Counters({ store }: { store?: TraceStore }) {

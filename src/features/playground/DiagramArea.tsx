@@ -1,10 +1,15 @@
-import { useRef } from 'react';
-import { SequenceDiagram } from '../../diagram/SequenceDiagram';
+import { useRef, useSyncExternalStore } from 'react';
+import { presetById, TECHNIQUE_LABELS } from '../../core';
+import { diagramWidth, SequenceDiagram } from '../../diagram/SequenceDiagram';
+import { sameShown } from '../../diagram/view';
+import { playgroundView } from '../../store/diagram-view-store';
 import { labStore } from '../../store/lab-store';
 import type { TraceStore } from '../../store/trace-store';
 import { ExportButtons } from '../export/ExportButtons';
 import { Inspector } from '../inspector/Inspector';
+import { presenterStore } from '../presenter/presenter-store';
 import { useWidth } from '../useWidth';
+import { counterLines } from './Counters';
 import { useLab } from './useStore';
 
 /** The sequence diagram, sized to its column, with the inspector under it. */
@@ -12,33 +17,47 @@ export function DiagramArea({ store, now }: { store: TraceStore; now?: () => num
   const sender = useLab((s) => s.sender);
   const receivers = useLab((s) => s.receivers);
   const inspected = useLab((s) => s.inspected);
+  const view = useSyncExternalStore(playgroundView.subscribe, () => playgroundView.getState().view);
+  const presenter = useSyncExternalStore(
+    presenterStore.subscribe,
+    () => presenterStore.getState().presenter,
+  );
   const host = useRef<HTMLDivElement>(null);
-  const width = useWidth(host, 720, 360);
+  const width = useWidth(host, 720, 300);
   const select = (seq: number | null) => labStore.setState({ inspected: seq });
+  const actors = [sender, ...receivers];
+  const height = presenter ? 640 : 560;
   return (
     <section className="diagram-area" data-testid="diagram-area" aria-label="Diagram" ref={host}>
       <SequenceDiagram
         store={store}
-        actors={[sender, ...receivers]}
+        actors={actors}
         width={width}
-        height={560}
+        height={height}
         selectedSeq={inspected}
         onSelect={select}
+        view={view}
+        onViewChange={(next) => playgroundView.setState({ view: next })}
+        onShown={(shown) => {
+          if (!sameShown(playgroundView.getState().shown, shown))
+            playgroundView.setState({ shown });
+        }}
+        fontSize={presenter ? 15 : 11}
         {...(now ? { now } : {})}
       />
       <ExportButtons
-        svg={() => host.current?.querySelector<SVGSVGElement>('svg[role="img"]') ?? null}
-        events={() => {
-          store.flush();
-          return store.getState().events;
+        store={store}
+        view={playgroundView}
+        actors={actors}
+        size={() => ({ width: diagramWidth(width), height })}
+        describe={() => {
+          const { technique, preset } = labStore.getState();
+          const named = preset ? presetById(preset) : undefined;
+          return {
+            title: `Realtime Lab — ${TECHNIQUE_LABELS[technique]}${named ? ` · preset ${named.title}` : ''}`,
+            counters: counterLines(store.getState().stats),
+          };
         }}
-        window={() => {
-          const svg = host.current?.querySelector('svg[role="img"]');
-          const t0 = Number(svg?.getAttribute('data-t0'));
-          const t1 = Number(svg?.getAttribute('data-t1'));
-          return svg && Number.isFinite(t0) && Number.isFinite(t1) ? { t0, t1 } : null;
-        }}
-        actors={[sender, ...receivers]}
       />
       <Inspector store={store} seq={inspected} onClose={() => select(null)} />
     </section>

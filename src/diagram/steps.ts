@@ -1,0 +1,165 @@
+import {
+  closeLabel,
+  frameLabel,
+  idList,
+  msLabel,
+  requestLabel,
+  responseLabel,
+  type TraceEvent,
+  type TraceKind,
+} from '../core';
+import type { ArrowVariant, MarkShape } from './shapes';
+
+/**
+ * The second pass's table: what each kind of step is drawn as — an arrow
+ * between a participant and the server, or a mark on a lane — with its label
+ * and look. One entry per kind and observer; a kind that is not in the table
+ * is not drawn.
+ */
+
+export type StepSpec =
+  | { shape: 'arrow'; from: 'client' | 'server'; label: string; variant: ArrowVariant }
+  | {
+      shape: 'mark';
+      mark: MarkShape;
+      label: string;
+      /** Drawn on the server's side (its column for this participant) rather than on the participant's lane. */
+      atServer: boolean;
+      /** A wait: how long it lasts, in ms from the step. */
+      lastsMs?: number;
+    };
+
+/** What the diagram leaves out: with `receiversOnly`, the sender's uploads fold into one line per message. */
+export interface StepFilter {
+  receiversOnly: boolean;
+  /** The sender's lane (the first participant); null when nobody sends from the page. */
+  sender: string | null;
+}
+
+export const ALL_STEPS: StepFilter = { receiversOnly: false, sender: null };
+
+type Make = (event: TraceEvent) => StepSpec;
+
+const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant): StepSpec => ({
+  shape: 'arrow',
+  from,
+  label,
+  variant,
+});
+const mark = (shape: MarkShape, label: string, atServer = false, lastsMs?: number): StepSpec =>
+  lastsMs === undefined
+    ? { shape: 'mark', mark: shape, label, atServer }
+    : { shape: 'mark', mark: shape, label, atServer, lastsMs };
+
+/** A WebSocket frame the server sent only to show it is alive (`heartbeatAs=frame`). */
+function isHeartbeatFrame(event: TraceEvent): boolean {
+  return event.details?.note?.startsWith('heartbeat') === true;
+}
+
+function frameStep(event: TraceEvent): StepSpec {
+  const from = event.dir === 'up' ? 'client' : 'server';
+  if (event.kind !== 'ws-frame') return arrow(from, frameLabel(event), 'control');
+  if (isHeartbeatFrame(event)) {
+    const size = event.bytes ? ` ${event.bytes.header + event.bytes.payload} B` : '';
+    return arrow(from, `heartbeat frame${size}`, 'control');
+  }
+  return arrow(from, frameLabel(event), 'frame');
+}
+
+function responseVariant(event: TraceEvent): ArrowVariant {
+  const status = event.details?.status ?? 0;
+  if (status >= 400 || status === 0) return 'error';
+  return event.empty ? 'wasted' : 'response';
+}
+
+const CLIENT_STEPS: Partial<Record<TraceKind, Make>> = {
+  request: (e) =>
+    arrow('client', requestLabel(e), e.technique === 'websocket' ? 'upgrade' : 'request'),
+  response: (e) => arrow('server', responseLabel(e), responseVariant(e)),
+  'sse-open': (e) =>
+    arrow(
+      'server',
+      `200 text/event-stream${e.details?.retryMs !== undefined ? ` · retry: ${e.details.retryMs}` : ''}`,
+      'upgrade',
+    ),
+  'sse-event': (e) =>
+    arrow(
+      'server',
+      `id ${e.details?.lastEventId ?? idList(e)} · ${e.details?.eventType ?? 'message'}`,
+      'event',
+    ),
+  'ws-open': () => arrow('server', '101 Switching Protocols', 'upgrade'),
+  'ws-frame': frameStep,
+  ping: frameStep,
+  pong: frameStep,
+  close: (e) => mark('close', closeLabel(e)),
+  error: (e) => mark('cross', e.details?.error ?? e.details?.errorCode ?? 'error'),
+  'reconnect-wait': (e) => {
+    const delay = e.details?.delayMs ?? 0;
+    return mark('wait', `wait ${msLabel(delay)}`, false, delay);
+  },
+  reconnect: (e) =>
+    mark(
+      'dot',
+      e.details?.lastEventId ? `reconnect · Last-Event-ID: ${e.details.lastEventId}` : 'reconnect',
+    ),
+  deliver: (e) => mark('dot', `${e.details?.duplicate ? 'duplicate ' : ''}#${idList(e)}`),
+  fallback: (e) =>
+    mark(
+      'switch',
+      /back to WebSocket|works again/.test(e.details?.note ?? '')
+        ? 'back to WebSocket'
+        : 'fallback → long polling',
+    ),
+};
+
+/** The server's view adds what the browser cannot see: heartbeats, why a hold ended, publishes. */
+const SERVER_STEPS: Partial<Record<TraceKind, Make>> = {
+  ping: (e) => arrow('server', e.technique === 'sse' ? 'heartbeat' : 'ping (heartbeat)', 'control'),
+  pong: () => arrow('client', 'pong', 'control'),
+  timeout: (e) => mark('tick', `timeout after ${msLabel(e.details?.delayMs)}`, true),
+  publish: (e) => mark('dot', `publish #${idList(e)}`, true),
+};
+
+/** Receivers only: the one line that stands for a message the sender published. */
+const PUBLISHED: Make = (e) => arrow('client', `published #${idList(e)}`, 'request');
+
+/** The participant a step belongs to: the client who saw it, or the server's peer. */
+export function participantOf(event: TraceEvent): string | undefined {
+  return event.observer === 'client' ? event.actor : event.peer;
+}
+
+/** Steps of the sender's that are its uploads: publish requests and their answers, publish frames and acks. */
+function isUpload(event: TraceEvent): boolean {
+  if (event.conn.includes('-publish-')) return true;
+  if (event.kind === 'ws-frame') {
+    const note = event.details?.note;
+    return note === 'publish' || note === 'acknowledgement' || (event.messageIds?.length ?? 0) > 0;
+  }
+  return event.kind === 'deliver' || event.kind === 'sse-event';
+}
+
+/**
+ * How a step is drawn, or null when it is not (another observer's copy of the
+ * same step, a bookkeeping step, or something the filter folds away).
+ */
+export function stepOf(
+  event: TraceEvent,
+  filter: StepFilter,
+  labels?: (event: TraceEvent, make: Make) => StepSpec,
+): StepSpec | null {
+  const folding =
+    filter.receiversOnly && filter.sender !== null && participantOf(event) === filter.sender;
+  let make: Make | undefined;
+  if (event.observer === 'client') {
+    if (folding && event.kind === 'publish') make = PUBLISHED;
+    else if (folding && isUpload(event)) return null;
+    else make = CLIENT_STEPS[event.kind];
+  } else if (event.observer === 'server') {
+    if (folding && (event.kind === 'publish' || event.kind === 'ping' || event.kind === 'pong'))
+      return null;
+    make = SERVER_STEPS[event.kind];
+  }
+  if (!make) return null;
+  return labels ? labels(event, make) : make(event);
+}
