@@ -102,3 +102,102 @@ export function syntheticStream(
     },
   };
 }
+
+/**
+ * A class demo as the lab draws it: short polling with three receivers polling
+ * every second while Alice sends five messages a second at random — her POST,
+ * the server's publish and the 201, then each receiver's poll, its answer and
+ * a delivery per message. Times are ms from 0, in order.
+ */
+export function classDemoEvents(seconds: number, seed = 1): TraceEventInput[] {
+  let state = seed >>> 0 || 1;
+  const random = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
+  const out: TraceEventInput[] = [];
+  const technique = 'short-poll' as const;
+  const published: Array<{ id: number; t: number }> = [];
+  let id = 0;
+  for (let t = 0; t < seconds * 1000; t += -Math.log(1 - random()) * 200) {
+    const conn = `alice-publish-${++id}`;
+    const base = { technique, conn, actor: 'alice' } as const;
+    out.push({
+      ...base,
+      observer: 'client',
+      kind: 'request',
+      dir: 'up',
+      t,
+      bytes: { header: 420, payload: 60 },
+      details: { method: 'POST', url: '/api/channels/lobby/messages' },
+    });
+    out.push({
+      ...base,
+      observer: 'server',
+      actor: 'server-1',
+      peer: 'alice',
+      kind: 'publish',
+      dir: 'none',
+      t: t + 2,
+      messageIds: [id],
+    });
+    out.push({
+      ...base,
+      observer: 'client',
+      kind: 'response',
+      dir: 'down',
+      t: t + 4,
+      messageIds: [id],
+      bytes: { header: 180, payload: 40 },
+      details: { status: 201 },
+    });
+    published.push({ id, t: t + 2 });
+  }
+  ['bob', 'carol', 'dave'].forEach((actor, r) => {
+    let since = 0;
+    let n = 0;
+    for (let t = 150 * r; t < seconds * 1000; t += 1000) {
+      const conn = `${actor}-short-poll-${++n}`;
+      const ids = published.filter((p) => p.t < t && p.id > since).map((p) => p.id);
+      out.push({
+        observer: 'client',
+        actor,
+        technique,
+        conn,
+        kind: 'request',
+        dir: 'up',
+        t,
+        bytes: { header: 400, payload: 0 },
+        details: { method: 'GET', url: `/api/channels/lobby/messages?since=${since}` },
+      });
+      out.push({
+        observer: 'client',
+        actor,
+        technique,
+        conn,
+        kind: 'response',
+        dir: 'down',
+        t: t + 6,
+        empty: ids.length === 0,
+        messageIds: ids,
+        bytes: { header: 200, payload: 90 * ids.length + 20 },
+        details: { status: 200 },
+      });
+      for (const i of ids)
+        out.push({
+          observer: 'client',
+          actor,
+          technique,
+          conn,
+          kind: 'deliver',
+          dir: 'none',
+          t: t + 7,
+          messageIds: [i],
+        });
+      since = ids.at(-1) ?? since;
+    }
+  });
+  return out.sort((a, b) => a.t - b.t);
+}

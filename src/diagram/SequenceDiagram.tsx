@@ -98,6 +98,41 @@ export function followPage(anchor: number, now: number, spanMs: number): number 
 
 const pageNow = (): number => performance.timeOrigin + performance.now();
 
+/** Live traffic redraws the diagram at most this often (ms): a class cannot read faster, and frames stay free. */
+const REDRAW_MS = 40;
+
+const throttles = new WeakMap<TraceStore, (listener: () => void) => () => void>();
+
+/**
+ * The store's subscribe, with changes passed on at most every REDRAW_MS: a
+ * burst of events becomes one redraw, and the last change always arrives.
+ */
+function throttled(store: TraceStore): (listener: () => void) => () => void {
+  let subscribe = throttles.get(store);
+  if (subscribe) return subscribe;
+  subscribe = (listener) => {
+    let last = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const fire = () => {
+      timer = null;
+      last = performance.now();
+      listener();
+    };
+    const unsubscribe = store.subscribe(() => {
+      if (timer !== null) return;
+      const wait = REDRAW_MS - (performance.now() - last);
+      if (wait <= 0) fire();
+      else timer = setTimeout(fire, wait);
+    });
+    return () => {
+      if (timer !== null) clearTimeout(timer);
+      unsubscribe();
+    };
+  };
+  throttles.set(store, subscribe);
+  return subscribe;
+}
+
 /** The window the view asks for, in the terms the layout takes. */
 function resolveWindow(
   view: DiagramView,
@@ -186,7 +221,7 @@ export function SequenceDiagram({
     onViewChange?.(next);
     if (!sharedView) setOwnView(next);
   };
-  const version = useSyncExternalStore(store.subscribe, () => store.getState().version);
+  const version = useSyncExternalStore(throttled(store), () => store.getState().version);
   // Bumped by the frame loop when following time moves the view to its next page.
   const [, setPage] = useState(0);
   const [cache] = useState(() => new LayoutCache(pageMeasure()));

@@ -1,7 +1,7 @@
 import type { TraceEvent } from '../core';
 import { cachedMeasure, estimateWidth, type Measure } from './labels';
 import { RowIndex } from './rows';
-import { participantOf, stepOf, type StepFilter, type StepSpec } from './steps';
+import { isShown, participantOf, stepOf, type StepFilter, type StepSpec } from './steps';
 import { SERVER_ACTOR, type TraceIndex } from './trace-index';
 
 /**
@@ -12,7 +12,8 @@ import { SERVER_ACTOR, type TraceIndex } from './trace-index';
  */
 export class LayoutCache {
   readonly measure: Measure;
-  private readonly specs = new WeakMap<TraceEvent, Map<string, StepSpec | null>>();
+  /** Per filter, each step's shape (null: not drawn). */
+  private readonly specs = new Map<string, WeakMap<TraceEvent, StepSpec | null>>();
   private readonly rowIndexes = new Map<string, { index: TraceIndex; rows: RowIndex }>();
 
   constructor(measure: Measure = estimateWidth) {
@@ -22,11 +23,12 @@ export class LayoutCache {
   /** The step's shape under a filter, made once. */
   spec(event: TraceEvent, filter: StepFilter): StepSpec | null {
     const key = filter.receiversOnly ? `r:${filter.sender ?? ''}` : 'all';
-    let byFilter = this.specs.get(event);
-    if (!byFilter) this.specs.set(event, (byFilter = new Map()));
-    if (byFilter.has(key)) return byFilter.get(key)!;
+    let byEvent = this.specs.get(key);
+    if (!byEvent) this.specs.set(key, (byEvent = new WeakMap()));
+    const known = byEvent.get(event);
+    if (known !== undefined) return known;
     const spec = stepOf(event, filter);
-    byFilter.set(key, spec);
+    byEvent.set(event, spec);
     return spec;
   }
 
@@ -39,7 +41,7 @@ export class LayoutCache {
         if (event.kind === 'fault') return true;
         const participant = participantOf(event);
         if (participant === undefined || participant === SERVER_ACTOR) return false;
-        return this.spec(event, filter) !== null;
+        return isShown(event, filter);
       };
       entry = { index, rows: new RowIndex(isRow) };
       this.rowIndexes.set(key, entry);

@@ -139,27 +139,33 @@ function isUpload(event: TraceEvent): boolean {
   return event.kind === 'deliver' || event.kind === 'sse-event';
 }
 
+/** Which entry of the table draws a step under a filter (cheap: no label is made). */
+function makerOf(event: TraceEvent, filter: StepFilter): Make | undefined {
+  const folding =
+    filter.receiversOnly && filter.sender !== null && participantOf(event) === filter.sender;
+  if (event.observer === 'client') {
+    if (folding && event.kind === 'publish') return PUBLISHED;
+    if (folding && isUpload(event)) return undefined;
+    return CLIENT_STEPS[event.kind];
+  }
+  if (event.observer === 'server') {
+    if (folding && (event.kind === 'publish' || event.kind === 'ping' || event.kind === 'pong'))
+      return undefined;
+    return SERVER_STEPS[event.kind];
+  }
+  return undefined;
+}
+
+/** Whether a step is drawn under a filter. */
+export function isShown(event: TraceEvent, filter: StepFilter): boolean {
+  return makerOf(event, filter) !== undefined;
+}
+
 /**
  * How a step is drawn, or null when it is not (another observer's copy of the
  * same step, a bookkeeping step, or something the filter folds away).
  */
-export function stepOf(
-  event: TraceEvent,
-  filter: StepFilter,
-  labels?: (event: TraceEvent, make: Make) => StepSpec,
-): StepSpec | null {
-  const folding =
-    filter.receiversOnly && filter.sender !== null && participantOf(event) === filter.sender;
-  let make: Make | undefined;
-  if (event.observer === 'client') {
-    if (folding && event.kind === 'publish') make = PUBLISHED;
-    else if (folding && isUpload(event)) return null;
-    else make = CLIENT_STEPS[event.kind];
-  } else if (event.observer === 'server') {
-    if (folding && (event.kind === 'publish' || event.kind === 'ping' || event.kind === 'pong'))
-      return null;
-    make = SERVER_STEPS[event.kind];
-  }
-  if (!make) return null;
-  return labels ? labels(event, make) : make(event);
+export function stepOf(event: TraceEvent, filter: StepFilter): StepSpec | null {
+  const make = makerOf(event, filter);
+  return make ? make(event) : null;
 }
