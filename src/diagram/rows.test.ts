@@ -46,6 +46,42 @@ describe('RowIndex', () => {
   });
 });
 
+describe('bursts', () => {
+  it('gives the receipts of one answer one row, and one mark saying which messages', async () => {
+    const { layoutSequence, LayoutCache } = await import('./layout');
+    const { TraceIndex } = await import('./trace-index');
+    const log = buildTrace(
+      { conn: 'bob-short-poll-3' },
+      {
+        kind: 'response',
+        t: 0,
+        dir: 'down',
+        empty: false,
+        messageIds: [4, 5, 6],
+        details: { status: 200 },
+      },
+      { kind: 'deliver', t: 1, messageIds: [4] },
+      { kind: 'deliver', t: 1, messageIds: [5] },
+      { kind: 'deliver', t: 1.5, messageIds: [6] },
+      { kind: 'deliver', t: 40, messageIds: [7] },
+    );
+    const rows = new RowIndex(everything);
+    rows.catchUp(log);
+    expect(rows.total).toBe(3);
+    expect(rows.rows(0, 3).map((r) => (r.kind === 'step' ? r.events.length : 0))).toEqual([
+      1, 3, 1,
+    ]);
+    const layout = layoutSequence(
+      new TraceIndex(log),
+      { mode: 'rows', t0: 0, t1: 0, width: 600, height: 400 },
+      new LayoutCache(),
+    );
+    expect(layout.marks.map((m) => m.label)).toEqual(['#4–#6 (3)', '#7']);
+    const time = layoutSequence(new TraceIndex(log), { t0: 0, t1: 100, width: 600, height: 400 });
+    expect(time.marks.map((m) => m.label)).toEqual(['#4–#6 (3)', '#7']);
+  });
+});
+
 describe('followRowsPage', () => {
   it('holds still while rows fill the view, then moves half a view at a time', () => {
     expect(followRowsPage(0, 20)).toBe(0);

@@ -12,8 +12,27 @@ export const GAP_MS = 1500;
 
 /** One row in view: a step, or a gap (an idle stretch folded into one row). */
 export type Row =
-  | { kind: 'step'; row: number; t: number; event: TraceEvent }
+  /** A step; a burst of receipts from one answer shares one row (`events`, the first is `event`). */
+  | { kind: 'step'; row: number; t: number; event: TraceEvent; events: TraceEvent[] }
   | { kind: 'gap'; row: number; t: number; until: number };
+
+/** Receipts this close together (ms) on one connection came in one answer: they share a row. */
+export const BURST_MS = 10;
+
+/** Whether `b` is a receipt that came in the same answer as `a`, just before it. */
+export function sameBurst(a: TraceEvent, b: TraceEvent): boolean {
+  return (
+    a.kind === 'deliver' &&
+    b.kind === 'deliver' &&
+    a.observer === 'client' &&
+    b.observer === 'client' &&
+    a.actor === b.actor &&
+    a.conn === b.conn &&
+    b.t - a.t < BURST_MS &&
+    !a.details?.duplicate &&
+    !b.details?.duplicate
+  );
+}
 
 export class RowIndex {
   /** The steps that have rows, in time order (arrival order among equal times). */
@@ -59,6 +78,10 @@ export class RowIndex {
     this.rowNo.length = this.steps.length;
     for (let i = from; i < this.steps.length; i++) {
       const previous = i === 0 ? -1 : this.rowNo[i - 1]!;
+      if (i > 0 && sameBurst(this.steps[i - 1]!, this.steps[i]!)) {
+        this.rowNo[i] = previous;
+        continue;
+      }
       const gap = i > 0 && this.steps[i]!.t - this.steps[i - 1]!.t > GAP_MS ? 1 : 0;
       this.rowNo[i] = previous + 1 + gap;
     }
@@ -101,7 +124,10 @@ export class RowIndex {
       const row = this.rowNo[i]!;
       if (i > 0 && row - this.rowNo[i - 1]! > 1 && row - 1 >= first)
         out.push({ kind: 'gap', row: row - 1, t: this.steps[i - 1]!.t, until: this.steps[i]!.t });
-      if (row <= last) out.push({ kind: 'step', row, t: this.steps[i]!.t, event: this.steps[i]! });
+      if (row > last) continue;
+      const events = [this.steps[i]!];
+      while (i + 1 < this.steps.length && this.rowNo[i + 1] === row) events.push(this.steps[++i]!);
+      out.push({ kind: 'step', row, t: events[0]!.t, event: events[0]!, events });
     }
     return out;
   }

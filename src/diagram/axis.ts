@@ -1,0 +1,259 @@
+import { scaleLinear } from 'd3-scale';
+import type { TraceEvent } from '../core';
+import type { LayoutCache } from './layout-cache';
+import type { LanePlacement } from './lanes';
+import { followRowsPage, sameBurst } from './rows';
+import type { DiagramMode, Gap, SequenceLayout, Tick } from './shapes';
+import { participantOf, type StepFilter, type StepSpec } from './steps';
+import type { TraceIndex } from './trace-index';
+
+/**
+ * The second pass's time axis: where each step goes — to scale, or one row
+ * per step — and what the left margin says beside it.
+ */
+
+/** What part of the trace to lay out, and into how much room. Time runs downward. */
+export interface SequenceWindow {
+  /** Time to scale (the default here), or one row per step. */
+  mode?: DiagramMode;
+  /** Time view: the visible time range, ms on the trace's clock. Rows view: ignored. */
+  t0: number;
+  t1: number;
+  /** Rows view: the first row shown; following (the newest rows, a half screen at a time) when absent. */
+  firstRow?: number;
+  width: number;
+  height: number;
+  /** Room above the first event for the lane headers. */
+  top?: number;
+  /** Now, for spans still open (drawn to here) and live countdowns. Defaults to t1. */
+  now?: number;
+  /** Time 0 of the axis labels (the start of the run). Defaults to the first event. */
+  origin?: number;
+  /** Lane order of the participants (the server's lane goes after the first). */
+  actors?: readonly string[];
+  /**
+   * Time view: the time that sits at y = top. Defaults to t0. A renderer that
+   * scrolls keeps it fixed and translates the drawing by `scrollY`, so shapes
+   * keep their coordinates from frame to frame and only new ones are drawn.
+   */
+  anchor?: number;
+  /** What to leave out (receivers only folds the sender's uploads). */
+  filter?: StepFilter;
+  /** Size of the labels, px (presenter mode draws them larger). Default 11. */
+  fontSize?: number;
+}
+
+/** Time view: consecutive arrows of a lane are kept this far apart (px), so their labels can show. */
+export const LABEL_SPACING = 14;
+
+/** Rows view: the height of a row at the default font size. */
+export const ROW_HEIGHT = 20;
+
+/** How many rows fit below the lane headers. */
+export function rowsThatFit(height: number, top: number, fontSize = 11): number {
+  return Math.max(1, Math.floor((height - top) / rowHeight(fontSize)));
+}
+
+function rowHeight(fontSize: number): number {
+  return Math.round((ROW_HEIGHT * fontSize) / 11);
+}
+
+/** One step to draw: the event, its shape, and its height. */
+export interface Placed {
+  event: TraceEvent;
+  spec: StepSpec;
+  y: number;
+  /** Receipts drawn as this one mark (the first is `event`). */
+  burst?: TraceEvent[];
+}
+
+/** `#44–#53 (10)`: the messages of a burst of receipts, as one mark's label. */
+function burstSpec(events: readonly TraceEvent[]): StepSpec {
+  const ids = events.flatMap((e) => e.messageIds ?? []);
+  const consecutive = ids.every((id, i) => i === 0 || id === ids[i - 1]! + 1);
+  const label =
+    ids.length === 0
+      ? `${events.length} receipts`
+      : consecutive
+        ? `#${ids[0]}–#${ids[ids.length - 1]} (${ids.length})`
+        : `#${ids.slice(0, 3).join(', #')}${ids.length > 3 ? ' …' : ''} (${ids.length})`;
+  return { shape: 'mark', mark: 'dot', label, atServer: false };
+}
+
+/** The time axis of a layout: where steps go, and what the left margin says. */
+export interface Axis {
+  mode: DiagramMode;
+  y: (t: number) => number;
+  steps: Placed[];
+  ticks: Tick[];
+  gaps: Gap[];
+  t0: number;
+  t1: number;
+  scrollY: number;
+  /** The top of the visible area, in the drawing's coordinates. */
+  viewTop: number;
+  generation: string;
+  rows?: SequenceLayout['rows'];
+}
+
+const filterKey = (filter: StepFilter): string =>
+  filter.receiversOnly ? `receivers:${filter.sender ?? ''}` : 'all';
+
+/** Time to scale: y grows with time; a lane's arrows are kept a label apart, a few labels at most. */
+export function timeAxis(
+  index: TraceIndex,
+  window: SequenceWindow,
+  cache: LayoutCache,
+  lanes: LanePlacement,
+  filter: StepFilter,
+  top: number,
+): Axis {
+  const origin = window.origin ?? index.first ?? window.t0;
+  const anchor = window.anchor ?? window.t0;
+  const visibleMs = Math.max(1e-9, window.t1 - window.t0);
+  // The same mapping as d3's scaleLinear().domain([anchor, anchor + visibleMs]).range([top, height]),
+  // written out: it runs for every visible step on every frame.
+  const pxPerMs = (window.height - top) / visibleMs;
+  const y = (t: number): number => top + (t - anchor) * pxPerMs;
+  const lastArrowY = new Map<string, number>();
+  const steps: Placed[] = [];
+  for (const event of index.between(window.t0, window.t1)) {
+    const participant = participantOf(event);
+    if (participant === undefined || !lanes.laneX.has(participant)) continue;
+    const spec = cache.spec(event, filter);
+    if (!spec) continue;
+    // Receipts of one answer are one mark.
+    const before = steps[steps.length - 1];
+    if (before && sameBurst(before.burst?.at(-1) ?? before.event, event)) {
+      before.burst = [...(before.burst ?? [before.event]), event];
+      before.spec = burstSpec(before.burst);
+      continue;
+    }
+    let yy = y(event.t);
+    if (spec.shape === 'arrow') {
+      // A response that follows its request within a few ms would sit on top of it:
+      // consecutive arrows of a lane keep a label's height apart, but never more
+      // than a few labels below their true time, however dense the traffic.
+      const above = lastArrowY.get(participant);
+      if (above !== undefined)
+        yy = Math.min(Math.max(yy, above + LABEL_SPACING), yy + 3 * LABEL_SPACING);
+      lastArrowY.set(participant, yy);
+    }
+    steps.push({ event, spec, y: yy });
+  }
+  const ticks = scaleLinear()
+    .domain([window.t0, window.t1])
+    .ticks(8)
+    .map((t) => ({ t, y: y(t), label: `${Math.round(t - origin)} ms` }));
+  const scrollY = y(window.t0) - top;
+  return {
+    mode: 'time',
+    y,
+    steps,
+    ticks,
+    gaps: [],
+    t0: window.t0,
+    t1: window.t1,
+    scrollY,
+    viewTop: scrollY + top,
+    generation: `time|${window.t0}|${window.t1}|${anchor}|${window.width}|${window.height}|${top}|${lanes.actors.join(',')}|${filterKey(filter)}`,
+  };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 3 : 2)} s`;
+}
+
+/**
+ * One row per step: the rows from `firstRow` (or the page that follows the
+ * newest), each step at its row's height and its real time beside it; idle
+ * stretches folded into a gap row. Between rows, time maps linearly, so a bar
+ * runs from its opening step's row to its closing step's row.
+ */
+export function rowsAxis(
+  index: TraceIndex,
+  window: SequenceWindow,
+  cache: LayoutCache,
+  lanes: LanePlacement,
+  filter: StepFilter,
+  top: number,
+  fontSize: number,
+): Axis {
+  const rowIndex = cache.rows(index, filter);
+  const rowH = rowHeight(fontSize);
+  const visible = rowsThatFit(window.height, top, fontSize);
+  const total = rowIndex.total;
+  const first = Math.max(
+    0,
+    Math.min(window.firstRow ?? followRowsPage(total, visible), Math.max(0, total - 1)),
+  );
+  const origin = window.origin ?? index.first ?? 0;
+  // Arrows sit low in their row, their label above them; marks a little higher.
+  const rowY = (row: number): number => top + (row - first) * rowH + Math.round(rowH * 0.7);
+  // One row either side of the view as well, so that bars and waits reaching out of view point the right way.
+  const rows = rowIndex.rows(Math.max(0, first - 1), visible + 2);
+  const anchors: Array<{ t: number; y: number }> = [];
+  const steps: Placed[] = [];
+  const ticks: Tick[] = [];
+  const gaps: Gap[] = [];
+  let t0 = Infinity;
+  let t1 = -Infinity;
+  for (const row of rows) {
+    const yy = rowY(row.row);
+    const inView = row.row >= first && row.row < first + visible;
+    if (row.kind === 'gap') {
+      if (inView) {
+        gaps.push({ y: yy, ms: row.until - row.t, label: `${seconds(row.until - row.t)} pass` });
+        t0 = Math.min(t0, row.t);
+        t1 = Math.max(t1, row.until);
+      }
+      continue;
+    }
+    anchors.push({ t: row.t, y: yy });
+    if (!inView) continue;
+    t0 = Math.min(t0, row.t);
+    t1 = Math.max(t1, row.t);
+    ticks.push({ t: row.t, y: yy, label: seconds(row.t - origin) });
+    if (row.event.kind === 'fault') continue;
+    const spec = row.events.length > 1 ? burstSpec(row.events) : cache.spec(row.event, filter);
+    if (spec) steps.push({ event: row.event, spec, y: yy });
+  }
+  if (t0 === Infinity) {
+    t0 = window.now ?? index.last ?? 0;
+    t1 = t0;
+  }
+  const last = anchors[anchors.length - 1];
+  const lastRow = rows[rows.length - 1];
+  const atEnd = !lastRow || lastRow.row >= total - 1;
+  const now = Math.max(window.now ?? t1, last?.t ?? -Infinity);
+  // Past the newest row, time runs on into the next row (where now is).
+  if (atEnd) anchors.push({ t: now + 1e-6, y: (last ? last.y : top) + rowH * 0.8 });
+  const y = (t: number): number => {
+    if (anchors.length === 0) return top;
+    if (t <= anchors[0]!.t) return anchors[0]!.t > t ? anchors[0]!.y - rowH : anchors[0]!.y;
+    let lo = 0;
+    let hi = anchors.length - 1;
+    if (t >= anchors[hi]!.t) return anchors[hi]!.y + (atEnd ? 0 : rowH);
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (anchors[mid]!.t <= t) lo = mid;
+      else hi = mid;
+    }
+    const a = anchors[lo]!;
+    const b = anchors[hi]!;
+    return a.y + ((t - a.t) / Math.max(1e-9, b.t - a.t)) * (b.y - a.y);
+  };
+  return {
+    mode: 'rows',
+    y,
+    steps,
+    ticks,
+    gaps,
+    t0,
+    t1,
+    scrollY: 0,
+    viewTop: top,
+    generation: `rows|${first}|${window.width}|${window.height}|${top}|${fontSize}|${lanes.actors.join(',')}|${filterKey(filter)}`,
+    rows: { first, shown: Math.min(visible, Math.max(0, total - first)), total },
+  };
+}

@@ -1,0 +1,190 @@
+import { LabelPlacer, type LabelWish } from './labels';
+import { BAR_WIDTH, laneTitle, type LanePlacement } from './lanes';
+import { openBarText } from './bars';
+import type { Arrow, Band, Bar, DiagramMode, Gap, Mark, Tick } from './shapes';
+import type { LayoutCache } from './layout-cache';
+import { SERVER_ACTOR } from './trace-index';
+
+/** The third pass: every label of a laid-out window gets a free place, or none. */
+
+export interface LabelContext {
+  measure: LayoutCache['measure'];
+  lanes: LanePlacement;
+  mode: DiagramMode;
+  fontSize: number;
+  width: number;
+  viewTop: number;
+  now: number;
+  y: (t: number) => number;
+}
+
+/** Mark labels longer than this are cut on the diagram (the inspector and the tooltip have them whole). */
+const MARK_LABEL_CHARS = 34;
+
+const URGENT_MARKS = new Set(['cross', 'close', 'switch', 'tick', 'segment']);
+
+function cut(text: string): string {
+  return text.length > MARK_LABEL_CHARS ? `${text.slice(0, MARK_LABEL_CHARS - 1)}…` : text;
+}
+
+/**
+ * Third pass: every label gets a free place or none. Fixed labels first (the
+ * time margin), then what must be read (fault names, errors, closes,
+ * countdowns), then the ordinary steps in time order, then owner tags.
+ */
+export function placeLabels(
+  shapes: {
+    arrows: Arrow[];
+    marks: Mark[];
+    bands: Band[];
+    bars: Bar[];
+    ticks: Tick[];
+    gaps: Gap[];
+  },
+  context: LabelContext,
+): void {
+  const { lanes, fontSize, mode } = context;
+  const placer = new LabelPlacer(context.measure);
+  const small = Math.round(fontSize * 0.91);
+  for (const tick of shapes.ticks)
+    placer.place({
+      text: tick.label,
+      fontSize: small,
+      at: [{ x: 4, y: tick.y - 3, anchor: 'start' }],
+    });
+  for (const gap of shapes.gaps)
+    placer.place({
+      text: gap.label,
+      fontSize: small,
+      at: [{ x: 4, y: gap.y - 3, anchor: 'start' }],
+    });
+
+  for (const band of shapes.bands) {
+    // The name stays on screen while any of the band is: at its top, or at the view's top.
+    const y = Math.min(
+      Math.max(band.y1, context.viewTop) + fontSize + 1,
+      Math.max(band.y1 + fontSize + 1, band.y2 - 3),
+    );
+    const x = context.width - 6;
+    band.placed = placer.place({
+      text: band.label,
+      fontSize,
+      at: [
+        { x, y, anchor: 'end' },
+        { x, y: y + fontSize + 3, anchor: 'end' },
+      ],
+    });
+  }
+
+  const markWish = (mark: Mark): LabelWish => {
+    const toward = markSide(mark, lanes.serverX);
+    const x = mark.x + toward * 9;
+    const anchor = toward > 0 ? 'start' : 'end';
+    const away = toward > 0 ? 'end' : 'start';
+    const text = cut(mark.label);
+    if (mark.shape === 'wait' && mark.y2 !== undefined) {
+      const mid = Math.max(mark.y + 13, (mark.y + mark.y2) / 2 + 4);
+      return {
+        text,
+        fontSize: small,
+        at: [
+          { x, y: mid, anchor },
+          { x, y: mark.y + 13, anchor },
+        ],
+      };
+    }
+    if (mode === 'rows') {
+      const y = mark.y + 4;
+      return {
+        text,
+        fontSize: small,
+        at: [
+          { x, y, anchor },
+          { x: mark.x - toward * 9, y, anchor: away },
+        ],
+      };
+    }
+    return {
+      text,
+      fontSize: small,
+      at: [
+        { x, y: mark.y + 13, anchor },
+        { x, y: mark.y - 6, anchor },
+        { x: mark.x - toward * 9, y: mark.y + 13, anchor: away },
+      ],
+    };
+  };
+  const urgent = shapes.marks.filter((m) => URGENT_MARKS.has(m.shape));
+  for (const mark of urgent) mark.placed = placer.place(markWish(mark));
+
+  for (const bar of shapes.bars) {
+    if (!bar.open) continue;
+    // Below the bar's end — below now, where nothing has happened yet — one line per column.
+    const x = bar.x + bar.side * BAR_WIDTH;
+    const anchor = bar.side > 0 ? 'start' : 'end';
+    const y = bar.y2 + fontSize + 3 + bar.column * (fontSize + 3);
+    // Placed with the widest the countdown can read, so its ticking never runs into a neighbour.
+    const widest = openBarText({ ...bar, start: context.now - 888_800 }, context.now).replace(
+      /in \d+\.\d s/,
+      'in 888.8 s',
+    );
+    const placed = placer.place({
+      text: widest,
+      fontSize: small,
+      at: [
+        { x, y, anchor },
+        { x, y: y + (fontSize + 3) * lanes.lanes.length, anchor },
+      ],
+    });
+    bar.placed = placed && { ...placed, text: openBarText(bar, context.now) };
+  }
+
+  // The ordinary steps, in time order: a label that finds no room keeps to hover and focus.
+  type Item = { y: number; arrow?: Arrow; mark?: Mark };
+  const items: Item[] = [
+    ...shapes.arrows.map((arrow) => ({ y: arrow.y, arrow })),
+    ...shapes.marks.filter((m) => !URGENT_MARKS.has(m.shape)).map((mark) => ({ y: mark.y, mark })),
+  ].sort((a, b) => a.y - b.y);
+  for (const item of items) {
+    if (item.mark) {
+      item.mark.placed = placer.place(markWish(item.mark));
+      continue;
+    }
+    const arrow = item.arrow!;
+    const toServer = arrow.to === SERVER_ACTOR;
+    const clientX = toServer ? arrow.x1 : arrow.x2;
+    const serverEdge = toServer ? arrow.x2 : arrow.x1;
+    const toward = serverEdge >= clientX ? 1 : -1;
+    const text = arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label;
+    const y = arrow.y - (mode === 'rows' ? 3 : 4);
+    arrow.placed = placer.place({
+      text,
+      fontSize,
+      at: [
+        // Beside the participant's lane, toward the server; else beside the server, toward the participant.
+        { x: clientX + toward * 10, y, anchor: toward > 0 ? 'start' : 'end' },
+        { x: serverEdge - toward * 10, y, anchor: toward > 0 ? 'end' : 'start' },
+      ],
+    });
+  }
+
+  // A held poll, a stream or a socket names its owner at its top, where there is room (a short request does not: its arrows do).
+  for (const bar of shapes.bars) {
+    if (bar.open || bar.kind === 'request') continue;
+    const x = bar.x + bar.side * (BAR_WIDTH / 2 + 2);
+    const anchor = bar.side > 0 ? 'start' : 'end';
+    bar.placed = placer.place({
+      text: laneTitle(bar.actor),
+      fontSize: Math.round(fontSize * 0.82),
+      at: [{ x, y: bar.y1 + fontSize, anchor }],
+    });
+  }
+}
+
+/** Which way a mark's label goes: toward the server from a participant's lane (a receipt: away from it). */
+function markSide(mark: Mark, serverX: number): 1 | -1 {
+  // From the server's column, away from the participant, where its arrows are not.
+  if (mark.actor === SERVER_ACTOR) return mark.x >= serverX ? -1 : 1;
+  const toServer = mark.x <= serverX ? 1 : -1;
+  return mark.kind === 'deliver' ? (-toServer as 1 | -1) : toServer;
+}
