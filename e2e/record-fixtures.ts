@@ -96,6 +96,14 @@ const scenarios: Record<string, (page: Page, channel: string) => Promise<void>> 
     await send(page, 'after the reconnect');
     await page.waitForTimeout(1200);
   },
+  // A class demo at a real rate: three receivers, five messages a second, and a reboot halfway.
+  'class-demo': async (page, channel) => {
+    await page.goto(`${base}/?channel=${channel}&receivers=3&rate=5`);
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.waitForTimeout(4000);
+    await page.request.post(`${base}/api/faults`, { data: { restart: { downForMs: 2000 } } });
+    await page.waitForTimeout(4500);
+  },
   compare: async (page, channel) => {
     await page.goto(`${base}/?channel=${channel}`);
     const interval = page.getByRole('spinbutton', { name: /Poll interval/ });

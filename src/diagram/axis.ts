@@ -65,7 +65,12 @@ export interface Placed {
   y: number;
   /** Receipts drawn as this one mark (the first is `event`). */
   burst?: TraceEvent[];
+  /** How many steps this arrow stands for (more than 1: the screen could not show them apart). */
+  count?: number;
 }
+
+/** Arrows of one kind between the same lanes closer than this (px) are drawn as one, with a count. */
+export const BUNDLE_PX = 2;
 
 /** `#44–#53 (10)`: the messages of a burst of receipts, as one mark's label. */
 function burstSpec(events: readonly TraceEvent[]): StepSpec {
@@ -116,6 +121,8 @@ export function timeAxis(
   const pxPerMs = (window.height - top) / visibleMs;
   const y = (t: number): number => top + (t - anchor) * pxPerMs;
   const lastArrowY = new Map<string, number>();
+  // The last arrow drawn per lane, direction, look and kind: one closer than BUNDLE_PX joins it.
+  const heads = new Map<string, Map<string, Placed>>();
   const steps: Placed[] = [];
   for (const event of index.between(window.t0, window.t1)) {
     const participant = participantOf(event);
@@ -138,6 +145,19 @@ export function timeAxis(
       if (above !== undefined)
         yy = Math.min(Math.max(yy, above + LABEL_SPACING), yy + 3 * LABEL_SPACING);
       lastArrowY.set(participant, yy);
+      let lane = heads.get(participant);
+      if (!lane) heads.set(participant, (lane = new Map()));
+      // The kind too: a request and a frame up may share a look.
+      const key = event.kind + spec.bundle;
+      const head = lane.get(key);
+      if (head && yy - head.y < BUNDLE_PX) {
+        head.count = (head.count ?? 1) + 1;
+        continue;
+      }
+      const placed: Placed = { event, spec, y: yy };
+      lane.set(key, placed);
+      steps.push(placed);
+      continue;
     }
     steps.push({ event, spec, y: yy });
   }

@@ -36,6 +36,8 @@ export function placeLabels(
   shapes: {
     arrows: Arrow[];
     marks: Mark[];
+    /** Arrows and marks together, top to bottom (the order the ordinary labels are placed in). */
+    steps: ReadonlyArray<Arrow | Mark>;
     bands: Band[];
     bars: Bar[];
     ticks: Tick[];
@@ -140,17 +142,12 @@ export function placeLabels(
   }
 
   // The ordinary steps, in time order: a label that finds no room keeps to hover and focus.
-  type Item = { y: number; arrow?: Arrow; mark?: Mark };
-  const items: Item[] = [
-    ...shapes.arrows.map((arrow) => ({ y: arrow.y, arrow })),
-    ...shapes.marks.filter((m) => !URGENT_MARKS.has(m.shape)).map((mark) => ({ y: mark.y, mark })),
-  ].sort((a, b) => a.y - b.y);
-  for (const item of items) {
-    if (item.mark) {
-      item.mark.placed = placer.place(markWish(item.mark));
+  for (const step of shapes.steps) {
+    if (!isArrow(step)) {
+      if (!URGENT_MARKS.has(step.shape)) step.placed = placer.place(markWish(step));
       continue;
     }
-    const arrow = item.arrow!;
+    const arrow = step;
     const toServer = arrow.to === SERVER_ACTOR;
     const clientX = toServer ? arrow.x1 : arrow.x2;
     const serverEdge = toServer ? arrow.x2 : arrow.x1;
@@ -187,4 +184,8 @@ function markSide(mark: Mark, serverX: number): 1 | -1 {
   if (mark.actor === SERVER_ACTOR) return mark.x >= serverX ? -1 : 1;
   const toServer = mark.x <= serverX ? 1 : -1;
   return mark.kind === 'deliver' ? (-toServer as 1 | -1) : toServer;
+}
+
+function isArrow(step: Arrow | Mark): step is Arrow {
+  return 'variant' in step;
 }

@@ -91,16 +91,21 @@ export class LabelPlacer {
   }
 }
 
-/** Remembers measured widths: the same label is measured once. */
+/** Remembers measured widths: the same label is measured once (per font size). */
 export function cachedMeasure(measure: Measure): Measure {
-  const widths = new Map<string, number>();
+  const bySize = new Map<number, Map<string, number>>();
+  let count = 0;
   return (text, fontSize) => {
-    const key = `${fontSize}|${text}`;
-    let width = widths.get(key);
+    let widths = bySize.get(fontSize);
+    if (!widths) bySize.set(fontSize, (widths = new Map()));
+    let width = widths.get(text);
     if (width === undefined) {
       width = measure(text, fontSize);
-      if (widths.size > 20_000) widths.clear();
-      widths.set(key, width);
+      if (++count > 20_000) {
+        bySize.clear();
+        count = 0;
+      }
+      widths.set(text, width);
     }
     return width;
   };

@@ -8,7 +8,7 @@ import { ALL_STEPS, participantOf } from './steps';
 import { SERVER_ACTOR, type TraceIndex } from './trace-index';
 
 export { isDrawn } from '../core';
-export { LABEL_SPACING, ROW_HEIGHT, rowsThatFit, type SequenceWindow } from './axis';
+export { BUNDLE_PX, LABEL_SPACING, ROW_HEIGHT, rowsThatFit, type SequenceWindow } from './axis';
 export { countdownTime, openBarText } from './bars';
 export { estimateWidth } from './labels';
 export { BAR_WIDTH } from './lanes';
@@ -23,9 +23,6 @@ export type * from './shapes';
  * (label-pass.ts). Pure: no DOM, and the work grows with what is visible,
  * not with the whole history.
  */
-
-/** Arrows of one kind between the same lanes closer than this (px) are drawn as one, with a count. */
-export const BUNDLE_PX = 2;
 
 export function layoutSequence(
   index: TraceIndex,
@@ -45,13 +42,14 @@ export function layoutSequence(
   // Second pass: shapes.
   const arrows: Arrow[] = [];
   const marks: Mark[] = [];
-  for (const { event, spec, y } of axis.steps) {
+  const ordered: Array<Arrow | Mark> = [];
+  for (const { event, spec, y, count } of axis.steps) {
     const client = participantOf(event)!;
     const x = lanes.laneX.get(client)!;
     const edgeX = lanes.columnOf(client).x;
     if (spec.shape === 'arrow') {
       const up = spec.from === 'client';
-      arrows.push({
+      const arrow: Arrow = {
         seq: event.seq,
         kind: event.kind,
         conn: event.conn,
@@ -62,9 +60,11 @@ export function layoutSequence(
         y,
         label: spec.label,
         placed: null,
-        count: 1,
+        count: count ?? 1,
         variant: spec.variant,
-      });
+      };
+      arrows.push(arrow);
+      ordered.push(arrow);
     } else {
       const m: Mark = {
         seq: event.seq,
@@ -79,6 +79,7 @@ export function layoutSequence(
       };
       if (spec.lastsMs !== undefined) m.y2 = axis.y(event.t + spec.lastsMs);
       marks.push(m);
+      ordered.push(m);
     }
   }
   const bands: Band[] = index.faultsBetween(axis.t0, axis.t1).map((fault) => ({
@@ -97,9 +98,9 @@ export function layoutSequence(
     bars.push(spanBar(span, lanes, axis.y, now));
   }
 
-  const shown = bundleArrows(arrows);
+  const shown = arrows;
   placeLabels(
-    { arrows: shown, marks, bands, bars, ticks: axis.ticks, gaps: axis.gaps },
+    { arrows: shown, marks, steps: ordered, bands, bars, ticks: axis.ticks, gaps: axis.gaps },
     {
       measure: cache.measure,
       lanes,
@@ -127,26 +128,4 @@ export function layoutSequence(
     generation: axis.generation,
     ...(axis.rows ? { rows: axis.rows } : {}),
   };
-}
-
-/**
- * Folds arrows that the screen cannot show apart (same lanes, same look, within
- * BUNDLE_PX) into one that carries their count; a lone arrow stays the same
- * object.
- */
-export function bundleArrows(arrows: readonly Arrow[]): Arrow[] {
-  const out: Arrow[] = [];
-  const open = new Map<string, number>();
-  for (const arrow of arrows) {
-    const key = `${arrow.from}>${arrow.to}|${arrow.variant}|${arrow.kind}`;
-    const at = open.get(key);
-    const head = at === undefined ? undefined : out[at]!;
-    if (head && arrow.y - head.y < BUNDLE_PX) {
-      out[at!] = { ...head, count: head.count + 1 };
-      continue;
-    }
-    open.set(key, out.length);
-    out.push(arrow);
-  }
-  return out;
 }

@@ -18,7 +18,14 @@ import type { ArrowVariant, MarkShape } from './shapes';
  */
 
 export type StepSpec =
-  | { shape: 'arrow'; from: 'client' | 'server'; label: string; variant: ArrowVariant }
+  | {
+      shape: 'arrow';
+      from: 'client' | 'server';
+      label: string;
+      variant: ArrowVariant;
+      /** Arrows with the same key, close together, are drawn as one with a count. */
+      bundle: string;
+    }
   | {
       shape: 'mark';
       mark: MarkShape;
@@ -45,6 +52,7 @@ const arrow = (from: 'client' | 'server', label: string, variant: ArrowVariant):
   from,
   label,
   variant,
+  bundle: `${from}|${variant}`,
 });
 const mark = (shape: MarkShape, label: string, atServer = false, lastsMs?: number): StepSpec =>
   lastsMs === undefined
