@@ -73,10 +73,10 @@ export const KNOB_FIELDS: Array<{
 
 /** Why Start does nothing while a recording is replayed (shown beside Start, and as a notice). */
 export const REPLAY_START_BLOCKED =
-  'Replaying a recording: press Back to live to run live traffic.';
+  'A recording is playing: press Back to live to run live traffic.';
 /** Why the set-up cannot change while a recording is replayed: the page shows the recording's. */
 export const REPLAY_SETUP_BLOCKED =
-  'Replaying a recording: the set-up shown is the recording’s; press Back to live to change it.';
+  'A recording is playing: the set-up shown is the recording’s; press Back to live to change it.';
 
 /** The set-up a run begins with, as its `segment` step records it. */
 export function runSetupOf(state: LabState, reason: SegmentReason): RunSetup {
