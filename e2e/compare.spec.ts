@@ -86,11 +86,28 @@ test('compare mode runs all four techniques on one schedule and fills the table'
     await expect(diagram.locator('[data-kind="deliver"]').first()).toBeAttached();
   }
 
+  // Every message is the server's: each latency rests on the clock estimate, and one near its ±
+  // is an upper bound, never "< 1 ms" and never negative.
+  const clockText = await page.getByTestId('compare-clock').textContent();
+  expect(clockText).toMatch(/± \d+\.\d ms/);
+  for (const technique of TECHNIQUES) {
+    for (const key of ['latencyP50', 'latencyP95', 'latencyMax']) {
+      await expect(cell(page, technique, key)).toHaveText(/^(\d+ ms|≤ \d+ ms \(clock ±[\d.]+\))$/);
+    }
+  }
+
   const csv = await downloadText(page, 'Export CSV');
   const lines = csv.trimEnd().split('\r\n');
   expect(lines[0]).toMatch(/^technique,requests,empty_share,delivered,bytes_per_delivered,/);
+  expect(lines[0]).toMatch(/,latency_clock,clock_uncertainty_ms$/);
   expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual([...TECHNIQUES]);
   expect(lines[3]!.split(',')[3]).toBe('60');
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',');
+    for (const latency of cells.slice(6, 9)) expect(latency).toMatch(/^(<=)?\d+(\.\d)?$/);
+    expect(cells.at(-2)).toBe('server');
+    expect(cells.at(-1)).toMatch(/^\d+(\.\d)?$/);
+  }
 
   const markdown = await downloadText(page, 'Export Markdown');
   expect(markdown).toMatch(/^Realtime Lab compare run: 30 messages at 10\/s \(random, seed 1\)\./);

@@ -131,3 +131,62 @@ test('bad input gets a clear message', async ({ page }) => {
   );
   await expect(counter(page, 'requests')).toBeVisible();
 });
+
+test('a technique switch starts fresh counters', async ({ page }) => {
+  await openLab(page, 'switch');
+  await setKnob(page, /Poll interval/, '200');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectCounter(page, 'empty', (v) => v >= 5);
+  await expectCounter(page, 'wasted-share', (v) => v > 0.9, 'idle short polling wastes its polls');
+  const log = page.getByTestId('event-log');
+  const shortPollSteps = Number(await log.getAttribute('data-count'));
+
+  await page.getByRole('tab', { name: 'Long polling' }).click();
+  // Long polling's own run: Bob's held poll, none of short polling's wasted answers.
+  await expectCounter(page, 'open-connections', (v) => v === 1);
+  expect(await counterValue(page, 'requests')).toBe(1);
+  expect(await counterValue(page, 'empty')).toBe(0);
+  expect(await counterValue(page, 'wasted-share')).toBe(0);
+  await expect(page.getByTestId('counters-run')).toContainText('since the switch to Long polling');
+  // The trace keeps short polling's steps: the diagram and the log still show them.
+  expect(Number(await log.getAttribute('data-count'))).toBeGreaterThan(shortPollSteps);
+
+  // Theory: the long-poll model, measured on long-poll data only.
+  await send(page, 'after the switch');
+  await expect(page.getByTestId('inbox-bob')).toContainText('after the switch');
+  await expectCounter(page, 'delivered', (v) => v === 1);
+  const theory = page.getByTestId('theory');
+  await expect(theory.getByRole('rowheader', { name: /^Share of polls/ })).toHaveCount(0);
+  const held = theory
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: 'Held requests per receiver' }) });
+  await expect(held).toHaveAttribute('data-verdict', 'agrees');
+  // One request per delivered message: the held poll, answered; its follow-up is not counted yet.
+  const perMessage = theory
+    .getByRole('row')
+    .filter({ has: page.getByRole('rowheader', { name: /^Requests per delivered message/ }) });
+  const measured = Number(
+    await perMessage.getByTestId('theory-measured').getAttribute('data-value'),
+  );
+  expect(measured).toBeLessThanOrEqual(2);
+});
+
+test('receiving cost and sending cost are shown apart', async ({ page }) => {
+  await openLab(page, 'costs');
+  await page.getByRole('tab', { name: 'Server-Sent Events' }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 1);
+  await send(page, 'what does it cost');
+  await expect(page.getByTestId('inbox-bob')).toContainText('what does it cost');
+  await expectCounter(page, 'delivered', (v) => v === 1);
+  await expect(page.getByTestId('bytes-source')).toHaveAttribute('data-source', 'server');
+  // Alice's POST and its 201 are hers: several hundred bytes, counted apart from Bob's stream.
+  await expectCounter(page, 'send-per-message', (v) => v > 500);
+  const receiving = await counterValue(page, 'receive-per-message');
+  const sending = await counterValue(page, 'send-per-message');
+  const all = await counterValue(page, 'bytes-per-message');
+  expect(receiving).toBeGreaterThan(0);
+  // One message, one receiver: the old figure is the two added together.
+  expect(Math.abs(all - (receiving + sending))).toBeLessThan(1);
+  expect(await counterValue(page, 'receive-overhead-per-message')).toBeLessThan(receiving);
+});

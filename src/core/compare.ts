@@ -1,4 +1,5 @@
-import type { Stats } from './stats';
+import { formatLatency, latencyCsvCell, roundUp, type LatencyClock } from './latency-format';
+import { sideTotal, type Stats } from './stats';
 import { TECHNIQUES, TECHNIQUE_LABELS, type Technique } from './technique';
 
 /**
@@ -12,7 +13,11 @@ export interface CompareRow {
   /** Empty poll answers over all poll answers, 0..1; null where nothing polls. */
   emptyShare: number | null;
   delivered: number;
-  /** Every byte both ways (the server's socket counts) per delivered message. */
+  /**
+   * Receiving cost: the receivers' bytes both ways (the server's socket counts)
+   * per delivered message. The server is the sender here, so these are all the
+   * page's bytes.
+   */
   bytesPerDelivery: number | null;
   /** The same bytes less the messages' own JSON: what the technique costs on top. */
   overheadPerDelivery: number | null;
@@ -22,10 +27,20 @@ export interface CompareRow {
   openConnections: number;
   peakConnections: number;
   reconnects: number;
+  /** Whether the latencies were timed across clocks (the server's publish moved onto the page's). */
+  latencyAcrossClocks: boolean;
+  /** The clock offset estimate's ± in ms, when the latencies rest on it and it is known. */
+  clockUncertaintyMs: number | null;
 }
 
+/** The row's fields that are cells of the table. */
+export type CompareCellKey = Exclude<
+  keyof CompareRow,
+  'technique' | 'latencyAcrossClocks' | 'clockUncertaintyMs'
+>;
+
 export interface CompareColumn {
-  key: Exclude<keyof CompareRow, 'technique'>;
+  key: CompareCellKey;
   /** Heading on screen and in Markdown. */
   label: string;
   /** Column name in CSV (snake case, units spelled out). */
@@ -39,13 +54,13 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   { key: 'delivered', label: 'Delivered', csv: 'delivered' },
   {
     key: 'bytesPerDelivery',
-    label: 'Bytes / delivered msg',
+    label: 'Receiving cost / msg',
     csv: 'bytes_per_delivered',
     unit: 'bytes',
   },
   {
     key: 'overheadPerDelivery',
-    label: 'Overhead / delivered msg',
+    label: 'Receiving overhead / msg',
     csv: 'overhead_bytes_per_delivered',
     unit: 'bytes',
   },
@@ -57,7 +72,10 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   { key: 'reconnects', label: 'Reconnects', csv: 'reconnects' },
 ];
 
-/** Every byte both ways (the server's socket counts when there are any) per delivered message. */
+/**
+ * Every byte both ways (the server's socket counts when there are any) per
+ * delivered message: the receivers' and the sender's, the sender's uploads included.
+ */
 export function bytesPerDelivery(stats: Stats): number | null {
   if (stats.delivered === 0) return null;
   const bytes =
@@ -73,25 +91,69 @@ export function overheadPerDelivery(stats: Stats): number | null {
   return all - stats.messageBytes / stats.delivered;
 }
 
-export function compareRow(technique: Technique, stats: Stats): CompareRow {
+/** Receiving cost: the receivers' bytes both ways (their requests, what reached them) per delivered message. */
+export function receiveCostPerDelivery(stats: Stats): number | null {
+  if (stats.delivered === 0) return null;
+  return sideTotal(stats.receiveBytes) / stats.delivered;
+}
+
+/** The receiving cost less the delivered messages' own JSON: headers, empty polls, framing, heartbeats. */
+export function receiveOverheadPerDelivery(stats: Stats): number | null {
+  const cost = receiveCostPerDelivery(stats);
+  if (cost === null || stats.messageBytes === 0) return null;
+  return cost - stats.messageBytes / stats.delivered;
+}
+
+/** Sending cost: the sender's bytes both ways (its publishes and their answers) per message it published. */
+export function sendCostPerMessage(stats: Stats): number | null {
+  if (stats.published === 0) return null;
+  return sideTotal(stats.sendBytes) / stats.published;
+}
+
+/**
+ * One row of the table. `clockUncertaintyMs`: the ± of the page's estimate of
+ * the server's clock, which latencies of messages the server made rest on
+ * (null when there is none).
+ */
+export function compareRow(
+  technique: Technique,
+  stats: Stats,
+  clockUncertaintyMs: number | null = null,
+): CompareRow {
+  const acrossClocks = stats.latency.acrossClocks > 0;
   return {
     technique,
     requests: stats.requests,
     emptyShare: stats.pollResponses === 0 ? null : stats.wastedShare,
     delivered: stats.delivered,
-    bytesPerDelivery: bytesPerDelivery(stats),
-    overheadPerDelivery: overheadPerDelivery(stats),
+    bytesPerDelivery: receiveCostPerDelivery(stats),
+    overheadPerDelivery: receiveOverheadPerDelivery(stats),
     latencyP50: stats.latency.p50,
     latencyP95: stats.latency.p95,
     latencyMax: stats.latency.max,
     openConnections: stats.openConnections,
     peakConnections: stats.maxOpenConnections,
     reconnects: stats.reconnects,
+    latencyAcrossClocks: acrossClocks,
+    clockUncertaintyMs: acrossClocks ? clockUncertaintyMs : null,
   };
 }
 
-/** A cell as text: shares as percentages, bytes and ms rounded, a dash where there is nothing to show. */
-export function formatCell(value: number | null, unit?: CompareColumn['unit']): string {
+/** The clocks a row's latencies were timed on. */
+export function rowClock(row: CompareRow): LatencyClock {
+  return { acrossClocks: row.latencyAcrossClocks, uncertaintyMs: row.clockUncertaintyMs };
+}
+
+/**
+ * A cell as text: shares as percentages, bytes and ms rounded, a dash where
+ * there is nothing to show. A latency timed across clocks near the clock's
+ * uncertainty reads "≤ X ms (clock ±Y)" (see formatLatency).
+ */
+export function formatCell(
+  value: number | null,
+  unit?: CompareColumn['unit'],
+  clock: LatencyClock = { acrossClocks: false, uncertaintyMs: null },
+): string {
   if (value === null) return '—';
   switch (unit) {
     case 'share':
@@ -99,17 +161,17 @@ export function formatCell(value: number | null, unit?: CompareColumn['unit']): 
     case 'bytes':
       return `${Math.round(value)} B`;
     case 'ms':
-      // Below a millisecond the clock offset's own uncertainty dominates (it can even come out negative).
-      return value < 1 ? '< 1 ms' : `${Math.round(value)} ms`;
+      return formatLatency(value, clock, 'whole');
     default:
       return String(value);
   }
 }
 
-/** A cell for CSV: plain numbers (shares 0..1, bytes and ms to 0.1), empty where there is nothing. */
-function csvCell(value: number | null, unit?: CompareColumn['unit']): string {
+/** A cell for CSV: plain numbers (shares 0..1, bytes and ms to 0.1), `<=X` for a latency bound, empty where there is nothing. */
+function csvCell(value: number | null, unit: CompareColumn['unit'], clock: LatencyClock): string {
   if (value === null) return '';
   if (unit === 'share') return value.toFixed(3);
+  if (unit === 'ms') return latencyCsvCell(value, clock);
   if (unit) return (Math.round(value * 10) / 10).toString();
   return String(value);
 }
@@ -118,12 +180,31 @@ function rowsInOrder(rows: readonly CompareRow[]): CompareRow[] {
   return TECHNIQUES.flatMap((t) => rows.filter((row) => row.technique === t));
 }
 
-/** RFC 4180 CSV with a header line, CRLF line ends; numbers are plain. */
+/**
+ * RFC 4180 CSV with a header line, CRLF line ends; numbers are plain. Two
+ * columns after the table's say what the latencies rest on: `latency_clock`
+ * (`page`: timed on the page's one clock; `server`: from the server's publish
+ * moved onto the page's clock) and `clock_uncertainty_ms` (that move's ±,
+ * empty when on one clock or not known). A latency under 3× that ± is `<=X`.
+ */
 export function compareCsv(rows: readonly CompareRow[]): string {
-  const lines = [['technique', ...COMPARE_COLUMNS.map((c) => c.csv)].join(',')];
+  const lines = [
+    [
+      'technique',
+      ...COMPARE_COLUMNS.map((c) => c.csv),
+      'latency_clock',
+      'clock_uncertainty_ms',
+    ].join(','),
+  ];
   for (const row of rowsInOrder(rows)) {
+    const clock = rowClock(row);
     lines.push(
-      [row.technique, ...COMPARE_COLUMNS.map((c) => csvCell(row[c.key], c.unit))].join(','),
+      [
+        row.technique,
+        ...COMPARE_COLUMNS.map((c) => csvCell(row[c.key], c.unit, clock)),
+        row.latencyP50 === null ? '' : row.latencyAcrossClocks ? 'server' : 'page',
+        row.clockUncertaintyMs === null ? '' : roundUp(row.clockUncertaintyMs, 1).toString(),
+      ].join(','),
     );
   }
   return `${lines.join('\r\n')}\r\n`;
@@ -135,7 +216,7 @@ export function compareMarkdown(rows: readonly CompareRow[], caption?: string): 
   const rule = `|---|${COMPARE_COLUMNS.map(() => '---:').join('|')}|`;
   const body = rowsInOrder(rows).map(
     (row) =>
-      `| ${TECHNIQUE_LABELS[row.technique]} | ${COMPARE_COLUMNS.map((c) => formatCell(row[c.key], c.unit)).join(' | ')} |`,
+      `| ${TECHNIQUE_LABELS[row.technique]} | ${COMPARE_COLUMNS.map((c) => formatCell(row[c.key], c.unit, rowClock(row))).join(' | ')} |`,
   );
   return `${caption ? `${caption}\n\n` : ''}${[head, rule, ...body].join('\n')}\n`;
 }

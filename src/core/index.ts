@@ -18,3 +18,5 @@ export * from './presets';
 export * from './mermaid';
 export * from './guide';
 export * from './step-labels';
+export * from './segments';
+export * from './latency-format';

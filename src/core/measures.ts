@@ -10,6 +10,8 @@ export interface RunMeasures {
   publishRate: number;
   /** Median time from a receiver's request to its response, for requests answered at once (not held). */
   roundTripMs: number | null;
+  /** Receivers' HTTP requests (polls, stream opens, upgrades). */
+  receiverRequests: number;
   /** Receivers' HTTP requests a second, per receiver. */
   requestsPerReceiverPerSecond: number;
   /** Receivers' requests per delivered message. */
@@ -30,10 +32,15 @@ const median = (values: number[]): number | null => {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 };
 
-/** Measures a run from its trace; `receivers` are the participants who listen (not the sender). */
+/**
+ * Measures a run from its trace; `receivers` are the participants who listen
+ * (not the sender). `from`: the index its steps begin at (the run's `segment`
+ * step: earlier runs of the same trace are not measured).
+ */
 export function measureRun(
   events: readonly TraceEvent[],
   receivers: readonly string[],
+  from = 0,
 ): RunMeasures {
   const listening = new Set(receivers);
   let first = Infinity;
@@ -47,7 +54,8 @@ export function measureRun(
   const frames = { up: [0, 0, 0], down: [0, 0, 0] };
   let serverDown = 0;
   let clientDown = 0;
-  for (const event of events) {
+  for (let index = Math.max(0, from); index < events.length; index++) {
+    const event = events[index]!;
     first = Math.min(first, event.t);
     last = Math.max(last, event.t);
     if (event.observer === 'server') {
@@ -86,6 +94,7 @@ export function measureRun(
     publishes,
     publishRate: seconds > 0 ? publishes / seconds : 0,
     roundTripMs: median(quickTrips),
+    receiverRequests,
     requestsPerReceiverPerSecond:
       seconds > 0 && listening.size > 0 ? receiverRequests / seconds / listening.size : 0,
     requestsPerDelivery: deliveries > 0 ? receiverRequests / deliveries : null,

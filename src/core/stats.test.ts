@@ -27,12 +27,13 @@ describe('percentile (nearest rank)', () => {
     expect(percentile([], 50)).toBeNull();
   });
   it('summarises unsorted samples', () => {
-    expect(summariseLatencies([30, 10, 20])).toEqual({
+    expect(summariseLatencies([30, 10, 20], 1)).toEqual({
       count: 3,
       p50: 20,
       p95: 30,
       max: 30,
       mean: 20,
+      acrossClocks: 1,
     });
     expect(summariseLatencies([])).toEqual({
       count: 0,
@@ -40,6 +41,7 @@ describe('percentile (nearest rank)', () => {
       p95: null,
       max: null,
       mean: null,
+      acrossClocks: 0,
     });
   });
 });
@@ -76,7 +78,15 @@ describe('computeStats', () => {
       ev({ kind: 'deliver', t: 300, actor: 'bob', messageIds: [3] }),
     ]);
     expect(stats.delivered).toBe(4);
-    expect(stats.latency).toEqual({ count: 3, p50: 50, p95: 70, max: 70, mean: (50 + 70 + 5) / 3 });
+    expect(stats.latency).toEqual({
+      count: 3,
+      p50: 50,
+      p95: 70,
+      max: 70,
+      mean: (50 + 70 + 5) / 3,
+      // All on the page's one clock.
+      acrossClocks: 0,
+    });
   });
 
   it('times a message the server made from its publish step, and ignores the server step of a page send', () => {
@@ -92,6 +102,8 @@ describe('computeStats', () => {
       ev({ kind: 'publish', t: 2060, actor: 'alice', messageIds: [8], details: { sentAt: 2000 } }),
     ]);
     expect(stats.latency).toMatchObject({ count: 2, p50: 40, max: 50 });
+    // The server's own message was timed across clocks; the page's send was not.
+    expect(stats.latency.acrossClocks).toBe(1);
     expect(stats.requests).toBe(0);
     // A step without a usable time (a broken recording) never turns the percentiles into NaN.
     const broken = computeStats([
@@ -185,5 +197,110 @@ describe('computeStats', () => {
     expect(snapshots[0]!.openConnections).toBe(1);
     expect(snapshots.at(-1)).toEqual(computeStats(events));
     expect(snapshots.at(-1)!.latency.p50).toBe(9);
+  });
+
+  it('splits bytes by the sender’s connections and the receivers’, whoever counted them', () => {
+    const server = { observer: 'server' as const, actor: 'server-1' };
+    const events = [
+      // Alice publishes: her POST and its 201, as the browser and as the server saw them.
+      ev({
+        kind: 'request',
+        t: 0,
+        actor: 'alice',
+        conn: 'a1',
+        dir: 'up',
+        bytes: { header: 0, payload: 60 },
+      }),
+      ev({
+        ...server,
+        kind: 'request',
+        t: 1,
+        peer: 'alice',
+        conn: 'a1',
+        dir: 'up',
+        bytes: { header: 680, payload: 60 },
+      }),
+      ev({
+        ...server,
+        kind: 'response',
+        t: 2,
+        peer: 'alice',
+        conn: 'a1',
+        dir: 'down',
+        bytes: { header: 176, payload: 36 },
+      }),
+      ev({
+        kind: 'response',
+        t: 3,
+        actor: 'alice',
+        conn: 'a1',
+        dir: 'down',
+        bytes: { header: 300, payload: 36 },
+      }),
+      ev({
+        kind: 'publish',
+        t: 3,
+        actor: 'alice',
+        conn: 'a1',
+        messageIds: [1],
+        details: { sentAt: 0 },
+      }),
+      // Bob's stream carries it.
+      ev({
+        ...server,
+        kind: 'sse-event',
+        t: 2,
+        peer: 'bob',
+        conn: 'b1',
+        dir: 'down',
+        bytes: { header: 6, payload: 167 },
+      }),
+      ev({
+        kind: 'sse-event',
+        t: 4,
+        actor: 'bob',
+        conn: 'b1',
+        dir: 'down',
+        bytes: { header: 0, payload: 167 },
+      }),
+      ev({ kind: 'deliver', t: 4, actor: 'bob', conn: 'b1', messageIds: [1] }),
+    ];
+    // Without a set-up, whoever publishes is a sender.
+    const guessed = computeStats(events);
+    expect(guessed.bytesObserver).toBe('server');
+    expect(guessed.receiveBytes).toEqual({
+      up: { header: 0, payload: 0 },
+      down: { header: 6, payload: 167 },
+    });
+    expect(guessed.sendBytes).toEqual({
+      up: { header: 680, payload: 60 },
+      down: { header: 176, payload: 36 },
+    });
+    expect(guessed.published).toBe(1);
+    // The set-up names the sender: the same split.
+    expect(computeStats(events, { sender: 'alice' })).toEqual(guessed);
+    // Nobody sends from the page (compare mode): every participant's bytes are receiving.
+    const noSender = computeStats(events, { sender: null });
+    expect(noSender.sendBytes).toEqual({
+      up: { header: 0, payload: 0 },
+      down: { header: 0, payload: 0 },
+    });
+    expect(noSender.receiveBytes.up).toEqual({ header: 680, payload: 60 });
+    expect(noSender.published).toBe(0);
+    // The browser's own view, when the server's count is missing.
+    const clientOnly = computeStats(events.filter((e) => e.observer === 'client'));
+    expect(clientOnly.sendBytes).toEqual({
+      up: { header: 0, payload: 60 },
+      down: { header: 300, payload: 36 },
+    });
+    expect(clientOnly.receiveBytes.down).toEqual({ header: 0, payload: 167 });
+  });
+
+  it('counts each message a sender published once', () => {
+    const stats = computeStats([
+      ev({ kind: 'publish', t: 1, actor: 'alice', messageIds: [1, 2], details: { sentAt: 0 } }),
+      ev({ kind: 'publish', t: 2, actor: 'alice', messageIds: [2], details: { sentAt: 0 } }),
+    ]);
+    expect(stats.published).toBe(2);
   });
 });

@@ -25,6 +25,26 @@ describe('trace files', () => {
       exportedAt: '2026-11-28T00:00:00.000Z',
     });
     expect(parseTraceFile(JSON.parse(JSON.stringify(file)))).toEqual(file);
+    expect(file).not.toHaveProperty('clock');
+  });
+  it('keeps the clock estimate the latencies rest on, and reads files without one', () => {
+    const file = exportTrace([event], 'live', new Date(0), { offsetMs: -3.2, uncertaintyMs: 14.6 });
+    const read = parseTraceFile(JSON.parse(JSON.stringify(file)));
+    expect(read.clock).toEqual({ offsetMs: -3.2, uncertaintyMs: 14.6 });
+    expect(parseTraceFile({ ...file, clock: { offsetMs: 'x', uncertaintyMs: 1 } }).clock).toBe(
+      undefined,
+    );
+    expect(
+      parseTraceFile({ ...file, clock: { offsetMs: 1, uncertaintyMs: -1 } }),
+    ).not.toHaveProperty('clock');
+  });
+  it('reads a segment step (version 1 still)', () => {
+    const file = parseTraceFile({
+      format: 'realtime-lab-trace',
+      version: 1,
+      events: [{ ...event, kind: 'segment', dir: 'none' }],
+    });
+    expect(file.events[0]!.kind).toBe('segment');
   });
   it.each([
     [null, /JSON object/],

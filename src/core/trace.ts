@@ -1,3 +1,4 @@
+import type { RunSetup } from './segments';
 import type { Technique } from './technique';
 
 /** Who saw a step: the browser, the lab's server, or (later) a pub/sub broker. */
@@ -23,6 +24,8 @@ export const TRACE_KINDS = [
   'deliver',
   'fault',
   'fallback',
+  // Where a run begins (a Start, a technique switch, a compare run): its details carry the set-up.
+  'segment',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -79,6 +82,12 @@ export interface TraceDetails {
   faultPhase?: 'start' | 'end';
   /** For a server-observed step: its time on the server's own clock (`t` is on the page's). */
   serverT?: number;
+  /**
+   * On a `segment` step: the set-up of the run that begins there (technique,
+   * participants, knobs, preset, the server's own messages, and why it began).
+   * Counters and theory read the steps from the last segment on.
+   */
+  setup?: RunSetup;
 }
 
 /** One observable step of the lab's traffic. */
@@ -118,21 +127,47 @@ export interface TraceFile {
   exportedAt: string;
   /** Whether the traffic was real (`live`) or simulated in the browser (`offline`). */
   network: 'live' | 'offline';
+  /**
+   * The page's estimate of the server's clock when the recording was exported
+   * (server ≈ page + offsetMs, give or take uncertaintyMs): the latencies of
+   * messages the server made rest on it. Absent in older recordings.
+   */
+  clock?: RecordedClock;
   events: TraceEvent[];
+}
+
+/** A clock-offset estimate as a recording keeps it. */
+export interface RecordedClock {
+  offsetMs: number;
+  uncertaintyMs: number;
 }
 
 export function exportTrace(
   events: readonly TraceEvent[],
   network: TraceFile['network'],
   now: Date,
+  clock?: RecordedClock | null,
 ): TraceFile {
   return {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
     exportedAt: now.toISOString(),
     network,
+    ...(clock ? { clock: { offsetMs: clock.offsetMs, uncertaintyMs: clock.uncertaintyMs } } : {}),
     events: [...events],
   };
+}
+
+function readClock(value: unknown): RecordedClock | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { offsetMs, uncertaintyMs } = value as Partial<RecordedClock>;
+  return typeof offsetMs === 'number' &&
+    Number.isFinite(offsetMs) &&
+    typeof uncertaintyMs === 'number' &&
+    Number.isFinite(uncertaintyMs) &&
+    uncertaintyMs >= 0
+    ? { offsetMs, uncertaintyMs }
+    : undefined;
 }
 
 /**
@@ -168,11 +203,13 @@ export function parseTraceFile(value: unknown): TraceFile {
       throw new Error(`event ${index}: seq must increase (${e.seq} after ${previous})`);
     previous = e.seq;
   });
+  const clock = readClock(file.clock);
   return {
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
     exportedAt: typeof file.exportedAt === 'string' ? file.exportedAt : '',
     network: file.network === 'offline' ? 'offline' : 'live',
+    ...(clock ? { clock } : {}),
     events: file.events,
   };
 }

@@ -537,6 +537,23 @@ const MarkShape = memo(function MarkShape({
           {label}
         </g>
       );
+    case 'segment':
+      // A run begins here: a line across the whole diagram (counters count from it).
+      return (
+        <g {...common}>
+          <line
+            x1={0}
+            x2={10_000}
+            y1={mark.y}
+            y2={mark.y}
+            stroke="#333"
+            strokeWidth={1.5}
+            strokeDasharray="8 3 2 3"
+          />
+          {ring}
+          {label}
+        </g>
+      );
     case 'tick':
       return (
         <g {...common}>

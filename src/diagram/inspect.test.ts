@@ -55,7 +55,9 @@ describe('inspectStep', () => {
     expect(Object.fromEntries(response.rows)).toMatchObject({
       status: '200',
       carried: '1 message(s)',
-      bytes: '270 B = 150 B header + 120 B payload',
+      'browser’s estimate': '270 B = 150 B header + 120 B payload',
+      'why an estimate':
+        'the browser made no Resource Timing entry for this response, so the page does not know its headers.',
       'connection lasted': '210.0 ms',
       'message #3': 'sent at 190.0 ms',
     });
@@ -65,8 +67,8 @@ describe('inspectStep', () => {
       { title: 'Body', text: '{\n  "messages": [],\n  "lastId": 3\n}' },
     ]);
     const request = inspectStep(index, 0, 1000)!;
-    expect(Object.fromEntries(request.rows)['bytes seen by the server']).toBe(
-      '312 B header + 0 B payload',
+    expect(Object.fromEntries(request.rows)['on the wire (server’s count)']).toBe(
+      '312 B = 312 B header + 0 B payload',
     );
     expect(Object.fromEntries(inspectStep(index, 4, 1000)!.rows)['latency of #3']).toBe('21.0 ms');
     expect(inspectStep(index, 99, 0)).toBeNull();
@@ -118,5 +120,94 @@ describe('neighbourStep', () => {
     expect(neighbourStep(events, 2, 1, drawable)).toBe(2);
     expect(neighbourStep(events, 2, -1, drawable)).toBe(0);
     expect(neighbourStep([], null, 1, drawable)).toBeNull();
+  });
+});
+
+describe('the two byte counts of one step', () => {
+  const server = { observer: 'server' as const, actor: SERVER_ACTOR, peer: 'alice' };
+  it('names the server’s count as what was on the wire and says why the browser’s differs', () => {
+    const index = new TraceIndex(
+      trace(
+        {
+          kind: 'response',
+          t: 10,
+          dir: 'down',
+          actor: 'alice',
+          conn: 'a1',
+          bytes: { header: 300, payload: 36 },
+        },
+        {
+          ...server,
+          kind: 'response',
+          t: 8,
+          dir: 'down',
+          conn: 'a1',
+          bytes: { header: 176, payload: 36 },
+        },
+      ),
+    );
+    for (const seq of [0, 1]) {
+      const rows = Object.fromEntries(inspectStep(index, seq, 0)!.rows);
+      expect(rows['on the wire (server’s count)']).toBe('212 B = 176 B header + 36 B payload');
+      expect(rows['browser’s estimate']).toBe('336 B = 300 B header + 36 B payload');
+      expect(rows['why they differ']).toMatch(
+        /Resource Timing gives every response’s headers as a flat 300 B/,
+      );
+    }
+  });
+
+  it('matches a frame with the same frame on the other side, not another on the same socket', () => {
+    const index = new TraceIndex(
+      trace(
+        // Alice's socket: her publish goes up, the message comes down, then the server's acknowledgement.
+        {
+          ...server,
+          kind: 'ws-frame',
+          t: 1,
+          dir: 'up',
+          conn: 'ws',
+          bytes: { header: 6, payload: 106 },
+        },
+        {
+          ...server,
+          kind: 'ws-frame',
+          t: 3,
+          dir: 'down',
+          conn: 'ws',
+          messageIds: [1],
+          bytes: { header: 4, payload: 183 },
+        },
+        {
+          ...server,
+          kind: 'ws-frame',
+          t: 4,
+          dir: 'down',
+          conn: 'ws',
+          bytes: { header: 2, payload: 83 },
+        },
+        {
+          kind: 'ws-frame',
+          t: 5,
+          dir: 'down',
+          actor: 'alice',
+          conn: 'ws',
+          bytes: { header: 2, payload: 83 },
+        },
+        {
+          kind: 'ws-frame',
+          t: 6,
+          dir: 'down',
+          actor: 'alice',
+          conn: 'ws',
+          messageIds: [1],
+          bytes: { header: 4, payload: 183 },
+        },
+      ),
+    );
+    const ack = Object.fromEntries(inspectStep(index, 3, 0)!.rows);
+    expect(ack['on the wire (server’s count)']).toBe('85 B = 2 B header + 83 B payload');
+    expect(ack['why they agree']).toMatch(/the same here/);
+    const message = Object.fromEntries(inspectStep(index, 4, 0)!.rows);
+    expect(message['on the wire (server’s count)']).toBe('187 B = 4 B header + 183 B payload');
   });
 });

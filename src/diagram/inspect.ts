@@ -1,4 +1,4 @@
-import { describeFrameHeader, encodeSseEvent, type TraceEvent } from '../core';
+import { describeFrameHeader, encodeSseEvent, type ByteCount, type TraceEvent } from '../core';
 import type { TraceIndex } from './trace-index';
 
 /** What the inspector shows for one step: a title, label/value rows, and blocks of raw text. */
@@ -22,6 +22,62 @@ function headerBlock(headers: Record<string, string>): string {
   return Object.entries(headers)
     .map(([name, value]) => `${name}: ${value}`)
     .join('\n');
+}
+
+function bytesText(bytes: ByteCount): string {
+  return `${bytes.header + bytes.payload} B = ${bytes.header} B header + ${bytes.payload} B payload`;
+}
+
+/**
+ * The other side's record of the same step: same connection, kind and
+ * direction, seen by the other observer, carrying the same messages and
+ * nearest in time (within 2 s).
+ */
+function counterpartOf(event: TraceEvent, sameConn: readonly TraceEvent[]): TraceEvent | undefined {
+  const ids = (e: TraceEvent) => (e.messageIds ?? []).join(',');
+  let best: TraceEvent | undefined;
+  let bestScore = Infinity;
+  for (const e of sameConn) {
+    if (e === event || e.observer === event.observer || !e.bytes) continue;
+    if (e.kind !== event.kind || e.dir !== event.dir) continue;
+    const gap = Math.abs(e.t - event.t);
+    if (gap >= 2000) continue;
+    // Another message's frame on the same socket is a worse match than any frame of this one.
+    const score = gap + (ids(e) === ids(event) ? 0 : 2000);
+    if (score < bestScore) {
+      best = e;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** Why the browser's count of a step is only an estimate (and how it parts from the server's). */
+export function estimateReason(client: TraceEvent, server: ByteCount | undefined): string {
+  const bytes = client.bytes ?? { header: 0, payload: 0 };
+  const same =
+    server !== undefined && server.header === bytes.header && server.payload === bytes.payload;
+  switch (client.kind) {
+    case 'request':
+      return 'fetch, EventSource and WebSocket never show the page a request’s headers: the browser adds them (Host, User-Agent, cookies…) on its way out, so only the body is counted.';
+    case 'response':
+      return bytes.header === 300
+        ? 'Resource Timing gives every response’s headers as a flat 300 B: the spec adds that constant instead of their real size, so that cookie sizes stay hidden.'
+        : 'the browser made no Resource Timing entry for this response, so the page does not know its headers.';
+    case 'sse-open':
+    case 'ws-open':
+      return 'EventSource and WebSocket do not show the page the response’s headers, so the page counts none.';
+    case 'sse-event':
+      return 'EventSource hands the page the event’s lines, not the chunked framing around them on the wire.';
+    case 'ws-frame':
+    case 'ping':
+    case 'pong':
+      return same
+        ? 'the page never sees a frame’s header, but RFC 6455 fixes its size by payload length and mask, so the page works it out: the same here.'
+        : 'the page never sees a frame’s header: it works its size out from RFC 6455’s rules.';
+    default:
+      return 'the browser’s own view of the step.';
+  }
 }
 
 /**
@@ -59,25 +115,23 @@ export function inspectStep(index: TraceIndex, seq: number, origin: number): Ins
         ? 'nothing (an empty, wasted response)'
         : `${event.messageIds?.length ?? 0} message(s)`,
     ]);
-  if (event.bytes)
+  // One step, two counts: the server's is what was on the wire; the browser's is an estimate.
+  const counterpart = counterpartOf(event, sameConn);
+  const serverSide = [event, counterpart].find((e) => e?.observer === 'server' && e.bytes);
+  const clientSide = [event, counterpart].find((e) => e?.observer === 'client' && e.bytes);
+  if (serverSide?.bytes) rows.push(['on the wire (server’s count)', bytesText(serverSide.bytes)]);
+  if (clientSide?.bytes) {
+    rows.push(['browser’s estimate', bytesText(clientSide.bytes)]);
+    const server = serverSide?.bytes;
+    const same =
+      server !== undefined &&
+      server.header === clientSide.bytes.header &&
+      server.payload === clientSide.bytes.payload;
     rows.push([
-      'bytes',
-      `${event.bytes.header + event.bytes.payload} B = ${event.bytes.header} B header + ${event.bytes.payload} B payload`,
+      !server ? 'why an estimate' : same ? 'why they agree' : 'why they differ',
+      estimateReason(clientSide, server),
     ]);
-  // The other side's byte count of the same step, when the server reported it.
-  const counterpart = sameConn.find(
-    (e) =>
-      e !== event &&
-      e.kind === event.kind &&
-      e.observer !== event.observer &&
-      e.bytes &&
-      Math.abs(e.t - event.t) < 2000,
-  );
-  if (counterpart?.bytes)
-    rows.push([
-      `bytes seen by the ${counterpart.observer}`,
-      `${counterpart.bytes.header} B header + ${counterpart.bytes.payload} B payload`,
-    ]);
+  }
 
   const spanStart = sameConn.find(
     (e) => e.kind === 'request' || e.kind === 'sse-open' || e.kind === 'ws-open',

@@ -84,3 +84,34 @@ describe('the per-kind table', () => {
     });
   });
 });
+
+describe('runs', () => {
+  it('draws where a run begins as a line that names its technique', () => {
+    const [start, switched] = buildTrace(
+      { actor: 'alice', conn: 'segment-1', technique: 'short-poll' },
+      { kind: 'segment', t: 0, details: {} },
+      {
+        kind: 'segment',
+        t: 5,
+        technique: 'long-poll',
+        details: {
+          setup: {
+            technique: 'long-poll',
+            sender: 'alice',
+            receivers: ['bob'],
+            knobs: {},
+            preset: null,
+            serverSource: null,
+            reason: 'switch',
+          },
+        },
+      },
+    );
+    expect(stepOf(start!, ALL_STEPS)).toMatchObject({
+      shape: 'mark',
+      mark: 'segment',
+      label: 'Short polling: the run begins',
+    });
+    expect(stepOf(switched!, ALL_STEPS)).toMatchObject({ label: 'switched to Long polling' });
+  });
+});

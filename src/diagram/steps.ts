@@ -1,4 +1,6 @@
 import {
+  TECHNIQUE_LABELS,
+  setupOf,
   closeLabel,
   frameLabel,
   idList,
@@ -112,6 +114,16 @@ const CLIENT_STEPS: Partial<Record<TraceKind, Make>> = {
       e.details?.lastEventId ? `reconnect · Last-Event-ID: ${e.details.lastEventId}` : 'reconnect',
     ),
   deliver: (e) => mark('dot', `${e.details?.duplicate ? 'duplicate ' : ''}#${idList(e)}`),
+  // Where a run begins: a line across every lane, naming the technique.
+  segment: (e) => {
+    const setup = setupOf(e);
+    const technique = setup?.technique ?? e.technique;
+    const name = technique ? TECHNIQUE_LABELS[technique] : 'a run';
+    return mark(
+      'segment',
+      setup?.reason === 'switch' ? `switched to ${name}` : `${name}: the run begins`,
+    );
+  },
   fallback: (e) =>
     mark(
       'switch',

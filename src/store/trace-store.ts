@@ -1,11 +1,20 @@
 import { createStore } from 'zustand/vanilla';
-import { StatsAccumulator, type Stats, type TraceEvent, type TraceEventInput } from '../core';
+import {
+  SegmentedStats,
+  type RunSetup,
+  type Stats,
+  type TraceEvent,
+  type TraceEventInput,
+} from '../core';
 
 /**
  * The trace: an append-only log of every step the lab saw. Appends are batched
  * into one store update per animation frame (or per microtask where there are no
  * frames), so thousands of events a second never re-render per event. Counters
  * are folded incrementally from the same events and never stored twice.
+ *
+ * Each run (a Start, a technique switch, a compare run) begins with a `segment`
+ * step; the log keeps every run, the counters are the current run's.
  */
 export interface TraceState {
   /**
@@ -13,7 +22,14 @@ export interface TraceState {
    * `version` to learn that it changed, and read `events.length` then.
    */
   events: readonly TraceEvent[];
+  /** The current run's counters: the steps from `segmentStart` on (the whole log when it has no segment). */
   stats: Stats;
+  /** Index in `events` of the current run's `segment` step; 0 when the log has none. */
+  segmentStart: number;
+  /** The current run's set-up, from its `segment` step; null when the log has none. */
+  setup: RunSetup | null;
+  /** Index in `events` of every `segment` step, in order (a new array when one is added). */
+  segments: readonly number[];
   /** Bumped on every flush; cheap to select for "something changed". */
   version: number;
 }
@@ -39,13 +55,20 @@ const schedule: (callback: () => void) => void =
     : (cb) => queueMicrotask(cb);
 
 export function createTraceStore(): TraceStore {
-  let accumulator = new StatsAccumulator();
+  let accumulator = new SegmentedStats();
   let seq = 0;
   let pending: TraceEvent[] = [];
   let scheduled = false;
+  /** What the counters fold into the state: the current run's stats and where it begins. */
+  const derived = (): Pick<TraceState, 'stats' | 'segmentStart' | 'setup' | 'segments'> => ({
+    stats: accumulator.snapshot(),
+    segmentStart: accumulator.segmentStart,
+    setup: accumulator.setup,
+    segments: accumulator.segmentStarts,
+  });
   const store = createStore<TraceState>(() => ({
     events: [],
-    stats: accumulator.snapshot(),
+    ...derived(),
     version: 0,
   }));
 
@@ -58,7 +81,7 @@ export function createTraceStore(): TraceStore {
     const state = store.getState();
     const log = state.events as TraceEvent[];
     for (const event of batch) log.push(event);
-    store.setState({ stats: accumulator.snapshot(), version: state.version + 1 });
+    store.setState({ ...derived(), version: state.version + 1 });
   }
 
   return {
@@ -75,10 +98,10 @@ export function createTraceStore(): TraceStore {
     clear() {
       pending = [];
       seq = 0;
-      accumulator = new StatsAccumulator();
+      accumulator = new SegmentedStats();
       store.setState({
         events: [],
-        stats: accumulator.snapshot(),
+        ...derived(),
         version: store.getState().version + 1,
       });
     },
@@ -91,16 +114,16 @@ export function createTraceStore(): TraceStore {
         accumulator.add(event);
         seq = Math.max(seq, event.seq + 1);
       }
-      store.setState({ stats: accumulator.snapshot(), version: state.version + 1 });
+      store.setState({ ...derived(), version: state.version + 1 });
     },
     load(events) {
       pending = [];
-      accumulator = new StatsAccumulator();
+      accumulator = new SegmentedStats();
       for (const event of events) accumulator.add(event);
       seq = events.length ? events[events.length - 1]!.seq + 1 : 0;
       store.setState({
         events: [...events],
-        stats: accumulator.snapshot(),
+        ...derived(),
         version: store.getState().version + 1,
       });
     },

@@ -2,6 +2,7 @@ import {
   COMPARE_COLUMNS,
   compareRow,
   formatCell,
+  rowClock,
   TECHNIQUE_LABELS,
   TECHNIQUES,
   type CompareRow,
@@ -10,6 +11,7 @@ import {
 } from '../../core';
 import type { CompareTraces } from '../../store/compare-store';
 import { useTrace } from '../playground/useStore';
+import { useCompare } from './useCompare';
 
 /** Each technique's stats, re-read once per flush of its trace. */
 export function useTechniqueStats(traces: CompareTraces): Record<Technique, Stats> {
@@ -21,10 +23,11 @@ export function useTechniqueStats(traces: CompareTraces): Record<Technique, Stat
   };
 }
 
-/** The table's rows, in technique order. */
+/** The table's rows, in technique order; latencies rest on the run's clock estimate. */
 export function useCompareRows(traces: CompareTraces): CompareRow[] {
   const stats = useTechniqueStats(traces);
-  return TECHNIQUES.map((t) => compareRow(t, stats[t]));
+  const uncertainty = useCompare((s) => s.clock?.uncertaintyMs ?? null);
+  return TECHNIQUES.map((t) => compareRow(t, stats[t], uncertainty));
 }
 
 /** The head-to-head table: one row per technique, each cell measured from that technique's trace. */
@@ -32,7 +35,10 @@ export function CompareTable({ traces }: { traces: CompareTraces }) {
   const rows = useCompareRows(traces);
   return (
     <table className="compare-table" data-testid="compare-table">
-      <caption>Head to head, measured (bytes are the server's socket counts, both ways)</caption>
+      <caption>
+        Head to head, measured. Receiving cost: the receivers&apos; bytes both ways, as the server
+        counted them on its sockets (the server sends every message here).
+      </caption>
       <thead>
         <tr>
           <th scope="col">Technique</th>
@@ -55,7 +61,7 @@ export function CompareTable({ traces }: { traces: CompareTraces }) {
                   data-testid={`compare-${row.technique}-${column.key}`}
                   data-value={value ?? ''}
                 >
-                  {formatCell(value, column.unit)}
+                  {formatCell(value, column.unit, rowClock(row))}
                 </td>
               );
             })}

@@ -1,6 +1,11 @@
 import { useRef, useState } from 'react';
 import { compareCsv, compareMarkdown, exportTrace, TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
-import { COMPARE_RANGES, compareTraces, type CompareSettings } from '../../store/compare-store';
+import {
+  COMPARE_RANGES,
+  compareStore,
+  compareTraces,
+  type CompareSettings,
+} from '../../store/compare-store';
 import { download } from '../download';
 import { NumberField } from '../NumberField';
 import { BudgetMeter, type BudgetRow } from './BudgetMeter';
@@ -124,7 +129,14 @@ export function CompareView() {
             Server clock: page {clock.offsetMs >= 0 ? '+' : '−'}{' '}
             {Math.abs(clock.offsetMs).toFixed(1)} ms ± {clock.uncertaintyMs.toFixed(1)} ms. The
             server sends every message here, so each latency is its delivery time less the server's
-            publish time moved onto this page's clock.
+            publish time moved onto this page's clock. A latency under three times that ± is shown
+            as an upper bound: ≤ the latency plus the ±.
+          </p>
+        )}
+        {recording && !clock && (
+          <p className="compare__clock" data-testid="compare-clock-unknown">
+            This recording does not say how well the page knew the server&apos;s clock, so its
+            latencies are shown as measured, never below 0, with the clock&apos;s ± unknown.
           </p>
         )}
         {notice && (
@@ -155,7 +167,12 @@ export function CompareView() {
             type="button"
             onClick={() => {
               compareTraces.all.flush();
-              const file = exportTrace(compareTraces.all.getState().events, 'live', new Date());
+              const file = exportTrace(
+                compareTraces.all.getState().events,
+                'live',
+                new Date(),
+                compareStore.getState().clock,
+              );
               download(exportName('trace', 'json'), JSON.stringify(file));
             }}
           >

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceEventInput } from '../../core';
+import { segmentEvent, TECHNIQUES, type TraceEventInput } from '../../core';
 import { createCompareTraces } from '../../store/compare-store';
 import { routeByTechnique } from './controller';
 
@@ -50,5 +50,41 @@ describe('compare mode routes each step to its technique', () => {
     expect(kinds('long-poll')).toEqual(['publish']);
     expect(kinds('short-poll')).toEqual(['publish']);
     expect(traces.all.getState().events).toHaveLength(5);
+  });
+});
+
+describe('a compare run begins one run per technique', () => {
+  it('gives each technique’s trace its own set-up, in which the server sends', () => {
+    const traces = createCompareTraces();
+    const route = routeByTechnique(traces);
+    for (const technique of TECHNIQUES) {
+      route.append(
+        segmentEvent(
+          {
+            technique,
+            sender: null,
+            receivers: ['bob'],
+            knobs: {},
+            preset: null,
+            serverSource: { ratePerSecond: 4, from: 'ticker', type: 'message' },
+            reason: 'compare',
+          },
+          0,
+          `segment-${technique}`,
+        ),
+      );
+    }
+    route.append(step({ bytes: { header: 600, payload: 0 } }));
+    for (const store of [traces.all, ...Object.values(traces.byTechnique)]) store.flush();
+    for (const technique of TECHNIQUES) {
+      const state = traces.byTechnique[technique].getState();
+      expect(state.segments).toEqual([0]);
+      expect(state.setup).toMatchObject({ technique, sender: null, reason: 'compare' });
+    }
+    // Bob's bytes are receiving bytes: nobody sends from the page.
+    expect(traces.byTechnique.sse.getState().stats.receiveBytes.up.header).toBe(600);
+    // The whole run's trace: four set-ups in a row, then the traffic, all of it counted.
+    expect(traces.all.getState().segments).toEqual([0, 1, 2, 3]);
+    expect(traces.all.getState().stats.requests).toBe(1);
   });
 });

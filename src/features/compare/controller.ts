@@ -1,10 +1,13 @@
 import {
   checkRange,
   parseTraceFile,
+  segmentEvent,
+  SERVER_ACTOR,
   TECHNIQUES,
   type Technique,
   type TraceEvent,
   type TraceEventInput,
+  type TraceFile,
 } from '../../core';
 import { follow, wholeRunView } from '../../diagram/view';
 import {
@@ -22,6 +25,8 @@ import { pageShare, type PageShare } from '../page-filter';
 
 /** How long the server waits before its first scheduled message: every receiver is listening by then. */
 export const SCHEDULE_LEAD_MS = 600;
+/** Who the server's schedule says its messages are from (the server's default). */
+const SCHEDULE_FROM = 'ticker';
 /** How often the page asks the server how far the schedule got. */
 const PROGRESS_EVERY_MS = 500;
 
@@ -151,10 +156,29 @@ export class CompareController {
     this.store.setState({ origins });
 
     const share = pageShare(routeByTechnique(this.traces));
+    const receivers = DEFAULT_PARTICIPANTS.slice(1, 1 + settings.receivers);
+    // Each technique's run begins with its set-up: the server sends, the receivers listen.
+    const at = pageClock();
+    for (const technique of TECHNIQUES) {
+      share.append(
+        segmentEvent(
+          {
+            technique,
+            sender: null,
+            receivers: [...receivers],
+            knobs: { ...this.lab.getState().knobs },
+            preset: null,
+            serverSource: { ratePerSecond: settings.rate, from: SCHEDULE_FROM, type: 'message' },
+            reason: 'compare',
+          },
+          at,
+          `segment-${channel}-${technique}`,
+        ),
+      );
+    }
     await this.startObserver(share);
     if (run !== this.run) return;
 
-    const receivers = DEFAULT_PARTICIPANTS.slice(1, 1 + settings.receivers);
     this.store.setState({ actors: receivers });
     this.sessions = TECHNIQUES.map(
       (technique) =>
@@ -283,12 +307,13 @@ export class CompareController {
 
   /** Shows a recorded compare run (all four techniques in one trace file). Returns an error sentence, if any. */
   load(text: string): string | null {
-    let events: TraceEvent[];
+    let file: TraceFile;
     try {
-      events = parseTraceFile(JSON.parse(text) as unknown).events;
+      file = parseTraceFile(JSON.parse(text) as unknown);
     } catch (error) {
       return `That file is not a trace: ${error instanceof Error ? error.message : String(error)}`;
     }
+    const events: TraceEvent[] = file.events;
     if (!events.some((e) => e.technique !== null))
       return 'That trace has no technique’s traffic in it.';
     this.stop();
@@ -298,12 +323,20 @@ export class CompareController {
       this.traces.byTechnique[t].load(
         sorted.filter((e) => e.technique === t || e.technique === null),
       );
-    const actors = [...new Set(sorted.filter((e) => e.observer === 'client').map((e) => e.actor))];
+    const actors = [
+      ...new Set(
+        sorted
+          .filter(
+            (e) => e.observer === 'client' && e.kind !== 'segment' && e.actor !== SERVER_ACTOR,
+          )
+          .map((e) => e.actor),
+      ),
+    ];
     const first = sorted[0]!.t;
     const last = sorted[sorted.length - 1]!.t;
     this.store.setState({
       recording: true,
-      clock: null,
+      clock: file.clock ?? null,
       actors,
       notice: null,
       progress: null,

@@ -1,18 +1,33 @@
-import { bytesPerDelivery, overheadPerDelivery, type Stats } from '../../core';
+import {
+  bytesPerDelivery,
+  formatLatency,
+  TECHNIQUE_LABELS,
+  overheadPerDelivery,
+  receiveCostPerDelivery,
+  receiveOverheadPerDelivery,
+  sendCostPerMessage,
+  type LatencyClock,
+  type Stats,
+} from '../../core';
 import type { TraceStore } from '../../store/trace-store';
 import { useLab, useTrace } from './useStore';
+
+/** What a counter's text may depend on besides its value: the clocks its latencies were timed on. */
+interface CounterContext {
+  clock: LatencyClock;
+}
 
 interface Counter {
   name: string;
   label: string;
   value: (s: Stats) => number | null;
-  format: (v: number) => string;
-  hint: string;
+  format: (v: number, context: CounterContext) => string;
+  hint: string | ((context: CounterContext) => string);
 }
 
 const count = (v: number) => v.toLocaleString('en');
 const bytes = (v: number) => (v < 10_000 ? `${Math.round(v)} B` : `${(v / 1024).toFixed(1)} KiB`);
-const millis = (v: number) => `${v.toFixed(v < 10 ? 1 : 0)} ms`;
+const millis = (v: number, { clock }: CounterContext) => formatLatency(v, clock);
 const percent = (v: number) => `${(v * 100).toFixed(0)} %`;
 
 /** The counters DESIGN.md names, each with `data-testid="counter-<name>"` and its raw number in `data-value`. */
@@ -60,25 +75,49 @@ export const COUNTERS: Counter[] = [
     hint: 'browser → server',
   },
   {
+    name: 'receive-per-message',
+    label: 'Receiving cost / message',
+    value: receiveCostPerDelivery,
+    format: bytes,
+    hint: "the receivers' bytes both ways (their requests and all that reached them), per delivered message",
+  },
+  {
+    name: 'receive-overhead-per-message',
+    label: 'Receiving overhead / message',
+    value: receiveOverheadPerDelivery,
+    format: bytes,
+    hint: "the receiving cost less the messages' own JSON: headers, empty polls, framing, heartbeats",
+  },
+  {
+    name: 'send-per-message',
+    label: 'Sending cost / message',
+    value: sendCostPerMessage,
+    format: bytes,
+    hint: "the sender's bytes both ways (its publishes and their answers, or its socket), per message it published",
+  },
+  {
     name: 'bytes-per-message',
     label: 'Bytes / message',
     value: bytesPerDelivery,
     format: bytes,
-    hint: 'every byte both ways, per delivered message',
+    hint: "every byte both ways per delivered message, the sender's uploads added to the receivers' bytes",
   },
   {
     name: 'overhead-per-message',
     label: 'Overhead / message',
     value: overheadPerDelivery,
     format: bytes,
-    hint: "the same less the messages' own JSON: headers, empty polls, framing, heartbeats",
+    hint: "the same less the messages' own JSON: headers, empty polls, framing, heartbeats, the sender's included",
   },
   {
     name: 'latency-p50',
     label: 'Latency p50',
     value: (s) => s.latency.p50,
     format: millis,
-    hint: "Alice's Send to a receiver's receipt, on this page's clock",
+    hint: ({ clock }) =>
+      clock.acrossClocks
+        ? "from the server's publish (moved onto this page's clock) to a receiver's receipt; near the clock's ± it is shown as an upper bound"
+        : "Alice's Send to a receiver's receipt, on this page's clock",
   },
   {
     name: 'latency-p95',
@@ -129,29 +168,49 @@ function ClockNote() {
   const clock = useLab((s) => s.clock);
   if (!clock) return null;
   const sign = clock.offsetMs >= 0 ? '+' : '−';
+  const offset = `${sign}${Math.abs(clock.offsetMs).toFixed(1)} ms ± ${clock.uncertaintyMs.toFixed(1)} ms`;
+  // A recording keeps the estimate it was exported with, not the exchanges behind it.
+  if (clock.samples === 0)
+    return (
+      <p className="counters__note" data-testid="clock-offset" data-value={clock.offsetMs}>
+        Server clock, as recorded: {offset} from the recording page&apos;s.
+      </p>
+    );
   return (
     <p className="counters__note" data-testid="clock-offset" data-value={clock.offsetMs}>
-      Server clock: {sign}
-      {Math.abs(clock.offsetMs).toFixed(1)} ms ± {clock.uncertaintyMs.toFixed(1)} ms from this
-      page&apos;s (best of {clock.samples} sync exchanges); server steps are shifted onto the
-      page&apos;s clock.
+      Server clock: {offset} from this page&apos;s (best of {clock.samples} sync exchanges); server
+      steps are shifted onto the page&apos;s clock.
     </p>
   );
 }
 
 /** The counters as label and shown value (exports print them under the diagram). */
-export function counterLines(stats: Stats): Array<[string, string]> {
+export function counterLines(stats: Stats, uncertaintyMs: number | null): Array<[string, string]> {
+  const context: CounterContext = {
+    clock: { acrossClocks: stats.latency.acrossClocks > 0, uncertaintyMs },
+  };
   return COUNTERS.map((counter) => {
     const value = counter.value(stats);
-    return [counter.label, value === null ? '—' : counter.format(value)];
+    return [counter.label, value === null ? '—' : counter.format(value, context)];
   });
 }
 
+/** The counters of the current run: everything since the last Start or technique switch. */
 export function Counters({ store }: { store?: TraceStore }) {
-  const { stats } = useTrace(store);
+  const { stats, setup, segmentStart } = useTrace(store);
+  const uncertaintyMs = useLab((s) => s.clock?.uncertaintyMs ?? null);
+  const context: CounterContext = {
+    clock: { acrossClocks: stats.latency.acrossClocks > 0, uncertaintyMs },
+  };
   return (
     <section className="counters" aria-label="Counters">
       <h2>Counters</h2>
+      {setup && segmentStart > 0 && (
+        <p className="counters__note" data-testid="counters-run">
+          Counting the run since {setup.reason === 'switch' ? 'the switch to' : 'the start of'}{' '}
+          {TECHNIQUE_LABELS[setup.technique]}; the log and the diagram keep the earlier runs.
+        </p>
+      )}
       <dl>
         {COUNTERS.map((counter) => {
           const value = counter.value(stats);
@@ -161,20 +220,20 @@ export function Counters({ store }: { store?: TraceStore }) {
               className="counter"
               data-testid={`counter-${counter.name}`}
               data-value={value ?? 0}
-              title={counter.hint}
+              title={typeof counter.hint === 'string' ? counter.hint : counter.hint(context)}
             >
               <dt>{counter.label}</dt>
-              <dd>{value === null ? '—' : counter.format(value)}</dd>
+              <dd>{value === null ? '—' : counter.format(value, context)}</dd>
             </div>
           );
         })}
       </dl>
       <ClockNote />
-      <p className="counters__note">
-        Bytes:{' '}
+      <p className="counters__note" data-testid="bytes-source" data-source={stats.bytesObserver}>
         {stats.bytesObserver === 'server'
-          ? `as the server counted them on its sockets — headers ${stats.bytesDown.header + stats.bytesUp.header} B, payload ${stats.bytesDown.payload + stats.bytesUp.payload} B.`
-          : "the browser's own view (payloads exactly; header sizes where the browser reports them)."}
+          ? `Bytes are the server's count on its sockets: what was on the wire (headers ${stats.bytesDown.header + stats.bytesUp.header} B, payload ${stats.bytesDown.payload + stats.bytesUp.payload} B). The inspector also shows the browser's estimate.`
+          : "Bytes are the browser's own estimate, as the server's count is not connected: the browser cannot see request headers and gives response headers as a flat 300 B."}{' '}
+        Receiving and sending cost split them by whose connection carried them.
       </p>
     </section>
   );

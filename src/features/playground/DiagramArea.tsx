@@ -55,7 +55,10 @@ export function DiagramArea({ store, now }: { store: TraceStore; now?: () => num
           const named = preset ? presetById(preset) : undefined;
           return {
             title: `Realtime Lab — ${TECHNIQUE_LABELS[technique]}${named ? ` · preset ${named.title}` : ''}`,
-            counters: counterLines(store.getState().stats),
+            counters: counterLines(
+              store.getState().stats,
+              labStore.getState().clock?.uncertaintyMs ?? null,
+            ),
           };
         }}
       />

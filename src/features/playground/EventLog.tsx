@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { TraceEvent } from '../../core';
+import { setupOf, TECHNIQUE_LABELS, type TraceEvent } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
 import { useTrace } from './useStore';
 
@@ -9,6 +9,8 @@ const OVERSCAN = 4;
 
 function describe(event: TraceEvent): string {
   const d = event.details ?? {};
+  const setup = setupOf(event);
+  if (setup) return `run begins (${setup.reason}): ${TECHNIQUE_LABELS[setup.technique]}`;
   const parts: string[] = [];
   if (d.method) parts.push(`${d.method} ${(d.url ?? '').replace(/^https?:\/\/[^/]+/, '')}`);
   if (d.status !== undefined) parts.push(String(d.status));

@@ -1,8 +1,9 @@
-import { labController } from './controller';
+import { labController, REPLAY_START_BLOCKED } from './controller';
 import { useLab } from './useStore';
 
 export function RunControls() {
   const running = useLab((s) => s.running);
+  const replaying = useLab((s) => s.replaying);
   const channel = useLab((s) => s.channel);
   return (
     <div className="run-controls">
@@ -10,7 +11,8 @@ export function RunControls() {
         type="button"
         className="primary"
         onClick={() => void labController.start()}
-        disabled={running}
+        disabled={running || replaying}
+        aria-describedby={replaying ? 'start-blocked' : undefined}
       >
         Start
       </button>
@@ -20,6 +22,11 @@ export function RunControls() {
       <span className="run-controls__status" role="status">
         {running ? 'running' : 'stopped'} · channel <code>{channel}</code>
       </span>
+      {replaying && (
+        <p className="run-controls__why" id="start-blocked" data-testid="start-blocked">
+          {REPLAY_START_BLOCKED}
+        </p>
+      )}
     </div>
   );
 }

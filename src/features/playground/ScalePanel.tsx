@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { measureRun, modelledCost, projectScale, type PerClientCost } from '../../core';
+import { measureRun, modelledCost, projectScale, sideTotal, type PerClientCost } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
 import { useLab, useTrace } from './useStore';
 
@@ -17,17 +17,12 @@ export function ScalePanel({ store }: { store?: TraceStore }) {
   const technique = useLab((s) => s.technique);
   const knobs = useLab((s) => s.knobs);
   const receivers = useLab((s) => s.receivers);
-  const { stats, events } = useTrace(store);
-  const run = measureRun(events, receivers);
+  const { stats, events, segmentStart } = useTrace(store);
+  // This run only (since its Start or technique switch), and only the receivers' side of it.
+  const run = measureRun(events, receivers, segmentStart);
   const seconds = run.durationMs / 1000;
   const bytesPerRequest =
-    stats.requests > 0
-      ? (stats.bytesUp.header +
-          stats.bytesUp.payload +
-          stats.bytesDown.header +
-          stats.bytesDown.payload) /
-        stats.requests
-      : 0;
+    run.receiverRequests > 0 ? sideTotal(stats.receiveBytes) / run.receiverRequests : 0;
   const model = projectScale(
     modelledCost(technique, knobs, run.publishRate, bytesPerRequest, run.bytesDownPerDelivery ?? 0),
     users,
@@ -37,7 +32,9 @@ export function ScalePanel({ store }: { store?: TraceStore }) {
       ? {
           requestsPerSecond: run.requestsPerReceiverPerSecond,
           bytesPerSecond:
-            (stats.bytesDown.header + stats.bytesDown.payload) / seconds / receivers.length,
+            (stats.receiveBytes.down.header + stats.receiveBytes.down.payload) /
+            seconds /
+            receivers.length,
           openConnections: stats.openConnections / receivers.length,
         }
       : null;
@@ -79,8 +76,8 @@ export function ScalePanel({ store }: { store?: TraceStore }) {
         </tbody>
       </table>
       <p className="theory__note">
-        The model uses the knobs, the rate Alice sent at and this run&apos;s bytes per exchange; the
-        last column multiplies what one receiver cost in this run.
+        The model uses the knobs, the rate Alice sent at and a receiver&apos;s bytes per exchange in
+        this run; the last column multiplies what one receiver cost in this run.
       </p>
     </section>
   );

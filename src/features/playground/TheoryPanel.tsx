@@ -16,8 +16,8 @@ export function TheoryPanel({ store }: { store?: TraceStore }) {
   const technique = useLab((s) => s.technique);
   const knobs = useLab((s) => s.knobs);
   const receivers = useLab((s) => s.receivers);
-  const { stats, events } = useTrace(store);
-  const rows = theoryRows(technique, knobs, stats, events, receivers);
+  const { stats, events, segmentStart } = useTrace(store);
+  const rows = theoryRows(technique, knobs, stats, events, receivers, segmentStart);
   return (
     <section className="theory" aria-label="Theory beside measurement" data-testid="theory">
       <h2>Theory vs measured</h2>

@@ -3,7 +3,7 @@ import { createStore } from 'zustand/vanilla';
 import { sendGaps } from '../../core';
 import { initialLabState, MAX_SEED, type LabState } from '../../store/lab-store';
 import { createTraceStore } from '../../store/trace-store';
-import { LabController } from './controller';
+import { LabController, REPLAY_SETUP_BLOCKED, REPLAY_START_BLOCKED } from './controller';
 
 /** When each automatic message went, on the fake clock. */
 const sentAt = vi.hoisted((): number[] => []);
@@ -12,7 +12,23 @@ vi.mock('../../transports/session', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../transports/session')>();
   /** Stands in for the participants: no network, it only notes when Alice sends. */
   class FakeSession {
+    constructor(
+      private readonly options: {
+        technique: string;
+        store?: { append(event: Record<string, unknown>): void };
+      },
+    ) {}
     start(): Promise<void> {
+      // Each receiver's first poll: the run's first request.
+      this.options.store?.append({
+        t: Date.now(),
+        observer: 'client',
+        actor: 'bob',
+        technique: this.options.technique,
+        conn: `bob-${this.options.technique}-${Date.now()}`,
+        kind: 'request',
+        dir: 'up',
+      });
       return Promise.resolve();
     }
     stop(): void {}
@@ -27,7 +43,8 @@ vi.mock('../../transports/session', async (importOriginal) => {
 
 function setup() {
   const lab = createStore<LabState>(() => initialLabState(''));
-  return { lab, controller: new LabController(lab, createTraceStore()) };
+  const trace = createTraceStore();
+  return { lab, trace, controller: new LabController(lab, trace) };
 }
 
 /** The gaps between sends (the first one from `from`). */
@@ -137,5 +154,54 @@ describe('LabController auto-send', () => {
     expect(lab.getState().autoSeed).toBe(0);
     expect(controller.setAutoSeed(MAX_SEED)).toBeNull();
     expect(lab.getState().autoSeed).toBe(MAX_SEED);
+  });
+});
+
+describe('LabController runs', () => {
+  it('begins each run with its set-up, before its first request', async () => {
+    const { lab, trace, controller } = setup();
+    lab.setState({ receivers: ['bob', 'carol'], preset: 'notifications' });
+    await controller.start();
+    trace.flush();
+    expect(trace.getState().events.map((e) => e.kind)).toEqual(['segment', 'request']);
+    expect(trace.getState().setup).toEqual({
+      technique: 'short-poll',
+      sender: 'alice',
+      receivers: ['bob', 'carol'],
+      knobs: lab.getState().knobs,
+      preset: 'notifications',
+      serverSource: null,
+      reason: 'start',
+    });
+
+    // A switch keeps the trace and begins a new run: fresh counters.
+    await controller.setTechnique('long-poll');
+    trace.flush();
+    const state = trace.getState();
+    expect(state.events.map((e) => e.kind)).toEqual(['segment', 'request', 'segment', 'request']);
+    expect(state.segmentStart).toBe(2);
+    expect(state.setup).toMatchObject({ technique: 'long-poll', reason: 'switch' });
+    expect(state.stats.requests).toBe(1);
+
+    // Start clears the trace: one run again.
+    controller.stop();
+    await controller.start();
+    trace.flush();
+    expect(trace.getState().segments).toEqual([0]);
+    controller.stop();
+  });
+
+  it('does not start, nor change the set-up, while a recording is replayed', async () => {
+    const { lab, trace, controller } = setup();
+    lab.setState({ replaying: true });
+    await controller.start();
+    trace.flush();
+    expect(lab.getState()).toMatchObject({ running: false, notice: REPLAY_START_BLOCKED });
+    expect(trace.getState().events).toHaveLength(0);
+    await controller.setTechnique('sse');
+    expect(lab.getState()).toMatchObject({ technique: 'short-poll', notice: REPLAY_SETUP_BLOCKED });
+    expect(controller.setKnob('pollIntervalMs', 500)).toBe(REPLAY_SETUP_BLOCKED);
+    controller.addReceiver();
+    expect(lab.getState().receivers).toEqual(['bob']);
   });
 });

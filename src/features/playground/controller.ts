@@ -5,7 +5,10 @@ import {
   KNOB_RANGES,
   PRESET_IDS,
   presetById,
+  segmentEvent,
   sendGaps,
+  type RunSetup,
+  type SegmentReason,
   type SendPattern,
   type Technique,
 } from '../../core';
@@ -18,6 +21,7 @@ import {
   receiveInto,
 } from '../../store/lab-store';
 import { traceStore, type TraceStore } from '../../store/trace-store';
+import { pageClock } from '../../transports/common';
 import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
 import { pageShare, type PageShare } from '../page-filter';
 import { DEFAULT_SSE_EVENT_TYPES } from '../../transports/sse';
@@ -67,6 +71,26 @@ export const KNOB_FIELDS: Array<{
   { key: 'backoffCapMs', label: 'Backoff cap', range: BACKOFF_RANGES.capMs, technique: 'all' },
 ];
 
+/** Why Start does nothing while a recording is replayed (shown beside Start, and as a notice). */
+export const REPLAY_START_BLOCKED =
+  'A recording is playing: press Back to live to run live traffic.';
+/** Why the set-up cannot change while a recording is replayed: the page shows the recording's. */
+export const REPLAY_SETUP_BLOCKED =
+  'A recording is playing: the set-up shown is the recording’s; press Back to live to change it.';
+
+/** The set-up a run begins with, as its `segment` step records it. */
+export function runSetupOf(state: LabState, reason: SegmentReason): RunSetup {
+  return {
+    technique: state.technique,
+    sender: state.sender,
+    receivers: [...state.receivers],
+    knobs: { ...state.knobs },
+    preset: state.preset,
+    serverSource: state.serverSource ? { ...state.serverSource } : null,
+    reason,
+  };
+}
+
 /**
  * Runs the playground: owns the Session of participants and the auto-send
  * timer, and turns the learner's actions into session calls. UI components call
@@ -79,6 +103,8 @@ export class LabController {
   private share: PageShare | null = null;
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
   private autoCount = 0;
+  /** Segments this controller began (their `conn`s). */
+  private segments = 0;
 
   constructor(
     private readonly lab = labStore,
@@ -89,14 +115,37 @@ export class LabController {
     this.lab.setState({ notice: text });
   }
 
+  /** While a recording is replayed the page shows its set-up: changing it waits for Back to live. */
+  private refusedWhileReplaying(): boolean {
+    if (!this.lab.getState().replaying) return false;
+    this.notice(REPLAY_SETUP_BLOCKED);
+    return true;
+  }
+
+  /**
+   * Starts a run: a new segment of the trace (the whole trace is cleared
+   * first, unless a technique switch keeps it), whose `segment` step records
+   * the set-up before the run's first request.
+   */
   async start(clearTrace = true): Promise<void> {
     if (this.session) return;
     const state = this.lab.getState();
+    if (state.replaying) {
+      this.notice(REPLAY_START_BLOCKED);
+      return;
+    }
     if (clearTrace) {
       this.trace.clear();
       this.lab.setState({ inboxes: {}, inspected: null });
     }
     const share = pageShare(this.trace);
+    share.append(
+      segmentEvent(
+        runSetupOf(state, clearTrace ? 'start' : 'switch'),
+        pageClock(),
+        `segment-${++this.segments}`,
+      ),
+    );
     const session = new Session({
       technique: state.technique,
       channel: state.channel,
@@ -123,6 +172,7 @@ export class LabController {
 
   /** How often the server sends a preset's messages; a running schedule restarts at the new rate. */
   async setServerRate(rate: number): Promise<string | null> {
+    if (this.lab.getState().replaying) return REPLAY_SETUP_BLOCKED;
     const source = this.lab.getState().serverSource;
     if (!source) return 'This set-up has no messages from the server to pace.';
     const error = checkRange('Server sends', rate, SERVER_RATE, { unit: 'messages a second' });
@@ -173,6 +223,7 @@ export class LabController {
     if (!preset) {
       return `There is no preset "${id.slice(0, 40)}": choose one of ${PRESET_IDS.join(', ')}.`;
     }
+    if (this.refusedWhileReplaying()) return REPLAY_SETUP_BLOCKED;
     this.stop();
     const source = preset.source;
     this.lab.setState({
@@ -208,6 +259,7 @@ export class LabController {
   /** Switching technique while running stops the run and starts the new technique, keeping the trace. */
   async setTechnique(technique: Technique): Promise<void> {
     if (this.lab.getState().technique === technique) return;
+    if (this.refusedWhileReplaying()) return;
     const wasRunning = this.session !== null;
     this.stop();
     this.lab.setState({ technique });
@@ -237,6 +289,7 @@ export class LabController {
   }
 
   addReceiver(): void {
+    if (this.refusedWhileReplaying()) return;
     const state = this.lab.getState();
     if (state.receivers.length >= MAX_RECEIVERS) {
       this.notice(`At most ${MAX_RECEIVERS} receivers: each holds its own connections.`);
@@ -251,6 +304,7 @@ export class LabController {
   }
 
   removeReceiver(name: string): void {
+    if (this.refusedWhileReplaying()) return;
     const state = this.lab.getState();
     if (state.receivers.length <= 1) {
       this.notice('Keep at least one receiver, or there is nobody to deliver to.');
@@ -268,6 +322,7 @@ export class LabController {
 
   /** Checks a knob and applies it (a running session restarts what it must). Returns the error, if any. */
   setKnob(key: NumericKnob, value: number): string | null {
+    if (this.lab.getState().replaying) return REPLAY_SETUP_BLOCKED;
     const field = KNOB_FIELDS.find((f) => f.key === key)!;
     const error = checkKnob(field.label, value, field.range);
     if (error) return error;
@@ -279,6 +334,7 @@ export class LabController {
 
   /** Full jitter on or off for every reconnect wait. */
   setJitter(on: boolean): void {
+    if (this.refusedWhileReplaying()) return;
     const knobs = { ...this.lab.getState().knobs, backoffJitter: on };
     this.lab.setState({ knobs });
     this.session?.setKnobs(knobs);

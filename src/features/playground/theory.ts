@@ -46,15 +46,19 @@ function row(
   };
 }
 
-/** The textbook claims for a technique, checked against this run's trace. */
+/**
+ * The textbook claims for a technique, checked against this run: `stats` are
+ * the run's counters and its steps begin at `from` in `events` (its segment).
+ */
 export function theoryRows(
   technique: Technique,
   knobs: Knobs,
   stats: Stats,
   events: readonly TraceEvent[],
   receivers: readonly string[],
+  from = 0,
 ): TheoryRow[] {
-  const run = measureRun(events, receivers);
+  const run = measureRun(events, receivers, from);
   // A count of what is open now is a fact, not a sample: one look is enough once something was asked.
   const instant = stats.requests > 0 ? MIN_SAMPLES : 0;
   const perReceiver = receivers.length > 0 ? stats.openConnections / receivers.length : null;

@@ -12,6 +12,7 @@ import {
   type ReplayState,
 } from '../../diagram/replay';
 import type { TraceStore } from '../../store/trace-store';
+import { replaySetup as defaultReplaySetup, type ReplaySetup } from './replay-setup';
 
 interface ReplayPanelProps {
   /** The live trace, for export. */
@@ -21,10 +22,22 @@ interface ReplayPanelProps {
   /** A recording is loaded (true) or closed (false): the page shows the replay instead of live traffic. */
   onReplayChange: (active: boolean, clock: (() => number) | null) => void;
   network?: TraceFile['network'];
+  /** Puts the recording's set-up on the page while it replays; the page's own comes back after. */
+  setup?: ReplaySetup;
 }
 
-/** Export the trace as JSON, load one back (picker or drop), and replay it at 0.25×–4×. */
-export function ReplayPanel({ live, replay, onReplayChange, network = 'live' }: ReplayPanelProps) {
+/**
+ * Export the trace as JSON, load one back (picker or drop), and replay it at
+ * 0.25×–4×, the page showing the recording's technique, participants, knobs
+ * and preset meanwhile.
+ */
+export function ReplayPanel({
+  live,
+  replay,
+  onReplayChange,
+  network = 'live',
+  setup = defaultReplaySetup,
+}: ReplayPanelProps) {
   const [recording, setRecording] = useState<TraceEvent[] | null>(null);
   const [state, setState] = useState<ReplayState>({ position: 0, speed: 1, playing: false });
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +52,21 @@ export function ReplayPanel({ live, replay, onReplayChange, network = 'live' }: 
     const shown = replay.getState().events.length;
     if (count > shown) replay.extend(recording.slice(shown, count));
     else if (count < shown) replay.load(recording.slice(0, count));
-  }, [recording, span.start, state.position, replay]);
+    // Crossing into another recorded run (a technique switch) shows that run's set-up.
+    setup.follow(count);
+  }, [recording, span.start, state.position, replay, setup]);
+
+  // Leaving the playground ends the replay: the page gets its own set-up back.
+  useEffect(
+    () => () => {
+      if (!setup.active) return;
+      setup.leave();
+      onReplayChange(false, null);
+    },
+    // Only on unmount: onReplayChange is a new function on every render of the parent.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [setup],
+  );
 
   useEffect(() => {
     if (!state.playing) return;
@@ -64,6 +91,7 @@ export function ReplayPanel({ live, replay, onReplayChange, network = 'live' }: 
       const file = parseTraceFile(JSON.parse(text) as unknown);
       const sorted = sortByTime(file.events);
       replay.load([]);
+      setup.enter(sorted, file.clock);
       setRecording(sorted);
       setState({ position: 0, speed: 1, playing: false });
       setError(null);
@@ -85,6 +113,7 @@ export function ReplayPanel({ live, replay, onReplayChange, network = 'live' }: 
   function close(): void {
     setRecording(null);
     replay.load([]);
+    setup.leave();
     onReplayChange(false, null);
   }
 
@@ -110,7 +139,7 @@ export function ReplayPanel({ live, replay, onReplayChange, network = 'live' }: 
           type="button"
           onClick={() => {
             live.flush();
-            const file = exportTrace(live.getState().events, network, new Date());
+            const file = exportTrace(live.getState().events, network, new Date(), setup.pageClock);
             download(
               `realtime-lab-trace-${file.exportedAt.replace(/[:.]/g, '-')}.json`,
               JSON.stringify(file, null, 2),

@@ -14,6 +14,8 @@ export async function restoreSetup(): Promise<void> {
   labStore.setState(setup.state);
   if (setup.problems.length > 0) labStore.setState({ notice: setup.problems.join(' ') });
   const sync = () => {
+    // A replay shows the recording's set-up; the address keeps the page's own.
+    if (labStore.getState().replaying) return;
     const query = writeSetup(labStore.getState(), viewStore.getState().view, null);
     history.replaceState(null, '', `${location.pathname}${query}`);
   };
