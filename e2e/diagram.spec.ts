@@ -47,6 +47,8 @@ test('the inspector opens on click and from the keyboard', async ({ page }) => {
   await expect(inspector.getByRole('heading')).toHaveCount(0);
 
   await diagram(page).focus();
+  // The first step is where the run began; the next is the first request.
+  await page.keyboard.press('ArrowDown');
   await page.keyboard.press('ArrowDown');
   const focused = await diagram(page).getAttribute('data-focus-seq');
   expect(focused).not.toBeNull();
