@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectCounter, openLab, send, setKnob } from './helpers';
+import { counterValue, expectCounter, openLab, send, setKnob } from './helpers';
 
 /** Faults act on the whole server: every test lifts what it set, whatever happens. */
 test.afterEach(async ({ request }) => {
@@ -102,6 +102,45 @@ test('a restart: long polls are refused, back off, and resume with nothing lost'
   await send(page, 'after the restart');
   await expect(page.getByTestId('inbox-bob')).toContainText('after the restart');
   await expectCounter(page, 'delivered', (v) => v === 1);
+});
+
+test('a 503 during a reboot adds its real size', async ({ page }) => {
+  await openLab(page, 'fault-503-bytes');
+  await page.getByRole('tab', { name: 'Long polling' }).click();
+  await quickBackoff(page);
+  // What each refusal really weighed, as Chromium itself received it: status line, headers, body.
+  const refusals: number[] = [];
+  page.on('requestfinished', (request) => {
+    void (async () => {
+      if ((await request.response())?.status() !== 503) return;
+      const sizes = await request.sizes();
+      refusals.push(sizes.responseHeadersSize + sizes.responseBodySize);
+    })();
+  });
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 1);
+  // Earlier answers on the same kept-alive sockets: a 503 used to be counted with all of them.
+  for (const text of ['one', 'two', 'three']) await send(page, text);
+  await expectCounter(page, 'delivered', (v) => v === 3);
+  await expectCounter(page, 'open-connections', (v) => v === 1, 'held again');
+  const before = await counterValue(page, 'bytes-down');
+  expect(before).toBeGreaterThan(0);
+  await setKnob(page, /Down for/, '2000');
+  await page.getByRole('button', { name: 'Reboot server' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 1, 'held again after the reboot');
+  expect(refusals.length).toBeGreaterThanOrEqual(1);
+  // Bytes down grew by the refusals' own size (each a few hundred bytes), nothing more.
+  let grew = 0;
+  await expect
+    .poll(
+      async () => {
+        grew = (await counterValue(page, 'bytes-down')) - before;
+        return Math.abs(grew - refusals.reduce((sum, size) => sum + size, 0));
+      },
+      { message: 'bytes down grew by what the 503s weighed (difference in bytes)' },
+    )
+    .toBeLessThanOrEqual(16);
+  expect(grew / refusals.length).toBeLessThan(600);
 });
 
 test('half-open: a silent SSE stream is noticed within 2.5 heartbeats, closed and resumed', async ({
