@@ -10,15 +10,19 @@ interface Status {
   startsAt: number;
 }
 
-/** One call to a channel's schedule; `ch` may carry a sub-path (`leased/renew`). */
+/** One call to a channel's schedule; `ch` may carry a sub-path and a query (`leased/renew`, `ch?id=…`). */
 async function call(base: string, method: string, ch: string, body?: unknown) {
   const init: RequestInit = { method };
   if (body !== undefined) {
     init.headers = { 'content-type': 'application/json' };
     init.body = JSON.stringify(body);
   }
-  const [name, sub] = ch.split('/');
-  const res = await fetch(`${base}/api/channels/${name}/schedule${sub ? `/${sub}` : ''}`, init);
+  const [path, query] = ch.split('?');
+  const [name, sub] = path!.split('/');
+  const res = await fetch(
+    `${base}/api/channels/${name}/schedule${sub ? `/${sub}` : ''}${query ? `?${query}` : ''}`,
+    init,
+  );
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -155,13 +159,21 @@ describe('message schedules played by the server', () => {
     expect(renewOld.status).toBe(410);
     expect(renewOld.body).toMatchObject({ code: 'RL_ERR_SCHEDULE_ENDED' });
     expect(renewOld.body.error).toMatch(`${second.body.id as string} has taken the channel`);
+    // A page's DELETE names its schedule: it never stops one that took the channel since.
+    const stale = await call(base, 'DELETE', `again?id=${first.body.id as string}`);
+    expect(stale.status).toBe(410);
+    expect((await call(base, 'GET', 'again')).body).toMatchObject({
+      id: second.body.id,
+      playing: true,
+    });
     // Page A has no observer and no lease: nothing says it is still there, so page B takes over.
     const third = await call(base, 'POST', 'again', { rate: 1, count: 5, owner: 'page-b' });
     expect(third.status).toBe(201);
     const renewSecond = await call(base, 'POST', 'again/renew', { id: second.body.id });
     expect(renewSecond.status).toBe(410);
+    const own = await call(base, 'DELETE', `again?id=${third.body.id as string}`);
+    expect(own.body).toMatchObject({ id: third.body.id, playing: false, ended: 'deleted' });
     // A schedule without an owner (curl, an older page) keeps the old rule: one at a time.
-    await call(base, 'DELETE', 'again');
     expect((await call(base, 'POST', 'again', { rate: 1, count: 50 })).status).toBe(201);
     expect((await call(base, 'POST', 'again', { rate: 1, count: 5, owner: 'page-c' })).status).toBe(
       409,

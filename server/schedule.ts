@@ -41,6 +41,11 @@ export const ScheduleBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** `DELETE …/schedule?id=schedule-<n>`: stop that schedule only. */
+const DeleteQuery = Type.Object({
+  id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+});
+
 export const RenewBody = Type.Object(
   { id: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
@@ -265,9 +270,17 @@ export class SchedulePlayer {
     return playing && { ...playing.status };
   }
 
-  stop(channel: string): ScheduleStatus | undefined {
+  /** Stops the channel's schedule; with `id`, only if that is the one the channel has (else 410). */
+  stop(channel: string, id?: string): ScheduleStatus | undefined {
     const playing = this.byChannel.get(channel);
     if (!playing) return undefined;
+    if (id !== undefined && playing.status.id !== id) {
+      throw new LabError(
+        `${id} no longer plays on "${channel}": ${playing.status.id} has taken the channel since, and is left alone`,
+        ERROR_CODES.SCHEDULE_ENDED,
+        410,
+      );
+    }
     this.end(playing, 'deleted');
     return { ...playing.status };
   }
@@ -323,9 +336,9 @@ export const schedulePlugin: FastifyPluginAsync = async (fastify) => {
 
   app.delete(
     '/api/channels/:ch/schedule',
-    { schema: { params: ChannelParams, response: responses } },
+    { schema: { params: ChannelParams, querystring: DeleteQuery, response: responses } },
     async (request) => {
-      const status = player.stop(request.params.ch);
+      const status = player.stop(request.params.ch, request.query.id);
       if (!status) throw noSchedule(request.params.ch);
       return status;
     },
