@@ -18,3 +18,4 @@ export * from './presets';
 export * from './mermaid';
 export * from './guide';
 export * from './step-labels';
+export * from './plain-words';

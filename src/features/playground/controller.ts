@@ -2,6 +2,7 @@ import {
   BACKOFF_RANGES,
   checkKnob,
   checkRange,
+  DEMO_HEARTBEAT_MS,
   KNOB_RANGES,
   PRESET_IDS,
   presetById,
@@ -323,6 +324,21 @@ export class LabController {
     this.lab.setState({ knobs });
     this.session?.setKnobs(knobs);
     return null;
+  }
+
+  /**
+   * Demo heartbeats: SSE and WebSocket heartbeats every 2 s, for the half-open
+   * lesson (a silent connection is then noticed in about 5 s, not 40–75 s).
+   * One change: each stream or socket reopens once to take it.
+   */
+  demoHeartbeats(): void {
+    const knobs = {
+      ...this.lab.getState().knobs,
+      sseHeartbeatMs: DEMO_HEARTBEAT_MS,
+      wsHeartbeatMs: DEMO_HEARTBEAT_MS,
+    };
+    this.lab.setState({ knobs });
+    this.session?.setKnobs(knobs);
   }
 
   /** Full jitter on or off for every reconnect wait. */

@@ -14,6 +14,9 @@ export interface Shortcut {
 
 let messages = 0;
 
+/** The key of the demo heartbeats shortcut (the Faults panel's hint names it). */
+export const DEMO_HEARTBEATS_KEY = 'e';
+
 /** Clicks the page's own button of that exact accessible name, if it is there. */
 function press(name: string): boolean {
   const button = [...document.querySelectorAll('button')].find(
@@ -73,6 +76,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
         const on = f.latencyMs.up === 0 && f.latencyMs.down === 0;
         return setFaults({ latencyMs: { up: on ? 500 : 0, down: on ? 500 : 0 } });
       }),
+  },
+  {
+    key: DEMO_HEARTBEATS_KEY,
+    does: 'Demo heartbeats: SSE and WebSocket every 2 s (a silent connection is noticed in seconds)',
+    run: () => labController.demoHeartbeats(),
   },
   { key: 'n', does: 'Next preset', run: nextPreset },
   {
