@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectCounter, openLab, send, setKnob } from './helpers';
+import { counterValue, expectCounter, openLab, send, setKnob } from './helpers';
 
 /** Faults act on the whole server: every test lifts what it set, whatever happens. */
 test.afterEach(async ({ request }) => {
@@ -82,7 +82,7 @@ test('a restart: long polls are refused, back off, and resume with nothing lost'
   await expectCounter(page, 'open-connections', (v) => v === 1);
   await setKnob(page, /Down for/, '1500');
   await page.getByRole('button', { name: 'Reboot server' }).click();
-  await expect(diagram(page).locator('[data-kind="fault"]')).toContainText(/restart/);
+  await expect(diagram(page).locator('[data-kind="fault"]')).toContainText(/server rebooted/);
   await expect(
     page.getByTestId('event-log').locator('[data-kind="reconnect-wait"]').first(),
   ).toBeAttached();
@@ -102,6 +102,45 @@ test('a restart: long polls are refused, back off, and resume with nothing lost'
   await send(page, 'after the restart');
   await expect(page.getByTestId('inbox-bob')).toContainText('after the restart');
   await expectCounter(page, 'delivered', (v) => v === 1);
+});
+
+test('a 503 during a reboot adds its real size', async ({ page }) => {
+  await openLab(page, 'fault-503-bytes');
+  await page.getByRole('tab', { name: 'Long polling' }).click();
+  await quickBackoff(page);
+  // What each refusal really weighed, as Chromium itself received it: status line, headers, body.
+  const refusals: number[] = [];
+  page.on('requestfinished', (request) => {
+    void (async () => {
+      if ((await request.response())?.status() !== 503) return;
+      const sizes = await request.sizes();
+      refusals.push(sizes.responseHeadersSize + sizes.responseBodySize);
+    })();
+  });
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 1);
+  // Earlier answers on the same kept-alive sockets: a 503 used to be counted with all of them.
+  for (const text of ['one', 'two', 'three']) await send(page, text);
+  await expectCounter(page, 'delivered', (v) => v === 3);
+  await expectCounter(page, 'open-connections', (v) => v === 1, 'held again');
+  const before = await counterValue(page, 'bytes-down');
+  expect(before).toBeGreaterThan(0);
+  await setKnob(page, /Down for/, '2000');
+  await page.getByRole('button', { name: 'Reboot server' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 1, 'held again after the reboot');
+  expect(refusals.length).toBeGreaterThanOrEqual(1);
+  // Bytes down grew by the refusals' own size (each a few hundred bytes), nothing more.
+  let grew = 0;
+  await expect
+    .poll(
+      async () => {
+        grew = (await counterValue(page, 'bytes-down')) - before;
+        return Math.abs(grew - refusals.reduce((sum, size) => sum + size, 0));
+      },
+      { message: 'bytes down grew by what the 503s weighed (difference in bytes)' },
+    )
+    .toBeLessThanOrEqual(16);
+  expect(grew / refusals.length).toBeLessThan(600);
 });
 
 test('half-open: a silent SSE stream is noticed within 2.5 heartbeats, closed and resumed', async ({
@@ -154,4 +193,109 @@ test('half-open: a silent WebSocket is cut by the heartbeat or noticed by the pa
   await send(page, 'after the silence');
   await expect(page.getByTestId('inbox-bob')).toContainText('after the silence');
   await expectCounter(page, 'delivered', (v) => v === 2);
+});
+
+test('the Faults panel tells a reboot in plain words, with local times and its down time', async ({
+  page,
+}) => {
+  await openLab(page, 'fault-words');
+  await page.getByRole('tab', { name: 'Long polling' }).click();
+  await quickBackoff(page);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 1);
+  const status = page.getByTestId('faults-status');
+  await setKnob(page, /Down for/, '2000');
+  const pressed = await page.evaluate(() => Date.now());
+  await page.getByRole('button', { name: 'Reboot server' }).click();
+  await expect(status).toContainText(
+    /^Server rebooting: down since \d\d:\d\d:\d\d for 2 s, back at \d\d:\d\d:\d\d\.$/,
+  );
+  // The times are the page's own clock, in its own time zone.
+  const local = await page.evaluate(
+    (at) =>
+      new Intl.DateTimeFormat(undefined, {
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(at)),
+    pressed,
+  );
+  await expect(status).toContainText(`down since ${local.slice(0, 5)}`);
+  // The refusals say it too, with how long is left: no UTC timestamp, no internal name.
+  await expect(
+    page
+      .getByTestId('event-log')
+      .locator('[data-kind="error"]')
+      .filter({ hasText: /the server is rebooting: it answers again in [\d.]+ (s|ms)/ })
+      .first(),
+  ).toBeAttached();
+  await expect(status).toHaveText(/^Server rebooted at \d\d:\d\d:\d\d, down for 2 s\.$/, {
+    timeout: 5_000,
+  });
+  await expect(page.getByRole('region', { name: 'Faults' })).not.toContainText(/restart|\dZ\b/);
+  await expect(page.getByTestId('event-log')).not.toContainText(/\d{4}-\d\d-\d\dT/);
+});
+
+test('slow motion shows in the Faults panel, and so does a fault set elsewhere', async ({
+  page,
+  request,
+}) => {
+  await openLab(page, 'fault-slow');
+  const up = page.getByRole('spinbutton', { name: /Added latency up/ });
+  const down = page.getByRole('spinbutton', { name: /Added latency down/ });
+  await expect(up).toHaveValue('0');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('l');
+  await expect(up).toHaveValue('500');
+  await expect(down).toHaveValue('500');
+  await expect(page.getByTestId('faults-status')).toContainText('Added latency: 500 ms each way.');
+  await page.keyboard.press('l');
+  await expect(up).toHaveValue('0');
+  await expect(page.getByTestId('faults-status')).not.toContainText('Added latency');
+  // Another page (here: the API itself) sets a fault: the panel shows it within a couple of seconds.
+  await request.post('/api/faults', { data: { latencyMs: { up: 200 }, blockWebSockets: true } });
+  await expect(up).toHaveValue('200', { timeout: 5_000 });
+  await expect(page.getByRole('button', { name: 'Allow WebSockets' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
+  await expect(page.getByTestId('faults-status')).toContainText('WebSockets blocked');
+});
+
+test('demo heartbeats: a shortcut and a button set 2 s heartbeats for the half-open lesson', async ({
+  page,
+}) => {
+  await openLab(page, 'fault-heartbeats');
+  const hint = page.locator('#faults-half-open-hint');
+  await expect(
+    page.getByRole('button', { name: 'Go silent (half-open)' }),
+  ).toHaveAccessibleDescription(/40–75 s/);
+  await expect(hint).toContainText('Demo heartbeats (key e) sets both to 2 s: about 5 s.');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toContainText(
+    'Demo heartbeats',
+  );
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('e');
+  await page.getByRole('tab', { name: 'Server-Sent Events' }).click();
+  await expect(page.getByRole('spinbutton', { name: /SSE heartbeat/ })).toHaveValue('2000');
+  await page.getByRole('tab', { name: 'WebSocket' }).click();
+  await expect(page.getByRole('spinbutton', { name: /WebSocket heartbeat/ })).toHaveValue('2000');
+  await expect(hint).toHaveText(
+    'A silent connection is noticed after 2.5 heartbeats without a sign of life: now Server-Sent Events after 5 s, WebSocket after 5 s.',
+  );
+  await expect(page.getByRole('button', { name: 'Demo heartbeats (2 s)' })).toBeDisabled();
+  await expect(page).toHaveURL(/sseHeartbeatMs=2000/);
+
+  // The button does the same on a fresh page, and a running socket takes the new heartbeat.
+  await openLab(page, 'fault-heartbeats-button');
+  await page.getByRole('tab', { name: 'WebSocket' }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 2);
+  const reopened = page.waitForEvent('websocket', (ws) => /\/ws\?.*heartbeat=2000/.test(ws.url()));
+  await page.getByRole('button', { name: 'Demo heartbeats (2 s)' }).click();
+  await reopened;
+  await expect(page.getByRole('spinbutton', { name: /WebSocket heartbeat/ })).toHaveValue('2000');
 });

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { expectCounter, setKnob } from './helpers';
 
 const PRESETS = [
@@ -84,4 +84,82 @@ test('a bad link is explained and changes nothing', async ({ page }) => {
     'true',
   );
   await expect(page.getByRole('button', { name: 'Start' })).toBeVisible();
+});
+
+/** The channel's schedule as the server has it now. */
+async function scheduleOf(page: Page, ch: string) {
+  const response = await page.request.get(`/api/channels/${ch}/schedule`);
+  return (await response.json()) as { id: string; from: string; playing: boolean; owner: string };
+}
+
+test('presets one after another each run their own server messages, with no 409', async ({
+  page,
+}) => {
+  const ch = channel('sequence');
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.url().includes('/schedule') && response.status() >= 400)
+      refused.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+  });
+  await page.goto(`/?channel=${ch}&preset=sports-scores`);
+  await expect(page.getByTestId('inbox-bob')).toContainText('scores #', { timeout: 10_000 });
+  let previous = await scheduleOf(page, ch);
+  expect(previous).toMatchObject({ from: 'scores', playing: true });
+
+  for (const [title, from, technique] of [
+    ['Stock ticker', 'ticker', 'Server-Sent Events'],
+    ['Long-running job progress', 'job', 'Server-Sent Events'],
+    ['Social feed', 'feed', 'Server-Sent Events'],
+  ] as const) {
+    // A link loads a new page: the old one never sent a DELETE, and must not be in the way.
+    await page.getByRole('link', { name: title }).click();
+    await expect(page).toHaveURL(new RegExp(`channel=${ch}`));
+    await expect(page.getByRole('tab', { name: technique })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    await expect(page.getByTestId('inbox-bob')).toContainText(`${from} #`, { timeout: 15_000 });
+    const now = await scheduleOf(page, ch);
+    expect(now).toMatchObject({ from, playing: true });
+    expect(now.id).not.toBe(previous.id);
+    expect(now.owner).not.toBe(previous.owner);
+    // Nothing of the preset before leaks in: its schedule ended with its page.
+    await expect(page.getByTestId('inbox-bob')).not.toContainText(`${previous.from} #`);
+    previous = now;
+  }
+
+  // Stop, then Start at once: the new run's POST waits for the DELETE and is not refused.
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  await expect.poll(async () => (await scheduleOf(page, ch)).id).not.toBe(previous.id);
+  expect(await scheduleOf(page, ch)).toMatchObject({ from: 'feed', playing: true });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect.poll(async () => (await scheduleOf(page, ch)).playing).toBe(false);
+  expect(refused).toEqual([]);
+});
+
+test('n from a WebSocket link runs the next preset over its own technique', async ({ page }) => {
+  const ch = channel('next');
+  await page.goto(`/?channel=${ch}&technique=websocket&wsHeartbeatMs=2000`);
+  await expect(page.getByRole('tab', { name: 'WebSocket' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('n');
+  await expect(page).toHaveURL(/preset=notifications/);
+  await expect(page.getByRole('tab', { name: 'Long polling' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(page.getByTestId('preset-why')).toContainText('Long polling');
+  // Nothing of the page before is kept but its channel.
+  const url = new URL(page.url());
+  expect(url.searchParams.get('channel')).toBe(ch);
+  expect(url.searchParams.get('technique')).toBe('long-poll');
+  expect(url.searchParams.get('wsHeartbeatMs')).toBeNull();
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeEnabled();
+  await page.keyboard.press('s');
+  await expect(page.getByRole('button', { name: 'Start' })).toBeEnabled();
 });

@@ -4,7 +4,7 @@ import { WS_CLOSE } from '../src/core';
 import { frameworkErrorHandler, installErrorHandling } from './errors';
 import { faultsPlugin, installRestartGate } from './faults';
 import { installHostCheck } from './host-check';
-import { installHttpTrace } from './http-trace';
+import { installArrivalMark, installHttpTrace } from './http-trace';
 import { installLanes, Lanes } from './lanes';
 import { Lab } from './lab';
 import { clientErrorHandler, createLimitedServer, installConnectionCaps } from './limits';
@@ -49,6 +49,8 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('lab', lab);
+  // First of all hooks: a request answered by any later onRequest hook still has its mark.
+  installArrivalMark(app);
 
   installErrorHandling(app);
   installLanes(

@@ -28,6 +28,7 @@ describe('faults', () => {
       latencyMs: { up: 0, down: 0 },
       blockWebSockets: false,
       restartingUntil: null,
+      lastRestart: null,
     });
     const set = await setFaults(base, { latencyMs: { down: 40 }, blockWebSockets: true });
     expect(set.status).toBe(200);
@@ -35,6 +36,7 @@ describe('faults', () => {
       latencyMs: { up: 0, down: 40 },
       blockWebSockets: true,
       restartingUntil: null,
+      lastRestart: null,
     });
     for (const bad of [
       { latencyMs: { up: -1 } },
@@ -75,7 +77,7 @@ describe('faults', () => {
     expect((await setFaults(base, { silence: true })).status).toBe(200);
     await waitFor(() => faults().length === 1);
     expect(faults()[0]!.details).toMatchObject({ fault: 'half-open', faultPhase: 'start' });
-    expect(faults()[0]!.details.note).toMatch(/^2 connection\(s\) went silent/);
+    expect(faults()[0]!.details.note).toMatch(/^2 connections went silent/);
     const before = reader.raw.length;
     await publish(base, 'quiet', 'never arrives');
     // Past the poll's timeout and several heartbeats: nothing at all on either connection.
@@ -90,7 +92,9 @@ describe('faults', () => {
     await held;
     await waitFor(() => faults().length === 2, 2_000, 'the end of the half-open fault');
     expect(faults()[1]!.details).toMatchObject({ fault: 'half-open', faultPhase: 'end' });
-    expect(faults()[1]!.details.note).toMatch(/noticed and closed, \d+ ms after it went silent/);
+    expect(faults()[1]!.details.note).toMatch(
+      /^every silent connection was noticed and closed, [\d.]+ (ms|s) after they went silent$/,
+    );
     // New connections work as before.
     const fresh = await openSse(`${base}/api/channels/quiet/events?lastEventId=0`);
     await waitFor(() => fresh.reader.events().length === 1);
@@ -191,13 +195,30 @@ describe('faults', () => {
     running = await startApp({ now: () => now });
     const { base, wsBase } = running;
     await publish(base, 'lobby', 'before restart');
+    const { events, observer } = await observeTrace(running);
     const socket = await TestSocket.open(`${wsBase}/api/channels/lobby/ws`);
     const res = await setFaults(base, { restart: { downForMs: 5_000 } });
-    expect(await res.json()).toMatchObject({ restartingUntil: 1_005_000 });
+    await waitFor(() => events().some((e) => e.kind === 'fault'));
+    expect(events().find((e) => e.kind === 'fault')!.details).toMatchObject({
+      fault: 'restart',
+      note: 'server rebooted: dropped 1 connection, down for 5 s',
+      delayMs: 5_000,
+    });
+    observer.close();
+    expect(await res.json()).toMatchObject({
+      restartingUntil: 1_005_000,
+      lastRestart: { at: 1_000_000, downForMs: 5_000 },
+    });
     expect(await socket.closed()).toBe(1006);
+    now += 1_500;
     const down = await fetch(`${base}/api/channels/lobby/messages`);
     expect(down.status).toBe(503);
-    expect(await down.json()).toMatchObject({ code: 'RL_ERR_UNAVAILABLE' });
+    // Plain words and a duration: no internal name, no timestamp in another time zone.
+    expect(await down.json()).toEqual({
+      code: 'RL_ERR_UNAVAILABLE',
+      error: 'the server is rebooting: it answers again in 3.5 s',
+    });
+    now -= 1_500;
     expect((await fetch(`${base}/api/health`)).status).toBe(503);
     await expect(TestSocket.open(`${wsBase}/api/channels/lobby/ws`)).rejects.toThrow('HTTP 503');
     expect((await fetch(`${base}/api/faults`)).status).toBe(200);

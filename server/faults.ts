@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ERROR_CODES, LabError, type TraceDetails } from '../src/core';
+import { countOf, ERROR_CODES, formatDuration, LabError, type TraceDetails } from '../src/core';
 import { sendError } from './errors';
 import type { FaultState, Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
@@ -33,6 +33,10 @@ const FaultsResponse = Type.Object({
   latencyMs: Type.Object({ up: Type.Integer(), down: Type.Integer() }),
   blockWebSockets: Type.Boolean(),
   restartingUntil: Type.Union([Type.Number(), Type.Null()]),
+  lastRestart: Type.Union([
+    Type.Object({ at: Type.Number(), downForMs: Type.Integer() }),
+    Type.Null(),
+  ]),
 });
 
 const FAULT_TARGET: TraceTarget = { technique: null, conn: 'faults' };
@@ -43,6 +47,7 @@ function snapshot(lab: Lab): FaultState {
     latencyMs: { ...lab.faults.latencyMs },
     blockWebSockets: lab.faults.blockWebSockets,
     restartingUntil: lab.faults.restartingUntil,
+    lastRestart: lab.faults.lastRestart && { ...lab.faults.lastRestart },
   };
 }
 
@@ -59,7 +64,7 @@ export function installRestartGate(app: FastifyInstance, lab: Lab): void {
     await sendError(
       reply,
       new LabError(
-        `the server is restarting (fault "restart") until ${new Date(lab.faults.restartingUntil ?? 0).toISOString()}`,
+        `the server is rebooting: it answers again in ${formatDuration((lab.faults.restartingUntil ?? 0) - lab.now())}`,
         ERROR_CODES.UNAVAILABLE,
         503,
       ),
@@ -81,7 +86,7 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
     if (silencedSince === null) return;
     record(
       'half-open',
-      `every half-open connection was noticed and closed, ${lab.now() - silencedSince} ms after it went silent`,
+      `every silent connection was noticed and closed, ${formatDuration(lab.now() - silencedSince)} after they went silent`,
       { faultPhase: 'end' },
     );
     silencedSince = null;
@@ -102,7 +107,9 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
         const on = next.up > 0 || next.down > 0;
         record(
           'latency',
-          on ? `added latency: up ${next.up} ms, down ${next.down} ms` : 'added latency lifted',
+          on
+            ? `added latency: each request waits ${formatDuration(next.up)}, each answer ${formatDuration(next.down)}`
+            : 'added latency lifted',
           { faultPhase: on ? 'start' : 'end' },
         );
       }
@@ -116,7 +123,7 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
       }
       if (body.drop) {
         const ended = lab.connections.endAll('drop');
-        record('drop', `dropped ${ended} connection(s)`);
+        record('drop', `dropped ${countOf(ended, 'connection')}`);
       }
       if (body.silence) {
         const silenced = lab.connections.silenceAll();
@@ -124,21 +131,22 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
           silencedSince ??= lab.now();
           record(
             'half-open',
-            `${silenced} connection(s) went silent: still open, but nothing flows either way`,
+            `${countOf(silenced, 'connection')} went silent: still open, but nothing flows either way`,
             { faultPhase: 'start' },
           );
         } else {
-          record('half-open', 'no open stream, socket or held poll to silence');
+          record('half-open', 'nothing went silent: no stream, socket or held poll was open');
         }
       }
       if (body.restart) {
         const ended = lab.connections.endAll('drop');
-        lab.faults.restartingUntil =
-          body.restart.downForMs > 0 ? lab.now() + body.restart.downForMs : null;
+        const downForMs = body.restart.downForMs;
+        lab.faults.restartingUntil = downForMs > 0 ? lab.now() + downForMs : null;
+        lab.faults.lastRestart = { at: lab.now(), downForMs };
         record(
           'restart',
-          `restart: dropped ${ended} connection(s), down for ${body.restart.downForMs} ms`,
-          { delayMs: body.restart.downForMs },
+          `server rebooted: dropped ${countOf(ended, 'connection')}, down for ${formatDuration(downForMs)}`,
+          { delayMs: downForMs },
         );
       }
       return snapshot(lab);

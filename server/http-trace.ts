@@ -85,7 +85,30 @@ export function socketBytesWritten(raw: IncomingMessage): number {
   return raw.socket?.bytesWritten ?? 0;
 }
 
+/** What the request's socket had been handed when the request arrived (a keep-alive socket carries earlier answers). */
 const arrivalBytes = new WeakMap<IncomingMessage, number>();
+
+/**
+ * Notes each request's arrival mark before any hook can answer it. Install it
+ * first, on the root instance: the Host check, the restart gate and the
+ * connection caps answer in their own `onRequest` hooks, and a mark taken after
+ * them would be missing for exactly those answers, so that their bytes would be
+ * counted from the socket's first byte (every earlier answer on a kept-alive
+ * connection).
+ */
+export function installArrivalMark(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request) => {
+    arrivalBytes.set(request.raw, socketBytesWritten(request.raw));
+  });
+}
+
+/** Bytes the exchange's answer put on its socket: since the arrival mark (else its head and declared body). */
+export function responseBytesWritten(request: IncomingMessage, res: ServerResponse): number {
+  const mark = arrivalBytes.get(request);
+  if (mark !== undefined) return socketBytesWritten(request) - mark;
+  const length = Number(res.getHeader('content-length') ?? 0);
+  return responseHeadBytes(res) + (Number.isFinite(length) ? length : 0);
+}
 
 /** Labels read off the raw query, keeping only those that are valid (for refused requests). */
 function rawLabels(request: FastifyRequest): Labels {
@@ -111,15 +134,12 @@ export function recordRequest(lab: Lab, request: FastifyRequest, target: TraceTa
 /**
  * Traces every plain HTTP exchange of the routes it is installed on: the
  * request as it arrived (once its labels are known) and the response as it
- * finished, with the bytes the socket was handed. Refused requests are traced
- * too, with an `error` step. Hijacked replies (SSE, WebSocket) trace themselves.
+ * finished, with the bytes the socket was handed for it (from the mark
+ * installArrivalMark took). Refused requests are traced too, with an `error`
+ * step. Hijacked replies (SSE, WebSocket) trace themselves.
  */
 export function installHttpTrace(app: FastifyInstance, lab: Lab): void {
   app.decorateRequest('labTrace', null);
-
-  app.addHook('onRequest', async (request) => {
-    arrivalBytes.set(request.raw, socketBytesWritten(request.raw));
-  });
 
   app.addHook('preHandler', async (request) => {
     const technique = request.routeOptions.config.technique ?? null;
@@ -148,7 +168,7 @@ export function installHttpTrace(app: FastifyInstance, lab: Lab): void {
       });
     }
     const header = responseHeadBytes(reply.raw);
-    const total = socketBytesWritten(request.raw) - (arrivalBytes.get(request.raw) ?? 0);
+    const total = responseBytesWritten(request.raw, reply.raw);
     lab.observer.record(trace.target, 'response', 'down', {
       bytes: { header, payload: Math.max(0, total - header) },
       ...(trace.messageIds ? { messageIds: trace.messageIds } : {}),

@@ -12,6 +12,8 @@ export interface FaultState {
   blockWebSockets: boolean;
   /** Until when (ms since the epoch) the simulated restart refuses requests; null when up. */
   restartingUntil: number | null;
+  /** The last simulated restart: when it began (ms since the epoch) and how long it was down; null before the first. */
+  lastRestart: { at: number; downForMs: number } | null;
 }
 
 /** What tests (and the inspector) can count: nothing should outlive its connection. */
@@ -35,6 +37,7 @@ export class Lab {
     latencyMs: { up: 0, down: 0 },
     blockWebSockets: false,
     restartingUntil: null,
+    lastRestart: null,
   };
   /** Caps on open channel connections, per client address and in total (protocol.md, "Limits"). */
   readonly connectionLimiter: ConnectionLimiter;

@@ -24,8 +24,23 @@ export function traceTime(): number {
  */
 export class ObserverStream {
   private readonly sockets = new Set<WebSocket>();
+  /** The page each observer socket said it belongs to (`?owner=`), and how many sockets each page holds. */
+  private readonly ownerOf = new Map<WebSocket, string>();
+  private readonly owners = new Map<string, number>();
+  private readonly ownerLeft = new Set<(owner: string) => void>();
 
   constructor(private readonly serverName: string) {}
+
+  /** Whether a page's observer is connected: the page is still there. */
+  hasOwner(owner: string): boolean {
+    return (this.owners.get(owner) ?? 0) > 0;
+  }
+
+  /** Calls `listener` when the last observer socket of a page closes (the page is gone). */
+  onOwnerLeft(listener: (owner: string) => void): () => void {
+    this.ownerLeft.add(listener);
+    return () => this.ownerLeft.delete(listener);
+  }
 
   get active(): boolean {
     return this.sockets.size > 0;
@@ -35,12 +50,25 @@ export class ObserverStream {
     return this.sockets.size;
   }
 
-  add(socket: WebSocket): void {
+  add(socket: WebSocket, owner?: string): void {
     this.sockets.add(socket);
+    if (owner === undefined) return;
+    this.ownerOf.set(socket, owner);
+    this.owners.set(owner, (this.owners.get(owner) ?? 0) + 1);
   }
 
   remove(socket: WebSocket): void {
     this.sockets.delete(socket);
+    const owner = this.ownerOf.get(socket);
+    if (owner === undefined) return;
+    this.ownerOf.delete(socket);
+    const left = (this.owners.get(owner) ?? 1) - 1;
+    if (left > 0) {
+      this.owners.set(owner, left);
+      return;
+    }
+    this.owners.delete(owner);
+    for (const listener of this.ownerLeft) listener(owner);
   }
 
   isObserver(socket: WebSocket): boolean {
@@ -80,5 +108,7 @@ export class ObserverStream {
   closeAll(code: number, reason: string): void {
     for (const socket of this.sockets) socket.close(code, reason);
     this.sockets.clear();
+    this.ownerOf.clear();
+    this.owners.clear();
   }
 }

@@ -203,6 +203,90 @@ describe('observer stream', () => {
     });
   });
 
+  // A refusal answered by an onRequest hook (the restart gate, the connection caps, the Host check)
+  // used to be counted from the socket's first byte: on a keep-alive socket, every earlier answer too.
+  type Refusal = { host?: string; release?: () => Promise<void> };
+  const refusals: Array<[string, number, (r: Running) => Promise<Refusal>]> = [
+    [
+      'a 503 during a reboot',
+      503,
+      async (r: Running) => {
+        const res = await fetch(`${r.base}/api/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ restart: { downForMs: 5_000 } }),
+        });
+        expect(res.status).toBe(200);
+        return {};
+      },
+    ],
+    [
+      'a 503 over the connection cap',
+      503,
+      async (r: Running) => {
+        // The one slot this address may hold is taken by a held poll.
+        const held = fetch(`${r.base}/api/channels/lobby/long-poll?since=20&timeout=5000`);
+        await waitFor(() => r.app.lab.stats().heldPolls === 1);
+        return {
+          release: async () => {
+            r.app.lab.publish(
+              'lobby',
+              { from: 'server', text: 'wake' },
+              { technique: null, conn: 't' },
+            );
+            expect((await held).status).toBe(200);
+          },
+        };
+      },
+    ],
+    ['a 403 for a foreign Host', 403, async () => ({ host: 'evil.example' })],
+  ];
+  for (const [refusal, status, setup] of refusals) {
+    it(`counts ${refusal} on a keep-alive socket at its own size, not the socket's history`, async () => {
+      running = await startApp(
+        refusal.includes('cap')
+          ? { limits: { maxConnectionsPerAddress: 1, maxConnectionsTotal: 100 } }
+          : {},
+      );
+      const { events } = await observe(running);
+      for (let i = 0; i < 20; i++) await publish(running.base, 'lobby', `${i} ${'x'.repeat(500)}`);
+      const client = new RawClient(running.port);
+      await client.connected();
+      /** Sends a request on the kept-alive socket; resolves with the bytes of its whole answer. */
+      const exchange = async (path: string, host = `127.0.0.1:${running.port}`) => {
+        const from = client.received.length;
+        client.socket.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+        let size = -1;
+        await waitFor(() => {
+          const reply = client.received.subarray(from);
+          const end = reply.indexOf('\r\n\r\n');
+          if (end === -1) return false;
+          const length = /content-length: (\d+)/i.exec(reply.subarray(0, end).toString('latin1'));
+          size = end + 4 + Number(length?.[1] ?? 0);
+          return reply.length >= size;
+        });
+        return client.received.subarray(from, from + size);
+      };
+      const first = await exchange('/api/channels/lobby/messages?since=0&rid=ka-1');
+      expect(first.length).toBeGreaterThan(10_000);
+      const second = await exchange('/api/channels/lobby/messages?since=0&rid=ka-2');
+      const options = await setup(running);
+      const refused = await exchange('/api/channels/lobby/messages?since=0&rid=ka-3', options.host);
+      expect(refused.subarray(0, 12).toString('latin1')).toBe(`HTTP/1.1 ${status}`);
+      expect(refused.length).toBeLessThan(600);
+      await waitFor(() => find(events(), 'ka-3', 'response').length === 1);
+      const [response] = find(events(), 'ka-3', 'response');
+      expect(response!.details?.status).toBe(status);
+      // Exactly the bytes this answer put on the wire, not the 20 KB the socket carried before it.
+      expect(response!.bytes!.header + response!.bytes!.payload).toBe(refused.length);
+      expect(response!.bytes!.header).toBe(refused.indexOf('\r\n\r\n') + 4);
+      const [earlier] = find(events(), 'ka-2', 'response');
+      expect(earlier!.bytes!.header + earlier!.bytes!.payload).toBe(second.length);
+      await options.release?.();
+      client.socket.destroy();
+    });
+  }
+
   it('answers clock-sync requests with its own time, and refuses anything else', async () => {
     running = await startApp();
     const { observer } = await observe(running);

@@ -1,7 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { ERROR_CODES, LabError } from '../src/core';
 import { isAllowedOrigin } from './host-check';
+import { RID_LABEL } from './labels';
 import { traceTime } from './observer-stream';
+
+/** A page's id (`owner`): what its schedules carry, so that the server ends them once the page is gone. */
+export const OWNER_ID = RID_LABEL;
+
+/** `GET /api/observe?owner=<page id>`: the page this observer belongs to (protocol.md, "Schedules"). */
+const ObserveQuery = Type.Object({
+  owner: Type.Optional(Type.String({ pattern: OWNER_ID.source })),
+});
 
 /**
  * `GET /api/observe`: a WebSocket of the server's own trace events. It says
@@ -34,12 +45,14 @@ export function answerObserverFrame(
   };
 }
 
-export const observerPlugin: FastifyPluginAsync = async (app) => {
+export const observerPlugin: FastifyPluginAsync = async (fastify) => {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const lab = app.lab;
 
   app.route({
     method: 'GET',
     url: '/api/observe',
+    schema: { querystring: ObserveQuery },
     preHandler: async (request) => {
       if (!request.ws) return;
       if (
@@ -59,9 +72,9 @@ export const observerPlugin: FastifyPluginAsync = async (app) => {
         426,
       );
     },
-    wsHandler: (socket) => {
+    wsHandler: (socket, request) => {
       socket.send(lab.observer.hello(lab.now()));
-      lab.observer.add(socket);
+      lab.observer.add(socket, request.query.owner);
       socket.on('close', () => lab.observer.remove(socket));
       socket.on('message', (data, isBinary) => {
         const reply = answerObserverFrame(isBinary ? null : String(data), traceTime());

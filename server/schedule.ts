@@ -10,10 +10,17 @@ import {
   type SendPattern,
 } from '../src/core';
 import type { Lab } from './lab';
+import { OWNER_ID } from './observer';
 import { ChannelParams, ErrorResponse } from './schemas';
 
 /** Upper bounds that keep a schedule a lesson, not a load test. */
-export const SCHEDULE_LIMITS = { maxRate: 50, maxCount: 10_000, maxDelayMs: 10_000 } as const;
+export const SCHEDULE_LIMITS = {
+  maxRate: 50,
+  maxCount: 10_000,
+  maxDelayMs: 10_000,
+  minLeaseMs: 1_000,
+  maxLeaseMs: 600_000,
+} as const;
 
 export const ScheduleBody = Type.Object(
   {
@@ -24,9 +31,38 @@ export const ScheduleBody = Type.Object(
     delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: SCHEDULE_LIMITS.maxDelayMs })),
     from: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_FROM_LENGTH })),
     type: Type.Optional(Type.String({ pattern: MESSAGE_TYPE.source })),
+    /** The page that starts it (the id its observer gives as `?owner=`). */
+    owner: Type.Optional(Type.String({ pattern: OWNER_ID.source })),
+    /** The schedule ends unless renewed within this long (POST …/schedule/renew). */
+    leaseMs: Type.Optional(
+      Type.Integer({ minimum: SCHEDULE_LIMITS.minLeaseMs, maximum: SCHEDULE_LIMITS.maxLeaseMs }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** `DELETE …/schedule?id=schedule-<n>`: stop that schedule only. */
+const DeleteQuery = Type.Object({
+  id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+});
+
+export const RenewBody = Type.Object(
+  { id: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+/** Why a schedule stopped playing. */
+export type ScheduleEnd =
+  'finished' | 'deleted' | 'lease-lapsed' | 'owner-gone' | 'replaced' | 'server-closed';
+
+const END_WORDS: Record<ScheduleEnd, string> = {
+  finished: 'it sent all its messages',
+  deleted: 'it was stopped with DELETE',
+  'lease-lapsed': 'its lease lapsed without a renewal',
+  'owner-gone': 'the page that started it is gone (its observer disconnected)',
+  replaced: 'a newer schedule took the channel',
+  'server-closed': 'the server closed',
+};
 
 const ScheduleStatus = Type.Object({
   id: Type.String(),
@@ -39,6 +75,10 @@ const ScheduleStatus = Type.Object({
   startsAt: Type.Number(),
   sent: Type.Integer(),
   playing: Type.Boolean(),
+  owner: Type.Union([Type.String(), Type.Null()]),
+  leaseMs: Type.Union([Type.Integer(), Type.Null()]),
+  leaseUntil: Type.Union([Type.Number(), Type.Null()]),
+  ended: Type.Union([Type.String(), Type.Null()]),
 });
 
 export interface ScheduleStatus {
@@ -53,11 +93,31 @@ export interface ScheduleStatus {
   startsAt: number;
   sent: number;
   playing: boolean;
+  /** The page that started it, or null. */
+  owner: string | null;
+  leaseMs: number | null;
+  /** Server wall time (ms since the epoch) the lease runs to; null without a lease. */
+  leaseUntil: number | null;
+  /** Why it stopped playing; null while it plays. */
+  ended: ScheduleEnd | null;
 }
 
 interface Playing {
   status: ScheduleStatus;
   timer: ReturnType<typeof setTimeout> | undefined;
+  leaseTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export interface ScheduleRequest {
+  rate: number;
+  count: number;
+  seed?: number;
+  pattern?: SendPattern;
+  delayMs?: number;
+  from?: string;
+  type?: string;
+  owner?: string;
+  leaseMs?: number;
 }
 
 /**
@@ -72,27 +132,26 @@ export class SchedulePlayer {
 
   constructor(private readonly lab: Lab) {}
 
-  start(
-    channel: string,
-    body: {
-      rate: number;
-      count: number;
-      seed?: number;
-      pattern?: SendPattern;
-      delayMs?: number;
-      from?: string;
-      type?: string;
-    },
-  ): ScheduleStatus {
+  start(channel: string, body: ScheduleRequest): ScheduleStatus {
     const current = this.byChannel.get(channel);
     if (current?.status.playing) {
-      throw new LabError(
-        `a schedule (${current.status.id}) is already playing on "${channel}": DELETE it first`,
-        ERROR_CODES.SCHEDULE_BUSY,
-        409,
-      );
+      const held = current.status;
+      if (body.owner !== undefined && held.owner === body.owner) {
+        // The same page starting again: its new schedule replaces its old one.
+        this.end(current, 'replaced');
+      } else if (this.orphaned(held)) {
+        // Its page is gone (no observer, no lease): it must not block the next page.
+        this.end(current, 'owner-gone');
+      } else {
+        throw new LabError(
+          `a schedule (${held.id}) is already playing on "${channel}"${held.owner === null ? '' : ` for another page (${held.owner})`}: DELETE it first, or use a channel of your own`,
+          ERROR_CODES.SCHEDULE_BUSY,
+          409,
+        );
+      }
     }
     this.counter += 1;
+    const now = this.lab.now();
     const status: ScheduleStatus = {
       id: `schedule-${this.counter}`,
       channel,
@@ -101,11 +160,15 @@ export class SchedulePlayer {
       seed: body.seed ?? 1,
       pattern: body.pattern ?? 'random',
       from: body.from ?? 'ticker',
-      startsAt: this.lab.now() + (body.delayMs ?? 0),
+      startsAt: now + (body.delayMs ?? 0),
       sent: 0,
       playing: true,
+      owner: body.owner ?? null,
+      leaseMs: body.leaseMs ?? null,
+      leaseUntil: body.leaseMs === undefined ? null : now + body.leaseMs,
+      ended: null,
     };
-    const playing: Playing = { status, timer: undefined };
+    const playing: Playing = { status, timer: undefined, leaseTimer: undefined };
     this.byChannel.set(channel, playing);
     const gap = sendGaps(status.pattern, status.rate, status.seed);
     // Due times are absolute, so timer lateness never accumulates into the schedule.
@@ -122,15 +185,84 @@ export class SchedulePlayer {
       };
       this.lab.publish(channel, input, target);
       if (status.sent >= status.count) {
-        status.playing = false;
         playing.timer = undefined;
+        this.end(playing, 'finished');
         return;
       }
       due += gap();
       playing.timer = setTimeout(tick, Math.max(0, due - this.lab.now()));
     };
     playing.timer = setTimeout(tick, Math.max(0, due - this.lab.now()));
+    this.watchLease(playing);
     return { ...status };
+  }
+
+  /** A page renews its schedule's lease: it plays on for another `leaseMs`. */
+  renew(channel: string, id: string): ScheduleStatus {
+    const playing = this.byChannel.get(channel);
+    if (!playing) throw noSchedule(channel);
+    const status = playing.status;
+    if (status.id !== id || !status.playing) {
+      const why =
+        status.id !== id
+          ? `${status.id} has taken the channel since`
+          : END_WORDS[status.ended ?? 'finished'];
+      throw new LabError(
+        `${id} no longer plays on "${channel}": ${why}. POST a new schedule`,
+        ERROR_CODES.SCHEDULE_ENDED,
+        410,
+      );
+    }
+    if (status.leaseMs !== null) status.leaseUntil = this.lab.now() + status.leaseMs;
+    return { ...status };
+  }
+
+  /** A schedule whose page is gone: it has an owner whose observer is not connected, and no lease in force. */
+  private orphaned(status: ScheduleStatus): boolean {
+    if (status.owner === null || this.lab.observer.hasOwner(status.owner)) return false;
+    return status.leaseUntil === null || status.leaseUntil <= this.lab.now();
+  }
+
+  /** Ends the schedule when its lease lapses; while the server refuses renewals (a reboot), it waits. */
+  private watchLease(playing: Playing): void {
+    const status = playing.status;
+    if (status.leaseUntil === null || !status.playing) return;
+    playing.leaseTimer = setTimeout(
+      () => {
+        playing.leaseTimer = undefined;
+        if (!status.playing || status.leaseUntil === null || status.leaseMs === null) return;
+        const now = this.lab.now();
+        if (status.leaseUntil > now) {
+          this.watchLease(playing); // renewed meanwhile
+        } else if (this.lab.isRestarting()) {
+          // The reboot refused the page's renewals: the lease starts over once the server is back.
+          status.leaseUntil = (this.lab.faults.restartingUntil ?? now) + status.leaseMs;
+          this.watchLease(playing);
+        } else {
+          this.end(playing, 'lease-lapsed');
+        }
+      },
+      Math.max(0, status.leaseUntil - this.lab.now()),
+    );
+  }
+
+  /** The page's last observer disconnected: every schedule it started stops. */
+  ownerLeft(owner: string): void {
+    for (const playing of this.byChannel.values()) {
+      if (playing.status.playing && playing.status.owner === owner) this.end(playing, 'owner-gone');
+    }
+  }
+
+  private end(playing: Playing, why: ScheduleEnd): void {
+    const status = playing.status;
+    if (status.playing) {
+      status.playing = false;
+      status.ended = why;
+    }
+    if (playing.timer !== undefined) clearTimeout(playing.timer);
+    if (playing.leaseTimer !== undefined) clearTimeout(playing.leaseTimer);
+    playing.timer = undefined;
+    playing.leaseTimer = undefined;
   }
 
   status(channel: string): ScheduleStatus | undefined {
@@ -138,17 +270,23 @@ export class SchedulePlayer {
     return playing && { ...playing.status };
   }
 
-  stop(channel: string): ScheduleStatus | undefined {
+  /** Stops the channel's schedule; with `id`, only if that is the one the channel has (else 410). */
+  stop(channel: string, id?: string): ScheduleStatus | undefined {
     const playing = this.byChannel.get(channel);
     if (!playing) return undefined;
-    playing.status.playing = false;
-    if (playing.timer !== undefined) clearTimeout(playing.timer);
-    playing.timer = undefined;
+    if (id !== undefined && playing.status.id !== id) {
+      throw new LabError(
+        `${id} no longer plays on "${channel}": ${playing.status.id} has taken the channel since, and is left alone`,
+        ERROR_CODES.SCHEDULE_ENDED,
+        410,
+      );
+    }
+    this.end(playing, 'deleted');
     return { ...playing.status };
   }
 
   stopAll(): void {
-    for (const channel of this.byChannel.keys()) this.stop(channel);
+    for (const playing of this.byChannel.values()) this.end(playing, 'server-closed');
   }
 }
 
@@ -167,13 +305,23 @@ function noSchedule(channel: string): LabError {
 export const schedulePlugin: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const player = new SchedulePlayer(app.lab);
-  app.addHook('onClose', async () => player.stopAll());
+  const unwatch = app.lab.observer.onOwnerLeft((owner) => player.ownerLeft(owner));
+  app.addHook('onClose', async () => {
+    unwatch();
+    player.stopAll();
+  });
   const responses = { 200: ScheduleStatus, 201: ScheduleStatus, '4xx': ErrorResponse };
 
   app.post(
     '/api/channels/:ch/schedule',
     { schema: { params: ChannelParams, body: ScheduleBody, response: responses } },
     async (request, reply) => reply.code(201).send(player.start(request.params.ch, request.body)),
+  );
+
+  app.post(
+    '/api/channels/:ch/schedule/renew',
+    { schema: { params: ChannelParams, body: RenewBody, response: responses } },
+    async (request) => player.renew(request.params.ch, request.body.id),
   );
 
   app.get(
@@ -188,9 +336,9 @@ export const schedulePlugin: FastifyPluginAsync = async (fastify) => {
 
   app.delete(
     '/api/channels/:ch/schedule',
-    { schema: { params: ChannelParams, response: responses } },
+    { schema: { params: ChannelParams, querystring: DeleteQuery, response: responses } },
     async (request) => {
-      const status = player.stop(request.params.ch);
+      const status = player.stop(request.params.ch, request.query.id);
       if (!status) throw noSchedule(request.params.ch);
       return status;
     },

@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: 'RL_ERR_UNSUPPORTED_MEDIA_TYPE',
   SCHEDULE_BUSY: 'RL_ERR_SCHEDULE_BUSY',
   NO_SCHEDULE: 'RL_ERR_NO_SCHEDULE',
+  /** A renewal for a schedule that no longer plays (finished, stopped, lease lapsed, owner gone, replaced). */
+  SCHEDULE_ENDED: 'RL_ERR_SCHEDULE_ENDED',
   /** Over the connection cap, per client address or in total (503, or WebSocket close 1013). */
   TOO_MANY_CONNECTIONS: 'RL_ERR_TOO_MANY_CONNECTIONS',
   /** Over the publish rate limit (429 with Retry-After, or WebSocket close 1008). */

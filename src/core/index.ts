@@ -20,3 +20,4 @@ export * from './guide';
 export * from './step-labels';
 export * from './segments';
 export * from './latency-format';
+export * from './plain-words';

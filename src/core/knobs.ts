@@ -13,6 +13,9 @@ export const KNOB_RANGES = {
   pollInterval: { min: 100, max: 60_000 },
 } as const;
 
+/** The SSE and WebSocket heartbeat of the "demo heartbeats" shortcut: a half-open connection is noticed in seconds. */
+export const DEMO_HEARTBEAT_MS = 2_000;
+
 export type KnobRange = { min: number; max: number };
 
 /** Checks one knob value; returns a sentence saying what is wrong, or null when it is fine. */

@@ -10,7 +10,7 @@ export function useView(): AppView {
 /** Switches screens; a run on the screen being left stops (both would hold connections). */
 export function switchView(view: AppView): void {
   if (viewStore.getState().view === view) return;
-  if (view !== 'playground') labController.stop();
+  if (view !== 'playground') void labController.stop();
   if (view !== 'compare') compareController.stop();
   viewStore.setState({ view });
   const url = new URL(location.href);

@@ -153,6 +153,20 @@ export abstract class BaseTransport implements Transport {
     return this.publishHttp(text, type);
   }
 
+  /**
+   * Ends one request in flight on purpose (not a failure: no error, no
+   * backoff): aborts it and traces its `close` with `note`. Its exchange then
+   * resolves as stopped, so the loop that sent it ends there.
+   */
+  protected release(conn: string, note: string): boolean {
+    const controller = this.inflight.get(conn);
+    if (!controller) return false;
+    this.inflight.delete(conn);
+    controller.abort();
+    this.step('close', conn, { details: { note } });
+    return true;
+  }
+
   /** Opens whatever the technique keeps open and starts its loop; state is `idle` or `closed`. */
   protected abstract open(): void;
   /** Closes streams/sockets (tracing their close); timers and fetches are already cancelled. */

@@ -18,6 +18,14 @@ export {
   type ObserverOptions,
   type ObserverState,
 } from './observer';
+export { PAGE_ID } from './page-id';
+export {
+  SCHEDULE_LEASE_MS,
+  SCHEDULE_RENEW_MS,
+  ServerSchedule,
+  type ScheduleSpec,
+  type ServerScheduleOptions,
+} from './schedule-client';
 export { DEFAULT_PARTICIPANTS, Session, type Participant, type SessionOptions } from './session';
 export { ShortPollTransport } from './short-poll';
 export { DEFAULT_SSE_EVENT_TYPES, SseTransport } from './sse';

@@ -82,3 +82,14 @@ it('refines the offset with sync exchanges, trusting the quickest', () => {
   expect(asked()).toHaveLength(5);
   client.stop();
 });
+
+it('says which page it belongs to, so the server can end the page’s schedules when it goes', () => {
+  const client = new ObserverClient({
+    baseUrl: 'http://127.0.0.1:8080',
+    owner: 'page-0a1b',
+    emit: () => undefined,
+  });
+  client.start();
+  expect(FakeWebSocket.instances[0]!.url).toBe('ws://127.0.0.1:8080/api/observe?owner=page-0a1b');
+  client.stop();
+});

@@ -31,6 +31,8 @@ export const SYNC_SAMPLES = 5;
 export interface ObserverOptions {
   /** Base URL of the API, '' for the page's own origin. */
   baseUrl: string;
+  /** The page this stream belongs to (`?owner=`): the server ends the page's schedules when its last observer closes. */
+  owner?: string;
   /** Receives each server trace event as it is (observer `server`). */
   emit: (event: TraceEventInput) => void;
   onHello?: (hello: ObserverHello) => void;
@@ -121,7 +123,9 @@ export class ObserverClient {
     let socket: WebSocket;
     try {
       const base = this.options.baseUrl.replace(/\/+$/, '');
-      socket = new WebSocket(toWebSocketUrl(`${base}/api/observe`));
+      const owner = this.options.owner;
+      const query = owner === undefined ? '' : `?owner=${encodeURIComponent(owner)}`;
+      socket = new WebSocket(toWebSocketUrl(`${base}/api/observe${query}`));
     } catch {
       this.retry();
       return;

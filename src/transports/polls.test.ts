@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../core';
 import { DEFAULT_KNOBS } from './types';
-import { LongPollTransport } from './long-poll';
+import { ANSWER_MARGIN_MS, LongPollTransport } from './long-poll';
 import { ShortPollTransport } from './short-poll';
 import { fakeFetch, json, message, never, options, recorder } from './test-fakes';
 
@@ -264,6 +264,63 @@ describe('LongPollTransport', () => {
     expect(t.state).toBe('waiting');
     await vi.advanceTimersByTimeAsync(250);
     expect(f.calls).toHaveLength(2);
+    t.stop();
+  });
+
+  it('a new timeout releases the held poll and sends it again at once, same since, new timeout', async () => {
+    const f = fakeFetch(() => never());
+    vi.stubGlobal('fetch', f.fetch);
+    const r = recorder();
+    const knobs = { ...options(r).knobs, longPollTimeoutMs: 30_000 };
+    const t = new LongPollTransport(options(r, { knobs, since: 7 }));
+    t.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f.calls).toHaveLength(1);
+    const first = f.calls[0]!;
+    const heldConn = r.of('request')[0]!.conn;
+
+    // Other knobs do not touch the held poll.
+    t.updateKnobs({ ...knobs, pollIntervalMs: 500 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f.calls).toHaveLength(1);
+
+    t.updateKnobs({ ...knobs, longPollTimeoutMs: 5_000 });
+    expect(first.init.signal?.aborted).toBe(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(f.calls).toHaveLength(2);
+    const url = new URL(f.calls[1]!.url);
+    expect(url.searchParams.get('timeout')).toBe('5000');
+    expect(url.searchParams.get('since')).toBe('7');
+    // Told honestly: the old poll closed because of the change, on its own conn; no error, no wait.
+    expect(r.kinds()).toEqual(['request', 'close', 'request']);
+    const close = r.of('close')[0]!;
+    expect(close.conn).toBe(heldConn);
+    expect(close.details?.note).toBe('timeout changed to 5000 ms: released, sent again at once');
+    expect(r.of('request')[1]!.conn).not.toBe(heldConn);
+    expect(r.of('request')[1]!.details?.timeoutMs).toBe(5_000);
+    expect(t.state).toBe('holding');
+    // The new poll's watchdog uses the new timeout: nothing gives up before 5 s + the margin.
+    await vi.advanceTimersByTimeAsync(5_000 + ANSWER_MARGIN_MS - 1);
+    expect(r.of('error')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(r.of('error')).toHaveLength(1);
+    t.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a new timeout between polls changes nothing now: the next poll carries it', async () => {
+    const f = fakeFetch(() => json({ messages: [], lastId: 0 }));
+    vi.stubGlobal('fetch', f.fetch);
+    const r = recorder();
+    const knobs = { ...options(r).knobs, longPollTimeoutMs: 0 };
+    const t = new LongPollTransport(options(r, { knobs }));
+    t.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(t.state).toBe('waiting');
+    t.updateKnobs({ ...knobs, longPollTimeoutMs: 1_000 });
+    expect(r.of('close')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(250);
+    expect(new URL(f.calls[1]!.url).searchParams.get('timeout')).toBe('1000');
     t.stop();
   });
 });

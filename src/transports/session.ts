@@ -51,6 +51,8 @@ export interface SessionOptions {
   store?: { append(event: TraceEventInput): void };
   /** Also run the observer client (the server's own trace) into the same store. Default false. */
   observe?: boolean;
+  /** The page's id, given to the observer stream (`?owner=`), so the server knows when the page is gone. */
+  owner?: string;
   /**
    * Before the first start, ask the server for the channel's last id (one
    * unlabelled `GET messages?since=<max>`) so that this run shows only the
@@ -161,6 +163,7 @@ export class Session {
         baseUrl: this.options.baseUrl ?? '',
         emit: (event) => this.store.append(event),
       };
+      if (this.options.owner !== undefined) observerOptions.owner = this.options.owner;
       observerOptions.onHello = (hello) => {
         this.helloSeen?.();
         this.options.onHello?.(hello);

@@ -20,6 +20,8 @@ import {
 import { labStore } from '../../store/lab-store';
 import { pageClock } from '../../transports/common';
 import { ObserverClient } from '../../transports/observer';
+import { PAGE_ID } from '../../transports/page-id';
+import { ServerSchedule } from '../../transports/schedule-client';
 import { DEFAULT_PARTICIPANTS, OBSERVER_WAIT_MS, Session } from '../../transports/session';
 import { pageShare, type PageShare } from '../page-filter';
 
@@ -68,15 +70,6 @@ async function fetchLanes(): Promise<Partial<Record<string, string>>> {
   );
 }
 
-async function errorText(response: Response): Promise<string> {
-  try {
-    const body = (await response.json()) as { error?: string };
-    return body.error ?? `HTTP ${response.status}`;
-  } catch {
-    return `HTTP ${response.status}`;
-  }
-}
-
 /**
  * Compare mode: the four techniques at once, for the same receivers, on one
  * message schedule the server plays from a seed. Each HTTP technique talks to
@@ -87,7 +80,8 @@ export class CompareController {
   private sessions: Session[] = [];
   private observer: ObserverClient | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private schedulePlaying: string | null = null;
+  /** The run's schedule while it plays (this page owns it: it ends if the page goes). */
+  private schedule: ServerSchedule | null = null;
   private run = 0;
 
   constructor(
@@ -197,35 +191,34 @@ export class CompareController {
     await Promise.all(this.sessions.map((session) => session.start()));
     if (run !== this.run) return;
 
-    const response = await fetch(`/api/channels/${channel}/schedule`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        rate: settings.rate,
-        count: settings.count,
-        seed: settings.seed,
-        pattern: settings.pattern,
-        delayMs: SCHEDULE_LEAD_MS,
-      }),
-    }).catch(() => null);
-    if (run !== this.run) return;
-    if (!response?.ok) {
-      this.fail(
-        `The server did not start the schedule: ${response ? await errorText(response) : 'no answer'}.`,
-      );
+    const schedule = new ServerSchedule({ channel, owner: PAGE_ID });
+    this.schedule = schedule;
+    const result = await schedule.start({
+      rate: settings.rate,
+      count: settings.count,
+      seed: settings.seed,
+      pattern: settings.pattern,
+      delayMs: SCHEDULE_LEAD_MS,
+    });
+    if (run !== this.run) {
+      void schedule.stop();
       return;
     }
-    const schedule = (await response.json()) as { id: string; count: number };
-    share.adopt(schedule.id);
-    this.schedulePlaying = channel;
-    this.store.setState({ progress: { sent: 0, count: schedule.count } });
-    this.watch(run, channel, receivers.length * schedule.count);
+    if (!result.ok) {
+      this.schedule = null;
+      this.fail(`The server did not start the schedule: ${result.error}.`);
+      return;
+    }
+    share.adopt(result.status.id);
+    this.store.setState({ progress: { sent: 0, count: result.status.count } });
+    this.watch(run, channel, receivers.length * result.status.count);
   }
 
   private async startObserver(share: PageShare): Promise<void> {
     await new Promise<void>((resolve) => {
       const observer = new ObserverClient({
         baseUrl: '',
+        owner: PAGE_ID,
         emit: (event) => share.append(event),
         onHello: () => resolve(),
         onClock: ({ offsetMs, uncertaintyMs }) =>
@@ -254,7 +247,8 @@ export class CompareController {
           if (run !== this.run) return;
           this.store.setState({ progress: { sent: status.sent, count: status.count } });
           if (!status.playing) {
-            this.schedulePlaying = null;
+            this.schedule?.markEnded();
+            this.schedule = null;
             finishedAt ??= pageClock();
           }
         }
@@ -290,12 +284,8 @@ export class CompareController {
     this.run++;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
-    if (this.schedulePlaying) {
-      void fetch(`/api/channels/${this.schedulePlaying}/schedule`, { method: 'DELETE' }).catch(
-        () => undefined,
-      );
-      this.schedulePlaying = null;
-    }
+    void this.schedule?.stop();
+    this.schedule = null;
     for (const session of this.sessions) session.stop();
     this.sessions = [];
     this.observer?.stop();

@@ -1,38 +1,76 @@
 import { useEffect, useState } from 'react';
-import { checkRange } from '../../core';
+import { checkRange, DEMO_HEARTBEAT_MS } from '../../core';
 import { NumberField } from '../NumberField';
-import { readFaults, setFaults, type FaultRequest, type FaultState } from './faults-api';
+import { labController } from '../playground/controller';
+import { useLab } from '../playground/useStore';
+import { DEMO_HEARTBEATS_KEY } from '../presenter/shortcuts';
+import { faultSentences, halfOpenHint } from './fault-words';
+import {
+  onFaults,
+  readFaults,
+  setFaults,
+  type FaultChange,
+  type FaultRequest,
+  type FaultState,
+} from './faults-api';
 
 const LATENCY = { min: 0, max: 10_000 };
 const DOWN_FOR = { min: 0, max: 60_000 };
+/** How often the panel asks the server for its faults (another page, or a shortcut, may set them). */
+export const FAULTS_POLL_MS = 2_000;
 
 /**
  * Break the connection on purpose: each button is one POST /api/faults. The
  * server draws each fault on the diagram as a band, from when it was set to
- * when it was lifted.
+ * when it was lifted. The panel shows the faults in force as the server has
+ * them (its own changes at once, others' within two seconds), in plain words.
  */
 export function FaultsPanel() {
   const [state, setState] = useState<FaultState | null>(null);
+  /** The last drop or silence this page asked for: those leave no state to read back. */
+  const [lastAction, setLastAction] = useState<FaultChange | null>(null);
   const [downFor, setDownFor] = useState(3000);
   const [problem, setProblem] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const knobs = useLab((s) => s.knobs);
+  const offsetMs = useLab((s) => s.clock?.offsetMs ?? 0);
+
   useEffect(() => {
     let live = true;
-    readFaults().then(
-      (s) => live && setState(s),
-      (e: unknown) => live && setProblem(`The faults could not be read: ${String(e)}`),
-    );
+    const unsubscribe = onFaults((change) => {
+      if (!live) return;
+      setState(change.state);
+      setNow(change.at);
+      setProblem(null);
+      if (change.request?.drop || change.request?.silence) setLastAction(change);
+    });
+    const read = () =>
+      readFaults().catch(
+        (e: unknown) => live && setProblem(`The faults could not be read: ${String(e)}`),
+      );
+    void read();
+    const timer = setInterval(() => void read(), FAULTS_POLL_MS);
     return () => {
       live = false;
+      unsubscribe();
+      clearInterval(timer);
     };
   }, []);
+
+  // A reboot in progress says "back at …"; once it is over the sentence changes, at that moment.
+  const backAt = state?.lastRestart ? state.lastRestart.at + state.lastRestart.downForMs : null;
+  const restarting = state?.restartingUntil != null;
+  useEffect(() => {
+    if (backAt === null || !restarting) return;
+    const left = backAt - offsetMs - now;
+    if (left <= 0) return;
+    const timer = setTimeout(() => setNow(Date.now()), left + 50);
+    return () => clearTimeout(timer);
+  }, [backAt, offsetMs, now, restarting]);
+
   const apply = (request: FaultRequest) => {
-    setFaults(request).then(
-      (s) => {
-        setState(s);
-        setProblem(null);
-      },
-      (e: unknown) =>
-        setProblem(`The server refused the fault: ${e instanceof Error ? e.message : String(e)}`),
+    setFaults(request).catch((e: unknown) =>
+      setProblem(`The server refused the fault: ${e instanceof Error ? e.message : String(e)}`),
     );
   };
   const latency = state?.latencyMs ?? { up: 0, down: 0 };
@@ -51,17 +89,30 @@ export function FaultsPanel() {
       }}
     />
   );
+  const demoOn =
+    knobs.sseHeartbeatMs === DEMO_HEARTBEAT_MS && knobs.wsHeartbeatMs === DEMO_HEARTBEAT_MS;
   return (
     <section className="faults" aria-label="Faults">
       <h2>Faults</h2>
       <p className="faults__note">
         These act on the lab server, so every page using it feels them.
       </p>
+      {state && (
+        <div className="faults__status" data-testid="faults-status" aria-live="polite">
+          {faultSentences({ state, last: lastAction, now, offsetMs }).map((line) => (
+            <p key={line}>{line}</p>
+          ))}
+        </div>
+      )}
       <div className="faults__actions">
         <button type="button" onClick={() => apply({ drop: true })}>
           Drop connections
         </button>
-        <button type="button" onClick={() => apply({ silence: true })}>
+        <button
+          type="button"
+          onClick={() => apply({ silence: true })}
+          aria-describedby="faults-half-open-hint"
+        >
           Go silent (half-open)
         </button>
         <button
@@ -72,6 +123,17 @@ export function FaultsPanel() {
           {state?.blockWebSockets ? 'Allow WebSockets' : 'Block WebSockets'}
         </button>
       </div>
+      <p className="faults__hint" id="faults-half-open-hint">
+        {halfOpenHint(knobs, DEMO_HEARTBEATS_KEY)}
+      </p>
+      <button
+        type="button"
+        aria-pressed={demoOn}
+        disabled={demoOn}
+        onClick={() => labController.demoHeartbeats()}
+      >
+        Demo heartbeats (2 s)
+      </button>
       <NumberField
         id="fault-down-for"
         label="Down for"

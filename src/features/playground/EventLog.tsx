@@ -19,6 +19,8 @@ function describe(event: TraceEvent): string {
   if (d.closeCode !== undefined) parts.push(`code ${d.closeCode}`);
   if (d.delayMs !== undefined) parts.push(`${Math.round(d.delayMs)} ms`);
   if (d.error) parts.push(d.error);
+  // Why a connection was closed on purpose (a changed knob, stop()).
+  if (event.kind === 'close' && d.note) parts.push(d.note);
   return parts.join(' · ');
 }
 

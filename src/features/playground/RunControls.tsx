@@ -16,7 +16,7 @@ export function RunControls() {
       >
         Start
       </button>
-      <button type="button" onClick={() => labController.stop()} disabled={!running}>
+      <button type="button" onClick={() => void labController.stop()} disabled={!running}>
         Stop
       </button>
       <span className="run-controls__status" role="status">

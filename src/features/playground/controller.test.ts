@@ -3,22 +3,33 @@ import { createStore } from 'zustand/vanilla';
 import { sendGaps } from '../../core';
 import { initialLabState, MAX_SEED, type LabState } from '../../store/lab-store';
 import { createTraceStore } from '../../store/trace-store';
+import { fakeFetch, json } from '../../transports/test-fakes';
 import { LabController, REPLAY_SETUP_BLOCKED, REPLAY_START_BLOCKED } from './controller';
 
 /** When each automatic message went, on the fake clock. */
 const sentAt = vi.hoisted((): number[] => []);
+/** Every fake session made, and whether it is running. */
+const sessions = vi.hoisted((): Array<{ technique: string; running: boolean }> => []);
 
 vi.mock('../../transports/session', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../transports/session')>();
   /** Stands in for the participants: no network, it only notes when Alice sends. */
   class FakeSession {
+    readonly channel: string;
+    private readonly entry: { technique: string; running: boolean };
     constructor(
       private readonly options: {
         technique: string;
+        channel?: string;
         store?: { append(event: Record<string, unknown>): void };
       },
-    ) {}
+    ) {
+      this.channel = options.channel ?? 'lobby';
+      this.entry = { technique: options.technique, running: false };
+      sessions.push(this.entry);
+    }
     start(): Promise<void> {
+      this.entry.running = true;
       // Each receiver's first poll: the run's first request.
       this.options.store?.append({
         t: Date.now(),
@@ -31,7 +42,9 @@ vi.mock('../../transports/session', async (importOriginal) => {
       });
       return Promise.resolve();
     }
-    stop(): void {}
+    stop(): void {
+      this.entry.running = false;
+    }
     setKnobs(): void {}
     send(): Promise<number> {
       sentAt.push(Date.now());
@@ -44,7 +57,7 @@ vi.mock('../../transports/session', async (importOriginal) => {
 function setup() {
   const lab = createStore<LabState>(() => initialLabState(''));
   const trace = createTraceStore();
-  return { lab, trace, controller: new LabController(lab, trace) };
+  return { lab, trace, controller: new LabController(lab, trace, 'page-test') };
 }
 
 /** The gaps between sends (the first one from `from`). */
@@ -203,5 +216,154 @@ describe('LabController runs', () => {
     expect(controller.setKnob('pollIntervalMs', 500)).toBe(REPLAY_SETUP_BLOCKED);
     controller.addReceiver();
     expect(lab.getState().receivers).toEqual(['bob']);
+  });
+});
+
+describe('LabController runs one thing at a time', () => {
+  /** The schedule calls the page made, as `METHOD path?query`, and their bodies. */
+  let calls: Array<{ url: string; init: RequestInit }>;
+  /** DELETE answers the test releases by hand (the server being slow to answer). */
+  let pendingDeletes: Array<() => void>;
+  let nextId: number;
+  /** Renewals answer 410: the server ended the schedule (a lease that lapsed while the tab slept). */
+  let renewEnded: boolean;
+
+  beforeEach(() => {
+    renewEnded = false;
+    sessions.length = 0;
+    pendingDeletes = [];
+    nextId = 1;
+    vi.useFakeTimers();
+    const f = fakeFetch((url, init) => {
+      if (init.method === 'DELETE')
+        return new Promise<Response>((resolve) =>
+          pendingDeletes.push(() => resolve(json({ id: 'x', playing: false }))),
+        );
+      if (url.endsWith('/renew'))
+        return renewEnded
+          ? json(
+              { error: 'it no longer plays: its lease lapsed', code: 'RL_ERR_SCHEDULE_ENDED' },
+              410,
+            )
+          : json({ id: `schedule-${nextId - 1}`, playing: true });
+      return json({ id: `schedule-${nextId++}`, count: 600, sent: 0, playing: true }, 201);
+    });
+    calls = f.calls;
+    vi.stubGlobal('fetch', f.fetch);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  /** The server answers the DELETE the page sent (once the page has sent it). */
+  const answerDelete = async () => {
+    await vi.advanceTimersByTimeAsync(0);
+    const answer = pendingDeletes.shift();
+    expect(answer, 'a DELETE waiting for its answer').toBeDefined();
+    answer!();
+  };
+
+  const lines = () =>
+    calls.map((c) => {
+      const body = c.init.body ? (JSON.parse(String(c.init.body)) as { from?: string }) : {};
+      return `${c.init.method} ${c.url}${body.from ? ` ${body.from}` : ''}`;
+    });
+
+  it('the next preset posts its schedule only after the server answered the last one’s DELETE', async () => {
+    const { lab, controller } = setup();
+    expect(await controller.applyPreset('sports-scores')).toBeNull();
+    expect(lines()).toEqual(['POST /api/channels/lobby/schedule scores']);
+    expect(JSON.parse(String(calls[0]!.init.body))).toMatchObject({
+      owner: 'page-test',
+      leaseMs: 15_000,
+    });
+
+    const next = controller.applyPreset('stock-ticker');
+    await vi.advanceTimersByTimeAsync(2_000);
+    // The DELETE went at once; the ticker's POST waits for its answer.
+    expect(lines().filter((l) => !l.includes('renew'))).toEqual([
+      'POST /api/channels/lobby/schedule scores',
+      'DELETE /api/channels/lobby/schedule?id=schedule-1',
+    ]);
+    expect(lab.getState()).toMatchObject({ preset: 'stock-ticker', technique: 'sse' });
+    await answerDelete();
+    await next;
+    expect(lines().filter((l) => !l.includes('renew'))).toEqual([
+      'POST /api/channels/lobby/schedule scores',
+      'DELETE /api/channels/lobby/schedule?id=schedule-1',
+      'POST /api/channels/lobby/schedule ticker',
+    ]);
+    expect(sessions.filter((s) => s.running)).toHaveLength(1);
+    expect(lab.getState().running).toBe(true);
+    const stopped = controller.stop();
+    await answerDelete();
+    await stopped;
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('stop() resolves once the server answered; a start asked meanwhile runs after it', async () => {
+    const { lab, controller } = setup();
+    await controller.applyPreset('job-progress');
+    let stopped = false;
+    const stopping = controller.stop().then(() => (stopped = true));
+    expect(lab.getState().running).toBe(false);
+    const starting = controller.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(stopped).toBe(false);
+    expect(sessions.filter((s) => s.running)).toHaveLength(0);
+    await answerDelete();
+    await stopping;
+    await starting;
+    expect(sessions.filter((s) => s.running)).toHaveLength(1);
+    expect(lines().at(-1)).toBe('POST /api/channels/lobby/schedule job');
+    void controller.stop();
+    await answerDelete();
+  });
+
+  it('nothing double-starts: Start twice, presets in a burst, a technique switch mid-start', async () => {
+    const { lab, controller } = setup();
+    await Promise.all([controller.start(), controller.start()]);
+    expect(sessions).toHaveLength(1);
+
+    // Three presets in a row: only the last one runs, with its own schedule.
+    const burst = [
+      controller.applyPreset('sports-scores'),
+      controller.applyPreset('social-feed'),
+      controller.applyPreset('job-progress'),
+    ];
+    await vi.advanceTimersByTimeAsync(0);
+    await Promise.all(burst);
+    expect(sessions.filter((s) => s.running)).toHaveLength(1);
+    expect(lines().filter((l) => l.startsWith('POST') && !l.includes('renew'))).toEqual([
+      'POST /api/channels/lobby/schedule job',
+    ]);
+    expect(lab.getState().preset).toBe('job-progress');
+
+    const switched = controller.setTechnique('long-poll');
+    await vi.advanceTimersByTimeAsync(0);
+    await answerDelete();
+    await switched;
+    const running = sessions.filter((s) => s.running);
+    expect(running).toEqual([{ technique: 'long-poll', running: true }]);
+    void controller.stop();
+    await answerDelete();
+  });
+
+  it('starts the schedule again when the server ended it while the run goes on', async () => {
+    const { controller } = setup();
+    await controller.applyPreset('social-feed');
+    renewEnded = true;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(lines()).toEqual([
+      'POST /api/channels/lobby/schedule feed',
+      'POST /api/channels/lobby/schedule/renew',
+      'POST /api/channels/lobby/schedule feed',
+    ]);
+    renewEnded = false;
+    const stopped = controller.stop();
+    await answerDelete();
+    await stopped;
+    expect(lines().at(-1)).toBe('DELETE /api/channels/lobby/schedule?id=schedule-2');
   });
 });

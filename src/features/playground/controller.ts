@@ -2,6 +2,7 @@ import {
   BACKOFF_RANGES,
   checkKnob,
   checkRange,
+  DEMO_HEARTBEAT_MS,
   KNOB_RANGES,
   PRESET_IDS,
   presetById,
@@ -23,9 +24,11 @@ import {
 import { traceStore, type TraceStore } from '../../store/trace-store';
 import { pageClock } from '../../transports/common';
 import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
+import { PAGE_ID } from '../../transports/page-id';
+import { ServerSchedule } from '../../transports/schedule-client';
 import { pageShare, type PageShare } from '../page-filter';
+import { presetState } from '../share/url-state';
 import { DEFAULT_SSE_EVENT_TYPES } from '../../transports/sse';
-import { DEFAULT_KNOBS } from '../../transports/types';
 import type { Knobs } from '../../transports/types';
 
 /** What each knob is called on screen, and its range. */
@@ -92,23 +95,35 @@ export function runSetupOf(state: LabState, reason: SegmentReason): RunSetup {
 }
 
 /**
- * Runs the playground: owns the Session of participants and the auto-send
- * timer, and turns the learner's actions into session calls. UI components call
- * it; it writes what the page shows into the lab store.
+ * Runs the playground: owns the Session of participants, the auto-send timer
+ * and the preset's server schedule, and turns the learner's actions into
+ * session calls. UI components call it; it writes what the page shows into
+ * the lab store.
+ *
+ * Starting and stopping happen one at a time, in the order asked: stop()
+ * resolves once the server has answered its schedule's DELETE, and a start()
+ * asked for meanwhile runs after it, so a new run never finds the old run's
+ * schedule on the channel. A start that a later start or stop has overtaken
+ * does nothing.
  */
 export class LabController {
   private session: Session | null = null;
-  /** The channel whose server schedule this run started (stopped with the run). */
-  private scheduleChannel: string | null = null;
+  /** The server schedule this run started (stopped with the run). */
+  private schedule: ServerSchedule | null = null;
   private share: PageShare | null = null;
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
   private autoCount = 0;
   /** Segments this controller began (their `conn`s). */
   private segments = 0;
+  /** Every start and stop, run one after the other. */
+  private queue: Promise<void> = Promise.resolve();
+  /** Bumped by each start() and stop(): a queued start that finds it changed was overtaken. */
+  private asked = 0;
 
   constructor(
     private readonly lab = labStore,
     private readonly trace: TraceStore = traceStore,
+    private readonly owner = PAGE_ID,
   ) {}
 
   private notice(text: string | null): void {
@@ -122,13 +137,48 @@ export class LabController {
     return true;
   }
 
-  /**
-   * Starts a run: a new segment of the trace (the whole trace is cleared
-   * first, unless a technique switch keeps it), whose `segment` step records
-   * the set-up before the run's first request.
-   */
-  async start(clearTrace = true): Promise<void> {
-    if (this.session) return;
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Starts a run (after any stop still waiting for the server); resolves once it runs. */
+  start(clearTrace = true): Promise<void> {
+    if (this.lab.getState().replaying) {
+      this.notice(REPLAY_START_BLOCKED);
+      return Promise.resolve();
+    }
+    const ticket = ++this.asked;
+    if (!this.session) this.lab.setState({ running: true, notice: null });
+    return this.enqueue(() => this.startNow(ticket, clearTrace));
+  }
+
+  /** Stops the run at once; resolves when the server has answered the schedule's DELETE. */
+  stop(): Promise<void> {
+    this.asked++;
+    this.halt();
+    return this.enqueue(() => this.stopNow());
+  }
+
+  /** Everything on the page's side stops now: auto-send, every participant, the observer. */
+  private halt(): void {
+    this.stopAuto();
+    this.session?.stop();
+    this.session = null;
+    this.share = null;
+    this.lab.setState({ running: false });
+  }
+
+  private async stopNow(): Promise<void> {
+    // stop() halted the page's side already; what is left is the server's schedule.
+    const schedule = this.schedule;
+    this.schedule = null;
+    await schedule?.stop();
+  }
+
+  private async startNow(ticket: number, clearTrace: boolean): Promise<void> {
+    if (ticket !== this.asked || this.session) return;
     const state = this.lab.getState();
     if (state.replaying) {
       this.notice(REPLAY_START_BLOCKED);
@@ -153,6 +203,7 @@ export class LabController {
       sender: state.sender,
       receivers: state.receivers,
       observe: true,
+      owner: this.owner,
       store: share,
       ...(state.serverSource
         ? { eventTypes: [...DEFAULT_SSE_EVENT_TYPES, state.serverSource.type] }
@@ -179,12 +230,15 @@ export class LabController {
     if (error) return error;
     const next = { ...source, ratePerSecond: rate };
     this.lab.setState({ serverSource: next });
-    const channel = this.scheduleChannel;
-    if (channel && this.share) {
-      this.scheduleChannel = null;
-      await fetch(`/api/channels/${channel}/schedule`, { method: 'DELETE' }).catch(() => null);
-      if (this.session) await this.playServerSource(channel, next, this.share);
-    }
+    await this.enqueue(async () => {
+      const schedule = this.schedule;
+      if (!schedule || !this.share || !this.session) return;
+      this.schedule = null;
+      await schedule.stop();
+      if (this.session && this.share) {
+        await this.playServerSource(this.session.channel, next, this.share);
+      }
+    });
     return null;
   }
 
@@ -194,27 +248,42 @@ export class LabController {
     source: NonNullable<LabState['serverSource']>,
     share: PageShare,
   ): Promise<void> {
-    const response = await fetch(`/api/channels/${channel}/schedule`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        rate: source.ratePerSecond,
-        // Ten minutes' worth: bounded even if the page goes away without pressing Stop.
-        count: Math.max(10, Math.min(10_000, Math.round(source.ratePerSecond * 600))),
-        pattern: 'random',
-        from: source.from,
-        type: source.type,
-      }),
-    }).catch(() => null);
-    if (!response?.ok) {
+    const schedule = new ServerSchedule({
+      channel,
+      owner: this.owner,
+      onEnded: () => this.scheduleEnded(schedule),
+    });
+    // Set before the POST is answered: a stop queued meanwhile ends what it starts.
+    this.schedule = schedule;
+    const result = await schedule.start({
+      rate: source.ratePerSecond,
+      // Ten minutes' worth; the lease and the page's observer end it sooner if the page goes.
+      count: Math.max(10, Math.min(10_000, Math.round(source.ratePerSecond * 600))),
+      pattern: 'random',
+      from: source.from,
+      type: source.type,
+    });
+    if (!result.ok) {
+      if (this.schedule === schedule) this.schedule = null;
       this.notice(
-        'The server could not start sending the preset’s messages; press Stop, then Start.',
+        result.status === 409
+          ? `Another page is playing its own server messages on the channel "${channel}". Stop it there, or open /?channel=<name> for a channel of your own.`
+          : `The server could not start sending the preset’s messages (${result.error}). Press Stop, then Start.`,
       );
       return;
     }
-    share.adopt(((await response.json()) as { id: string }).id);
-    if (this.session) this.scheduleChannel = channel;
-    else void fetch(`/api/channels/${channel}/schedule`, { method: 'DELETE' }).catch(() => null);
+    share.adopt(result.status.id);
+  }
+
+  /** The server ended the run's schedule on its own (its lease lapsed while the tab slept): start it again. */
+  private scheduleEnded(schedule: ServerSchedule): void {
+    if (this.schedule !== schedule) return;
+    this.schedule = null;
+    void this.enqueue(async () => {
+      const source = this.lab.getState().serverSource;
+      if (this.session && this.share && source && !this.schedule)
+        await this.playServerSource(this.session.channel, source, this.share);
+    });
   }
 
   /** Loads a preset (technique, participants, message source and rate, knobs) and runs it. */
@@ -224,46 +293,25 @@ export class LabController {
       return `There is no preset "${id.slice(0, 40)}": choose one of ${PRESET_IDS.join(', ')}.`;
     }
     if (this.refusedWhileReplaying()) return REPLAY_SETUP_BLOCKED;
-    this.stop();
-    const source = preset.source;
-    this.lab.setState({
-      preset: preset.id,
-      technique: preset.technique,
-      knobs: { ...DEFAULT_KNOBS, ...preset.knobs },
-      receivers: DEFAULT_PARTICIPANTS.slice(1, 1 + preset.receivers),
-      autoRate: source.kind === 'sender' ? source.ratePerSecond : 0,
-      serverSource:
-        source.kind === 'server'
-          ? { ratePerSecond: source.ratePerSecond, from: source.from, type: source.type }
-          : null,
-      notice: null,
-    });
-    await this.start();
+    const stopped = this.stop();
+    this.lab.setState({ ...presetState(preset), notice: null });
+    const started = this.start();
+    await stopped;
+    await started;
     return null;
-  }
-
-  stop(): void {
-    this.stopAuto();
-    if (this.scheduleChannel) {
-      void fetch(`/api/channels/${this.scheduleChannel}/schedule`, { method: 'DELETE' }).catch(
-        () => null,
-      );
-      this.scheduleChannel = null;
-    }
-    this.session?.stop();
-    this.session = null;
-    this.share = null;
-    this.lab.setState({ running: false });
   }
 
   /** Switching technique while running stops the run and starts the new technique, keeping the trace. */
   async setTechnique(technique: Technique): Promise<void> {
     if (this.lab.getState().technique === technique) return;
     if (this.refusedWhileReplaying()) return;
-    const wasRunning = this.session !== null;
-    this.stop();
+    const wasRunning = this.lab.getState().running;
+    const stopped = this.stop();
     this.lab.setState({ technique });
-    if (wasRunning) await this.start(false);
+    if (!wasRunning) return stopped;
+    const started = this.start(false);
+    await stopped;
+    await started;
   }
 
   async send(text: string): Promise<boolean> {
@@ -330,6 +378,21 @@ export class LabController {
     this.lab.setState({ knobs });
     this.session?.setKnobs(knobs);
     return null;
+  }
+
+  /**
+   * Demo heartbeats: SSE and WebSocket heartbeats every 2 s, for the half-open
+   * lesson (a silent connection is then noticed in about 5 s, not 40–75 s).
+   * One change: each stream or socket reopens once to take it.
+   */
+  demoHeartbeats(): void {
+    const knobs = {
+      ...this.lab.getState().knobs,
+      sseHeartbeatMs: DEMO_HEARTBEAT_MS,
+      wsHeartbeatMs: DEMO_HEARTBEAT_MS,
+    };
+    this.lab.setState({ knobs });
+    this.session?.setKnobs(knobs);
   }
 
   /** Full jitter on or off for every reconnect wait. */

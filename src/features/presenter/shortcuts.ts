@@ -2,6 +2,7 @@ import { PRESET_IDS } from '../../core';
 import { labStore } from '../../store/lab-store';
 import { setFaults, readFaults } from '../faults/faults-api';
 import { labController } from '../playground/controller';
+import { presetLink } from '../share/url-state';
 import { presenterStore } from './presenter-store';
 
 export interface Shortcut {
@@ -13,6 +14,9 @@ export interface Shortcut {
 
 let messages = 0;
 
+/** The key of the demo heartbeats shortcut (the Faults panel's hint names it). */
+export const DEMO_HEARTBEATS_KEY = 'e';
+
 /** Clicks the page's own button of that exact accessible name, if it is there. */
 function press(name: string): boolean {
   const button = [...document.querySelectorAll('button')].find(
@@ -22,12 +26,12 @@ function press(name: string): boolean {
   return button !== undefined;
 }
 
+/** Opens the next preset as its own link would: its technique, knobs and participants, nothing kept but the channel. */
 function nextPreset(): void {
-  const at = PRESET_IDS.indexOf(labStore.getState().preset ?? PRESET_IDS[PRESET_IDS.length - 1]!);
+  const { preset, channel } = labStore.getState();
+  const at = PRESET_IDS.indexOf(preset ?? PRESET_IDS[PRESET_IDS.length - 1]!);
   const next = PRESET_IDS[(at + 1) % PRESET_IDS.length]!;
-  const url = new URL(location.href);
-  url.searchParams.set('preset', next);
-  location.assign(url);
+  location.assign(`${location.pathname}${presetLink(next, channel)}`);
 }
 
 /** The keyboard shortcuts of the playground (and of presenter mode, where the controls are hidden). */
@@ -36,7 +40,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
     key: 's',
     does: 'Start or stop the run',
     run: () => {
-      if (labStore.getState().running) labController.stop();
+      if (labStore.getState().running) void labController.stop();
       else void labController.start();
     },
   },
@@ -72,6 +76,11 @@ export const SHORTCUTS: readonly Shortcut[] = [
         const on = f.latencyMs.up === 0 && f.latencyMs.down === 0;
         return setFaults({ latencyMs: { up: on ? 500 : 0, down: on ? 500 : 0 } });
       }),
+  },
+  {
+    key: DEMO_HEARTBEATS_KEY,
+    does: 'Demo heartbeats: SSE and WebSocket every 2 s (a silent connection is noticed in seconds)',
+    run: () => labController.demoHeartbeats(),
   },
   { key: 'n', does: 'Next preset', run: nextPreset },
   {

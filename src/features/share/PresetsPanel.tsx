@@ -6,7 +6,7 @@ import { labStore } from '../../store/lab-store';
 import { viewStore } from '../../store/view-store';
 import { readFaults } from '../faults/faults-api';
 import { useLab } from '../playground/useStore';
-import { writeSetup } from './url-state';
+import { presetLink, writeSetup } from './url-state';
 
 /** The classic use cases, one link each (a link runs its preset), and the link to the set-up as it is now. */
 export function PresetsPanel() {
@@ -14,6 +14,7 @@ export function PresetsPanel() {
   const preset = current ? presetById(current) : undefined;
   const [link, setLink] = useState<string | null>(null);
   const serverSource = useLab((s) => s.serverSource);
+  const channel = useLab((s) => s.channel);
   const share = async () => {
     const faults = await readFaults().catch(() => null);
     const query = writeSetup(labStore.getState(), viewStore.getState().view, faults);
@@ -28,7 +29,7 @@ export function PresetsPanel() {
         {PRESETS.map((p) => (
           <li key={p.id}>
             <a
-              href={`?preset=${p.id}`}
+              href={presetLink(p.id, channel)}
               aria-current={p.id === current ? 'true' : undefined}
               title={`${TECHNIQUE_LABELS[p.technique]}: ${p.why}`}
             >

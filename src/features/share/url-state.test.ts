@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialLabState } from '../../store/lab-store';
-import { readSetup, writeSetup } from './url-state';
+import { presetLink, readSetup, writeSetup } from './url-state';
 
 describe('the set-up in the URL', () => {
   it('writes only what differs from a fresh page, and reads it back', () => {
@@ -56,5 +56,41 @@ describe('the set-up in the URL', () => {
     expect(read.problems).toHaveLength(6);
     expect(read.problems.join(' ')).toMatch(/no known preset \("rocket"\)/);
     expect(read.problems.join(' ')).toMatch(/pollIntervalMs must be between 100 and 60000/);
+  });
+
+  it('a preset resets everything it does not set, whatever the set-up before it', () => {
+    const fresh = initialLabState('');
+    const before = {
+      ...fresh,
+      technique: 'websocket' as const,
+      receivers: ['bob', 'carol', 'dave', 'erin'],
+      autoRate: 7,
+      autoPattern: 'steady' as const,
+      autoSeed: 99,
+      knobs: { ...fresh.knobs, wsHeartbeatMs: 2000, backoffJitter: false, pollIntervalMs: 500 },
+      serverSource: { ratePerSecond: 9, from: 'scores', type: 'score' },
+    };
+    const read = readSetup('?preset=notifications', before);
+    expect({ ...before, ...read.state }).toEqual({
+      ...fresh,
+      preset: 'notifications',
+      technique: 'long-poll',
+      receivers: ['bob'],
+      serverSource: { ratePerSecond: 0.2, from: 'mail', type: 'notification' },
+      knobs: { ...fresh.knobs, ...read.state.knobs },
+    });
+    // Only the preset's own knobs differ from the defaults.
+    expect(read.state.knobs).toEqual({ ...fresh.knobs, longPollTimeoutMs: 30000 });
+  });
+
+  it('a preset link (and the n shortcut) keeps only the channel', () => {
+    expect(presetLink('notifications', 'lobby')).toBe('?preset=notifications');
+    expect(presetLink('chat', 'class-2')).toBe('?channel=class-2&preset=chat');
+    // From a page set up for WebSocket, the link carries nothing of it: the preset's own technique runs.
+    const read = readSetup(presetLink('notifications', 'lobby'), {
+      ...initialLabState('?technique=websocket'),
+      technique: 'websocket',
+    });
+    expect(read.state.technique).toBe('long-poll');
   });
 });

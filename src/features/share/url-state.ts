@@ -1,4 +1,12 @@
-import { checkRange, KNOB_RANGES, presetById, BACKOFF_RANGES, isTechnique } from '../../core';
+import {
+  checkRange,
+  DEFAULT_CHANNEL,
+  KNOB_RANGES,
+  presetById,
+  BACKOFF_RANGES,
+  isTechnique,
+  type Preset,
+} from '../../core';
 import { MAX_AUTO_RATE, MAX_RECEIVERS, MAX_SEED, type LabState } from '../../store/lab-store';
 import { DEFAULT_PARTICIPANTS } from '../../transports/session';
 import { DEFAULT_KNOBS, type Knobs } from '../../transports/types';
@@ -23,6 +31,41 @@ export interface UrlSetup {
   run: boolean;
   /** A sentence per value that was not understood (and left at its default). */
   problems: string[];
+}
+
+/**
+ * Everything a preset sets, and every other set-up value back at its default
+ * (receivers, knobs, the auto-send rate, pattern and seed, the server's
+ * messages): loading a preset never keeps something from the set-up before it.
+ */
+export function presetState(preset: Preset): Partial<LabState> {
+  const source = preset.source;
+  return {
+    preset: preset.id,
+    technique: preset.technique,
+    knobs: { ...DEFAULT_KNOBS, ...preset.knobs },
+    receivers: DEFAULT_PARTICIPANTS.slice(1, 1 + preset.receivers),
+    autoRate: source.kind === 'sender' ? source.ratePerSecond : 0,
+    autoPattern: 'random',
+    autoSeed: 1,
+    serverSource:
+      source.kind === 'server'
+        ? { ratePerSecond: source.ratePerSecond, from: source.from, type: source.type }
+        : null,
+  };
+}
+
+/**
+ * The link that runs a preset from this page: `?preset=<id>`, keeping only
+ * the page's channel (where it runs, not how): every other parameter of the
+ * set-up before it is dropped, so the preset's own technique, knobs and
+ * participants apply.
+ */
+export function presetLink(id: string, channel: string): string {
+  const params = new URLSearchParams();
+  if (channel !== DEFAULT_CHANNEL) params.set('channel', channel);
+  params.set('preset', id);
+  return `?${params.toString()}`;
 }
 
 /**
@@ -54,19 +97,10 @@ export function readSetup(search: string, base: LabState): UrlSetup {
     problems.push(`The link names no known preset ("${presetParam.slice(0, 40)}").`);
   let knobsSet = false;
   if (preset) {
-    const source = preset.source;
-    knobs = { ...DEFAULT_KNOBS, ...preset.knobs };
+    const setup = presetState(preset);
+    knobs = setup.knobs ?? knobs;
     knobsSet = true;
-    Object.assign(state, {
-      preset: preset.id,
-      technique: preset.technique,
-      receivers: DEFAULT_PARTICIPANTS.slice(1, 1 + preset.receivers),
-      autoRate: source.kind === 'sender' ? source.ratePerSecond : 0,
-      serverSource:
-        source.kind === 'server'
-          ? { ratePerSecond: source.ratePerSecond, from: source.from, type: source.type }
-          : null,
-    } satisfies Partial<LabState>);
+    Object.assign(state, setup);
   }
   const serverRate = number('serverRate', { min: 0.1, max: 20 }, false);
   if (serverRate !== undefined && state.serverSource)
@@ -126,7 +160,7 @@ export function writeSetup(
 ): string {
   const params = new URLSearchParams();
   if (view !== 'playground') params.set('view', view);
-  if (state.channel !== 'lobby') params.set('channel', state.channel);
+  if (state.channel !== DEFAULT_CHANNEL) params.set('channel', state.channel);
   if (state.preset) params.set('preset', state.preset);
   params.set('technique', state.technique);
   if (state.receivers.length !== 1) params.set('receivers', String(state.receivers.length));
