@@ -1,4 +1,4 @@
-import { SERVER_ACTOR, type TraceEvent } from '../core';
+import { formatDuration, SERVER_ACTOR, type TraceEvent } from '../core';
 import { SpanIndex } from './spans';
 
 /** The server's lane in the diagram: DESIGN.md's actor name for the lab server. */
@@ -59,7 +59,7 @@ export class TraceIndex {
     if (details.faultPhase === 'end') {
       if (open) {
         open.end = event.t;
-        open.label = `${open.label} · lasted ${Math.round(event.t - open.start)} ms`;
+        open.label = `${open.label} · lasted ${formatDuration(event.t - open.start)}`;
       }
       return;
     }
@@ -69,8 +69,11 @@ export class TraceIndex {
     this.faults.push({
       seq: event.seq,
       name,
-      // A band has room for the sentence; an instant's line gets its short name (the log has the rest).
-      label: lasting ? (details.note ?? name) : name,
+      // A band has room for the sentence; an instant's line gets a short one (the log has the rest).
+      label:
+        lasting || (details.note !== undefined && details.note.length <= 40)
+          ? (details.note ?? name)
+          : name,
       start: event.t,
       end:
         details.faultPhase === 'start'
