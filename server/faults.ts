@@ -123,7 +123,12 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
       }
       if (body.drop) {
         const ended = lab.connections.endAll('drop');
-        record('drop', `dropped ${countOf(ended, 'connection')}`);
+        record(
+          'drop',
+          ended === 0
+            ? 'no connection was open to drop'
+            : `dropped ${countOf(ended, 'connection')}`,
+        );
       }
       if (body.silence) {
         const silenced = lab.connections.silenceAll();
@@ -145,7 +150,7 @@ export const faultsPlugin: FastifyPluginAsync = async (fastify) => {
         lab.faults.lastRestart = { at: lab.now(), downForMs };
         record(
           'restart',
-          `server rebooted: dropped ${countOf(ended, 'connection')}, down for ${formatDuration(downForMs)}`,
+          `server rebooted: ${ended === 0 ? 'no connection was open' : `dropped ${countOf(ended, 'connection')}`}, down for ${formatDuration(downForMs)}`,
           { delayMs: downForMs },
         );
       }
