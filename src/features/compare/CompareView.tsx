@@ -4,6 +4,7 @@ import { COMPARE_RANGES, compareTraces, type CompareSettings } from '../../store
 import { download } from '../download';
 import { NumberField } from '../NumberField';
 import { BudgetMeter, type BudgetRow } from './BudgetMeter';
+import { LongPollCostNote } from './CompareNote';
 import { CompareTable, useCompareRows, useTechniqueStats } from './CompareTable';
 import { compareController } from './controller';
 import { SmallMultiples } from './SmallMultiples';
@@ -184,6 +185,7 @@ export function CompareView() {
         )}
       </section>
       <CompareTable traces={compareTraces} />
+      <LongPollCostNote rows={rows} />
       <CompareBudget />
       <SmallMultiples traces={compareTraces} receivers={actors} />
     </div>

@@ -1,4 +1,4 @@
-import { PRESET_IDS } from '../../core';
+import { PRESET_IDS, TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
 import { labStore } from '../../store/lab-store';
 import { setFaults, readFaults } from '../faults/faults-api';
 import { labController } from '../playground/controller';
@@ -12,6 +12,11 @@ export interface Shortcut {
 }
 
 let messages = 0;
+
+/** Publishes a numbered message from the sender (the `m` key, presenter mode's Send). */
+export function sendNumbered(from: string): void {
+  void labController.send(`message ${++messages} from the ${from}`);
+}
 
 /** Clicks the page's own button of that exact accessible name, if it is there. */
 function press(name: string): boolean {
@@ -43,8 +48,14 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {
     key: 'm',
     does: 'Send a message from the sender',
-    run: () => void labController.send(`message ${++messages} from the keyboard`),
+    run: () => sendNumbered('keyboard'),
   },
+  // 1–4: the techniques, in the tabs' order.
+  ...TECHNIQUES.map((technique, i) => ({
+    key: String(i + 1),
+    does: `Technique: ${TECHNIQUE_LABELS[technique]}`,
+    run: () => void labController.setTechnique(technique),
+  })),
   {
     key: 'p',
     does: 'Pause the view, or follow again',
@@ -91,7 +102,11 @@ export function onShortcutKey(event: KeyboardEvent): void {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target as HTMLElement | null;
   if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+  // A modal dialog (the tour) has the keyboard to itself.
+  if (target instanceof Element && target.closest('[aria-modal="true"]')) return;
   if (event.key === 'Escape' && presenterStore.getState().help) {
+    // Handled: an Esc closes one thing at a time (the inspector listens too).
+    event.preventDefault();
     presenterStore.setState({ help: false });
     return;
   }
