@@ -99,6 +99,18 @@ export function App() {
       <main className="app__main">
         <aside className="app__controls" aria-label="Run and controls">
           <RunControls />
+          <Composer />
+          {notice && (
+            <p className="notice" role="status" aria-live="polite" data-testid="notice">
+              {notice}
+            </p>
+          )}
+          <FaultsPanel />
+          {replaying && (
+            <p className="replay-banner">
+              Replaying a recording — the counters and the log show the recording.
+            </p>
+          )}
           <ReplayPanel
             live={traceStore}
             replay={replayStore}
@@ -107,24 +119,12 @@ export function App() {
               labStore.setState({ replaying: active, inspected: null });
             }}
           />
-          <Composer />
-          {notice && (
-            <p className="notice" role="status" aria-live="polite" data-testid="notice">
-              {notice}
-            </p>
-          )}
-          <FaultsPanel />
           <Participants />
           <KnobsPanel />
           <PresetsPanel />
         </aside>
         <div className="app__centre">
           {presenter && <PresenterBar />}
-          {replaying && (
-            <p className="replay-banner">
-              Replaying a recording — the counters and the log show the recording.
-            </p>
-          )}
           <Explanation />
           <div className="diagram-stage" ref={stage}>
             <DiagramArea

@@ -41,7 +41,7 @@ export function useLayoutMode(): LayoutMode {
   return useSyncExternalStore(subscribe, currentMode, () => 'wide');
 }
 
-const MIN_HEIGHT = { wide: 260, medium: 360, narrow: 300 };
+const MIN_HEIGHT = { wide: 440, medium: 360, narrow: 300 };
 const MAX_HEIGHT = { wide: 1600, medium: 640, narrow: 560 };
 
 /**

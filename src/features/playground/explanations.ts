@@ -45,7 +45,7 @@ export function tryThis(technique: Technique, knobs: Knobs): string {
         : 'Set Poll interval to 5000 ms and Auto-send rate to 1 msg/s: Latency p50 climbs towards 2.5 s, half the interval.';
     case 'long-poll':
       return knobs.longPollTimeoutMs > 5000
-        ? 'Set Long-poll timeout to 5000 ms and send nothing: every 5 s the held poll ends with an empty answer and a new one starts. Then press Send: the held poll is answered at once.'
+        ? 'Set Long-poll timeout to 5000 ms and send nothing: every 5 s the held poll ends empty and a new one starts. Then press Send: the held poll answers at once.'
         : 'Press Start and send nothing: the held poll ends with an empty answer at each timeout. Then press Send: the held poll is answered at once, and Latency p50 stays within a few ms.';
     case 'sse':
       return `Press Start, set Auto-send rate to 1 msg/s, then press Drop connections in Faults: the stream breaks, the browser waits the retry: delay (${knobs.sseRetryMs} ms), reopens with Last-Event-ID, and the messages sent meanwhile arrive right after, none lost.`;

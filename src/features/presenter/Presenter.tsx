@@ -80,6 +80,7 @@ export function ShortcutsOverlay() {
 export function PresenterBar() {
   const technique = useLab((s) => s.technique);
   const running = useLab((s) => s.running);
+  const replaying = useLab((s) => s.replaying);
   return (
     <div className="presenter-bar" role="group" aria-label="Presenter controls">
       <div className="presenter-bar__now">
@@ -87,7 +88,7 @@ export function PresenterBar() {
           {TECHNIQUE_LABELS[technique]}
         </h2>
         <span className="presenter-bar__status" role="status">
-          {running ? 'running' : 'stopped'}
+          {running ? 'running' : replaying ? 'replaying a recording' : 'stopped'}
         </span>
       </div>
       <div className="presenter-bar__run">
