@@ -37,6 +37,12 @@ export default defineConfig({
   use: {
     baseURL,
     trace: 'retain-on-failure',
+    // The first-run tour is remembered as done, so it never covers the page in a test;
+    // e2e/tour.spec.ts clears this to see it as a newcomer does.
+    storageState: {
+      cookies: [],
+      origins: [{ origin: baseURL, localStorage: [{ name: 'realtime-lab:tour', value: 'done' }] }],
+    },
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),
       args: CHROMIUM_ARGS,
