@@ -93,7 +93,7 @@ export function App() {
     );
   }
   return (
-    <div className={`app app--playground app--${mode}`}>
+    <div className="app app--playground" data-layout={mode}>
       {header}
       {!presenter && <TechniqueTabs />}
       <main className="app__main">
