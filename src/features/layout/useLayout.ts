@@ -41,7 +41,8 @@ export function useLayoutMode(): LayoutMode {
   return useSyncExternalStore(subscribe, currentMode, () => 'wide');
 }
 
-const MIN_HEIGHT = { wide: 440, medium: 360, narrow: 300 };
+/** Wide: 20 rows of steps under the lane headers (48 + 20 × 20 px); below it the column scrolls. */
+const MIN_HEIGHT = { wide: 448, medium: 360, narrow: 300 };
 const MAX_HEIGHT = { wide: 1600, medium: 640, narrow: 560 };
 
 /**
