@@ -1,6 +1,21 @@
 import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/**
+ * A browser that remembers only that the tour was seen: the page as a
+ * returning learner gets it, explanation unfolded (playwright.config.ts also
+ * folds the explanation for every other spec).
+ */
+export const TOUR_SEEN = {
+  cookies: [],
+  origins: [
+    {
+      origin: `http://127.0.0.1:${process.env.E2E_PORT ?? 8181}`,
+      localStorage: [{ name: 'realtime-lab:tour', value: 'done' }],
+    },
+  ],
+};
+
 /** Opens the playground on a channel of its own, so tests sharing one server never see each other's messages. */
 export async function openLab(page: Page, label: string): Promise<string> {
   const channel = `e2e-${label}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;

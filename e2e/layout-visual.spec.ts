@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { replayToEnd } from './helpers';
+import { replayToEnd, TOUR_SEEN } from './helpers';
 
 /**
  * Screenshots of the layouts on recorded traces (e2e/fixtures), so they are
@@ -7,6 +7,8 @@ import { replayToEnd } from './helpers';
  * controls, a 1280×720 projector and a 390×844 phone. A fixed channel keeps
  * the run controls' text the same too.
  */
+test.use({ storageState: TOUR_SEEN });
+
 const open = async (page: Page, label: string) => {
   await page.goto(`/?channel=visual-${label}`);
   await expect(page.getByRole('tablist', { name: 'Technique' })).toBeVisible();

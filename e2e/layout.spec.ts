@@ -1,10 +1,19 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { boxesOverlap, boxOf, fixture, insideViewport, openLab, replayToEnd } from './helpers';
+import {
+  boxesOverlap,
+  boxOf,
+  fixture,
+  insideViewport,
+  openLab,
+  replayToEnd,
+  TOUR_SEEN,
+} from './helpers';
 
 /**
  * The three screens the lab is laid out for, measured: a laptop (1440×900),
  * a projector (1280×720) and a phone (390×844).
  */
+test.use({ storageState: TOUR_SEEN });
 
 const diagram = (page: Page) => page.getByRole('img', { name: /^Sequence diagram/ });
 
