@@ -1,5 +1,20 @@
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/**
+ * A browser that remembers only that the tour was seen: the page as a
+ * returning learner gets it, explanation unfolded (playwright.config.ts also
+ * folds the explanation for every other spec).
+ */
+export const TOUR_SEEN = {
+  cookies: [],
+  origins: [
+    {
+      origin: `http://127.0.0.1:${process.env.E2E_PORT ?? 8181}`,
+      localStorage: [{ name: 'realtime-lab:tour', value: 'done' }],
+    },
+  ],
+};
 
 /** Opens the playground on a channel of its own, so tests sharing one server never see each other's messages. */
 export async function openLab(page: Page, label: string): Promise<string> {
@@ -53,4 +68,42 @@ export const fixture = (name: string) => join(import.meta.dirname, 'fixtures', `
 export async function loadRecording(page: Page, name: string) {
   await page.getByLabel('Trace file').setInputFiles(fixture(name));
   await expect(page.getByRole('group', { name: 'Replay controls' })).toBeVisible();
+}
+
+/** Replays a recording to its end and takes focus off the slider, as the visual tests do. */
+export async function replayToEnd(page: Page, name: string) {
+  await loadRecording(page, name);
+  const slider = page.getByRole('slider', { name: 'Replay position' });
+  await slider.focus();
+  await slider.press('End');
+  await expect(page.getByTestId('replay-position')).toContainText(/(\d+) of \1 events/);
+  await slider.blur();
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The element's box in the viewport, failing the test when it has none. */
+export async function boxOf(locator: Locator): Promise<Box> {
+  const box = await locator.boundingBox();
+  expect(box, `${locator} has a box`).not.toBeNull();
+  return box!;
+}
+
+/** Whether a box lies wholly inside the viewport (nothing cut off, no scrolling needed). */
+export function insideViewport(box: Box, viewport: { width: number; height: number }): boolean {
+  return (
+    box.x >= 0 &&
+    box.y >= 0 &&
+    box.x + box.width <= viewport.width + 0.5 &&
+    box.y + box.height <= viewport.height + 0.5
+  );
+}
+
+export function boxesOverlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 }

@@ -4,6 +4,8 @@
  *   npm run build && PORT=8182 node --import tsx server/main.ts &   # a live server
  *   node --import tsx e2e/record-fixtures.ts http://127.0.0.1:8182
  *
+ * (`tour=0` in each address keeps the first-run tour from covering the page.)
+ *
  * Each scenario runs in Chromium against the live server and exports the trace
  * with the page's own "Export trace" button into e2e/fixtures/<name>.json.
  * Re-record when the trace format changes, then update the screenshots
@@ -20,7 +22,7 @@ const out = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 mkdirSync(out, { recursive: true });
 
 async function start(page: Page, technique: string, channel: string, pollInterval?: string) {
-  await page.goto(`${base}/?channel=${channel}`);
+  await page.goto(`${base}/?channel=${channel}&tour=0`);
   await page.getByRole('tab', { name: technique }).click();
   if (pollInterval) {
     const box = page.getByRole('spinbutton', { name: /Poll interval/ });
@@ -83,7 +85,7 @@ const scenarios: Record<string, (page: Page, channel: string) => Promise<void>> 
   },
   'sse-reconnect': async (page, channel) => {
     const retry = page.getByRole('spinbutton', { name: /SSE retry/ });
-    await page.goto(`${base}/?channel=${channel}`);
+    await page.goto(`${base}/?channel=${channel}&tour=0`);
     await page.getByRole('tab', { name: 'Server-Sent Events' }).click();
     await retry.fill('1000');
     await retry.press('Enter');
@@ -105,7 +107,7 @@ const scenarios: Record<string, (page: Page, channel: string) => Promise<void>> 
     await page.waitForTimeout(4500);
   },
   compare: async (page, channel) => {
-    await page.goto(`${base}/?channel=${channel}`);
+    await page.goto(`${base}/?channel=${channel}&tour=0`);
     const interval = page.getByRole('spinbutton', { name: /Poll interval/ });
     await interval.fill('1000');
     await interval.press('Enter');

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { ReplayPanel } from './features/replay/ReplayPanel';
 import { Composer } from './features/playground/Composer';
 import { Counters } from './features/playground/Counters';
@@ -18,29 +18,51 @@ import { FaultsPanel } from './features/faults/FaultsPanel';
 import { LessonsView } from './features/lessons/LessonsView';
 import { DecisionGuide } from './features/guide/DecisionGuide';
 import { PresetsPanel } from './features/share/PresetsPanel';
+import { InspectorPanel } from './features/inspector/InspectorPanel';
+import { useDiagramHeight, useLayoutMode } from './features/layout/useLayout';
 import {
+  PresenterBar,
   PresenterToggle,
   ShortcutsOverlay,
   usePresenterMode,
 } from './features/presenter/Presenter';
+import { Tour, TourButton, useTourOnFirstVisit } from './features/tour/Tour';
 import { useView, ViewSwitch } from './features/ViewSwitch';
 import { createTraceStore, traceStore } from './store/trace-store';
 
 const replayStore = createTraceStore();
 
+/**
+ * The page: a header, then one screen. The playground is laid out for three
+ * screens (see features/layout/useLayout.ts): on a laptop or a projector,
+ * controls | diagram | measures, filling the window, each column scrolling on
+ * its own, with the explanation over the diagram and the inspector as a panel
+ * beside the clicked step; on a phone one column, the diagram first.
+ */
 export function App() {
   const notice = useLab((s) => s.notice);
   const replaying = useLab((s) => s.replaying);
+  const inspected = useLab((s) => s.inspected);
   const [replayClock, setReplayClock] = useState<(() => number) | null>(null);
   const view = useView();
-  usePresenterMode();
+  const presenter = usePresenterMode();
+  const mode = useLayoutMode();
+  const stage = useRef<HTMLDivElement>(null);
+  const diagramHeight = useDiagramHeight(stage, mode);
+  const closeInspector = useCallback(() => labStore.setState({ inspected: null }), []);
+  useTourOnFirstVisit(view === 'playground');
   const shown = replaying ? replayStore : traceStore;
   const header = (
     <header className="app__header">
       <h1>Realtime Lab</h1>
-      <p>How a server pushes data to a browser — real traffic, drawn as it happens, measured.</p>
+      <p className="app__tagline">
+        How a server pushes data to a browser — real traffic, drawn as it happens, measured.
+      </p>
       <ViewSwitch />
-      <PresenterToggle />
+      <div className="app__tools">
+        <TourButton />
+        <PresenterToggle />
+      </div>
       <ShortcutsOverlay />
     </header>
   );
@@ -71,31 +93,24 @@ export function App() {
     );
   }
   return (
-    <div className="app">
+    <div className="app app--playground" data-layout={mode}>
       {header}
-      <TechniqueTabs />
+      {!presenter && <TechniqueTabs />}
       <main className="app__main">
-        <aside className="app__controls">
+        <aside className="app__controls" aria-label="Run and controls">
           <RunControls />
-          <PresetsPanel />
           <Composer />
           {notice && (
             <p className="notice" role="status" aria-live="polite" data-testid="notice">
               {notice}
             </p>
           )}
-          <Participants />
-          <KnobsPanel />
           <FaultsPanel />
-          <Explanation />
-        </aside>
-        <div className="app__centre">
           {replaying && (
             <p className="replay-banner">
               Replaying a recording — the counters and the log show the recording.
             </p>
           )}
-          <DiagramArea store={shown} {...(replaying && replayClock ? { now: replayClock } : {})} />
           <ReplayPanel
             live={traceStore}
             replay={replayStore}
@@ -104,14 +119,36 @@ export function App() {
               labStore.setState({ replaying: active, inspected: null });
             }}
           />
+          <Participants />
+          <KnobsPanel />
+          <PresetsPanel />
+        </aside>
+        <div className="app__centre">
+          {presenter && <PresenterBar />}
+          <Explanation />
+          <div className="diagram-stage" ref={stage}>
+            <DiagramArea
+              store={shown}
+              height={diagramHeight}
+              {...(replaying && replayClock ? { now: replayClock } : {})}
+            />
+            <InspectorPanel
+              store={shown}
+              seq={inspected}
+              onClose={closeInspector}
+              stage={stage}
+              confined={mode === 'wide'}
+            />
+          </div>
         </div>
-        <aside className="app__measures">
+        <aside className="app__measures" aria-label="Measures">
           <Counters store={shown} />
           <TheoryPanel store={shown} />
           <ScalePanel store={shown} />
           <EventLog store={shown} onInspect={(seq) => labStore.setState({ inspected: seq })} />
         </aside>
       </main>
+      <Tour />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import {
 import { download } from '../download';
 import { NumberField } from '../NumberField';
 import { BudgetMeter, type BudgetRow } from './BudgetMeter';
+import { LongPollCostNote } from './CompareNote';
 import { CompareTable, useCompareRows, useTechniqueStats } from './CompareTable';
 import { compareController } from './controller';
 import { SmallMultiples } from './SmallMultiples';
@@ -201,6 +202,7 @@ export function CompareView() {
         )}
       </section>
       <CompareTable traces={compareTraces} />
+      <LongPollCostNote rows={rows} />
       <CompareBudget />
       <SmallMultiples traces={compareTraces} receivers={actors} />
     </div>

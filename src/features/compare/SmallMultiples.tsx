@@ -6,6 +6,10 @@ import { compareStore, type CompareTraces } from '../../store/compare-store';
 import { useWidth } from '../useWidth';
 import { useCompare } from './useCompare';
 
+/** The narrowest a small multiple is drawn, px, and the room between them. */
+const MIN_EACH = 280;
+const GAP = 16;
+
 /** The four diagrams, one per technique, sharing one window of time: zoom or pan one and all follow. */
 export function SmallMultiples({
   traces,
@@ -17,8 +21,10 @@ export function SmallMultiples({
   const view = useCompare((s) => s.view);
   const anchor = useCompare((s) => s.anchor);
   const host = useRef<HTMLDivElement>(null);
-  const width = useWidth(host, 900, 640);
-  const each = Math.floor((width - 16) / 2);
+  const width = useWidth(host, 900, MIN_EACH);
+  // All four in a row where each gets MIN_EACH px (a laptop, a projector), else two by two, else one a row (a phone).
+  const columns = width >= 4 * MIN_EACH + 3 * GAP ? 4 : width >= 2 * MIN_EACH + GAP ? 2 : 1;
+  const each = Math.floor((width - GAP * (columns - 1)) / columns);
   const setView = (next: typeof view) => compareStore.setState({ view: next });
   const all = traces.all.getState().events;
   const run =
@@ -37,7 +43,10 @@ export function SmallMultiples({
         run={run}
         modes={false}
       />
-      <div className="small-multiples__grid">
+      <div
+        className="small-multiples__grid"
+        style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }}
+      >
         {TECHNIQUES.map((technique) => (
           <figure key={technique} className="small-multiple" data-technique={technique}>
             <figcaption>{TECHNIQUE_LABELS[technique]}</figcaption>

@@ -30,7 +30,13 @@ export function Inspector({ store, seq, onClose }: InspectorProps) {
   const inspection = inspectStep(index, seq, index.first ?? 0);
   if (!inspection) return null;
   return (
-    <section className="inspector" aria-label="Inspector" data-testid="inspector" data-seq={seq}>
+    <section
+      className="inspector"
+      aria-label="Inspector"
+      data-testid="inspector"
+      data-seq={seq}
+      tabIndex={-1}
+    >
       <header className="inspector__header">
         <h3>{inspection.title}</h3>
         <button type="button" onClick={onClose} aria-label="Close inspector">

@@ -6,14 +6,24 @@ import { playgroundView } from '../../store/diagram-view-store';
 import { labStore } from '../../store/lab-store';
 import type { TraceStore } from '../../store/trace-store';
 import { ExportButtons } from '../export/ExportButtons';
-import { Inspector } from '../inspector/Inspector';
 import { presenterStore } from '../presenter/presenter-store';
 import { useWidth } from '../useWidth';
 import { counterLines } from './Counters';
 import { useLab } from './useStore';
 
-/** The sequence diagram, sized to its column, with the inspector under it. */
-export function DiagramArea({ store, now }: { store: TraceStore; now?: () => number }) {
+/**
+ * The sequence diagram, as wide as its column and `height` tall (the page's
+ * layout measures the room it has); the inspector is placed by the page.
+ */
+export function DiagramArea({
+  store,
+  now,
+  height: givenHeight,
+}: {
+  store: TraceStore;
+  now?: () => number;
+  height?: number;
+}) {
   const sender = useLab((s) => s.sender);
   const receivers = useLab((s) => s.receivers);
   const inspected = useLab((s) => s.inspected);
@@ -26,7 +36,7 @@ export function DiagramArea({ store, now }: { store: TraceStore; now?: () => num
   const width = useWidth(host, 720, 300);
   const select = (seq: number | null) => labStore.setState({ inspected: seq });
   const actors = [sender, ...receivers];
-  const height = presenter ? 640 : 560;
+  const height = givenHeight ?? (presenter ? 640 : 560);
   return (
     <section className="diagram-area" data-testid="diagram-area" aria-label="Diagram" ref={host}>
       <SequenceDiagram
@@ -62,7 +72,6 @@ export function DiagramArea({ store, now }: { store: TraceStore; now?: () => num
           };
         }}
       />
-      <Inspector store={store} seq={inspected} onClose={() => select(null)} />
     </section>
   );
 }

@@ -3,8 +3,9 @@ import { setupOf, TECHNIQUE_LABELS, type TraceEvent } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
 import { useTrace } from './useStore';
 
-const ROW_HEIGHT = 22;
-const VISIBLE_ROWS = 14;
+/** Two lines a row: the step, then its details at the log's full width. */
+const ROW_HEIGHT = 34;
+const VISIBLE_ROWS = 10;
 const OVERSCAN = 4;
 
 function describe(event: TraceEvent): string {
@@ -24,13 +25,27 @@ function describe(event: TraceEvent): string {
   return parts.join(' · ');
 }
 
-/** Bytes of a step; a browser-side request whose header size the browser cannot see shows its body and "+?". */
-function bytesCell(event: TraceEvent): string {
-  if (!event.bytes) return '';
+/**
+ * Bytes of a step, as text and a title saying what the number is. A request
+ * the browser sends has no header size the page can see (fetch and EventSource
+ * do not report it): its cell shows the body and says the headers are not
+ * known, or stays blank with a title when nothing is known — the server's row
+ * (server↔…) has the bytes it counted on its socket.
+ */
+export function bytesCell(event: TraceEvent): { text: string; title?: string } {
+  if (!event.bytes) return { text: '' };
   const total = event.bytes.header + event.bytes.payload;
-  if (event.observer === 'client' && event.dir === 'up' && event.bytes.header === 0)
-    return total === 0 ? '?' : `${total}+?`;
-  return String(total);
+  if (event.observer === 'client' && event.dir === 'up' && event.bytes.header === 0) {
+    const where =
+      'the browser does not report the size of the headers it sends; the server’s row for this request has the bytes it counted';
+    return total === 0
+      ? { text: '', title: `Size not known here: ${where}.` }
+      : { text: `${total} + hdrs`, title: `${total} B of body; ${where}.` };
+  }
+  return {
+    text: String(total),
+    title: `${total} B: headers ${event.bytes.header} B, payload ${event.bytes.payload} B`,
+  };
 }
 
 /**
@@ -69,7 +84,6 @@ export function EventLog({
         <span>step</span>
         <span>dir</span>
         <span>bytes</span>
-        <span>details</span>
       </div>
       <div
         className="event-log__viewport"
@@ -78,28 +92,34 @@ export function EventLog({
         tabIndex={0}
       >
         <ol style={{ height: total * ROW_HEIGHT, position: 'relative' }}>
-          {rows.map((event, i) => (
-            <li
-              key={event.seq}
-              className={`event-log__row event-log__row--${event.observer}`}
-              style={{ top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT }}
-              data-kind={event.kind}
-              data-dir={event.dir}
-              data-observer={event.observer}
-              onClick={() => onInspect?.(event.seq)}
-            >
-              <span>{Math.round(event.t - origin)}</span>
-              <span>
-                {event.observer === 'server' ? `server↔${event.peer ?? '?'}` : event.actor}
-              </span>
-              <span>{event.kind}</span>
-              <span>{event.dir === 'up' ? '↑' : event.dir === 'down' ? '↓' : ''}</span>
-              <span>{bytesCell(event)}</span>
-              <span className="event-log__details" title={describe(event)}>
-                {describe(event)}
-              </span>
-            </li>
-          ))}
+          {rows.map((event, i) => {
+            const bytes = bytesCell(event);
+            const details = describe(event);
+            return (
+              <li
+                key={event.seq}
+                className={`event-log__row event-log__row--${event.observer}`}
+                style={{ top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT }}
+                data-kind={event.kind}
+                data-dir={event.dir}
+                data-observer={event.observer}
+                onClick={() => onInspect?.(event.seq)}
+              >
+                <span>{Math.round(event.t - origin)}</span>
+                <span>
+                  {event.observer === 'server' ? `server↔${event.peer ?? '?'}` : event.actor}
+                </span>
+                <span>{event.kind}</span>
+                <span>{event.dir === 'up' ? '↑' : event.dir === 'down' ? '↓' : ''}</span>
+                <span className="event-log__bytes" {...(bytes.title ? { title: bytes.title } : {})}>
+                  {bytes.text}
+                </span>
+                <span className="event-log__details" title={details}>
+                  {details}
+                </span>
+              </li>
+            );
+          })}
         </ol>
       </div>
     </section>

@@ -1,4 +1,5 @@
 import type { TraceStore } from '../../store/trace-store';
+import { disagreementNote } from './explanations';
 import { theoryRows, TOLERANCE } from './theory';
 import { useLab, useTrace } from './useStore';
 
@@ -16,6 +17,8 @@ export function TheoryPanel({ store }: { store?: TraceStore }) {
   const technique = useLab((s) => s.technique);
   const knobs = useLab((s) => s.knobs);
   const receivers = useLab((s) => s.receivers);
+  const autoPattern = useLab((s) => s.autoPattern);
+  const autoRate = useLab((s) => s.autoRate);
   const { stats, events, segmentStart } = useTrace(store);
   const rows = theoryRows(technique, knobs, stats, events, receivers, segmentStart);
   return (
@@ -38,7 +41,14 @@ export function TheoryPanel({ store }: { store?: TraceStore }) {
               </td>
               <td data-testid="theory-measured" data-value={r.measured ?? undefined}>
                 {show(r.measured, r.unit)}{' '}
-                <span className={`verdict verdict--${r.verdict}`}>
+                <span
+                  className={`verdict verdict--${r.verdict}`}
+                  title={
+                    r.verdict === 'disagrees'
+                      ? `measured differs from the model by more than ±${TOLERANCE * 100} %`
+                      : undefined
+                  }
+                >
                   {r.verdict === 'agrees' ? '✓' : r.verdict === 'disagrees' ? '≠' : '…'}
                 </span>
               </td>
@@ -50,6 +60,11 @@ export function TheoryPanel({ store }: { store?: TraceStore }) {
         ✓ within ±{TOLERANCE * 100} % of the model, ≠ further off, … not enough samples yet.
         Messages are modelled as arriving at random at the rate Alice actually sent them.
       </p>
+      {rows.some((r) => r.verdict === 'disagrees') && (
+        <p className="surprise-note" data-testid="theory-disagrees-note" role="note">
+          {disagreementNote(autoPattern, autoRate)}
+        </p>
+      )}
     </section>
   );
 }

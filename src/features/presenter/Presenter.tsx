@@ -1,5 +1,9 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { onShortcutKey, SHORTCUTS } from './shortcuts';
+import { TECHNIQUE_LABELS } from '../../core';
+import { labController } from '../playground/controller';
+import { TechniqueTabs } from '../playground/TechniqueTabs';
+import { useLab } from '../playground/useStore';
+import { onShortcutKey, sendNumbered, SHORTCUTS } from './shortcuts';
 import { presenterStore } from './presenter-store';
 
 export function usePresenter() {
@@ -63,6 +67,43 @@ export function ShortcutsOverlay() {
       <button type="button" onClick={() => presenterStore.setState({ help: false })}>
         Close the list
       </button>
+    </div>
+  );
+}
+
+/**
+ * Presenter mode's own controls, over the diagram: the technique that runs,
+ * in large type, Start or Stop, Send, and the technique tabs (keys 1–4 do the
+ * same), so a class sees what is being shown and the presenter needs no
+ * shortcut to run it.
+ */
+export function PresenterBar() {
+  const technique = useLab((s) => s.technique);
+  const running = useLab((s) => s.running);
+  const replaying = useLab((s) => s.replaying);
+  return (
+    <div className="presenter-bar" role="group" aria-label="Presenter controls">
+      <div className="presenter-bar__now">
+        <h2 className="presenter-bar__technique" data-testid="presenter-technique">
+          {TECHNIQUE_LABELS[technique]}
+        </h2>
+        <span className="presenter-bar__status" role="status">
+          {running ? 'running' : replaying ? 'replaying a recording' : 'stopped'}
+        </span>
+      </div>
+      <div className="presenter-bar__run">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => (running ? labController.stop() : void labController.start())}
+        >
+          {running ? 'Stop' : 'Start'}
+        </button>
+        <button type="button" disabled={!running} onClick={() => sendNumbered('presenter')}>
+          Send
+        </button>
+      </div>
+      <TechniqueTabs />
     </div>
   );
 }

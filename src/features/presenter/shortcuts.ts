@@ -1,4 +1,6 @@
-import { PRESET_IDS } from '../../core';
+import { PRESET_IDS, TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
+import { follow, isFollowing, pause } from '../../diagram/view';
+import { playgroundView } from '../../store/diagram-view-store';
 import { labStore } from '../../store/lab-store';
 import { setFaults, readFaults } from '../faults/faults-api';
 import { labController } from '../playground/controller';
@@ -16,6 +18,11 @@ let messages = 0;
 
 /** The key of the demo heartbeats shortcut (the Faults panel's hint names it). */
 export const DEMO_HEARTBEATS_KEY = 'e';
+
+/** Publishes a numbered message from the sender (the `m` key, presenter mode's Send). */
+export function sendNumbered(from: string): void {
+  void labController.send(`message ${++messages} from the ${from}`);
+}
 
 /** Clicks the page's own button of that exact accessible name, if it is there. */
 function press(name: string): boolean {
@@ -47,12 +54,23 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {
     key: 'm',
     does: 'Send a message from the sender',
-    run: () => void labController.send(`message ${++messages} from the keyboard`),
+    run: () => sendNumbered('keyboard'),
   },
+  // 1–4: the techniques, in the tabs' order.
+  ...TECHNIQUES.map((technique, i) => ({
+    key: String(i + 1),
+    does: `Technique: ${TECHNIQUE_LABELS[technique]}`,
+    run: () => void labController.setTechnique(technique),
+  })),
   {
     key: 'p',
     does: 'Pause the view, or follow again',
-    run: () => void (press('Pause view') || press('Follow')),
+    run: () => {
+      // On the view's own store, so it works whether or not the toolbar is on screen.
+      const { view, shown } = playgroundView.getState();
+      if (!isFollowing(view)) playgroundView.setState({ view: follow(view) });
+      else if (shown) playgroundView.setState({ view: pause(view, shown) });
+    },
   },
   { key: '.', does: 'Step a replay forward', run: () => void press('Step') },
   { key: ',', does: 'Step a replay back', run: () => void press('Step back') },
@@ -100,7 +118,11 @@ export function onShortcutKey(event: KeyboardEvent): void {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   const target = event.target as HTMLElement | null;
   if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+  // A modal dialog (the tour) has the keyboard to itself.
+  if (target instanceof Element && target.closest('[aria-modal="true"]')) return;
   if (event.key === 'Escape' && presenterStore.getState().help) {
+    // Handled: an Esc closes one thing at a time (the inspector listens too).
+    event.preventDefault();
     presenterStore.setState({ help: false });
     return;
   }
