@@ -99,7 +99,8 @@ export function App() {
       <main className="app__main">
         <aside className="app__controls" aria-label="Run and controls">
           <RunControls />
-          <Composer />
+          {/* A replay sends nothing: the composer gives its room to the player. */}
+          {!replaying && <Composer />}
           {notice && (
             <p className="notice" role="status" aria-live="polite" data-testid="notice">
               {notice}

@@ -36,8 +36,8 @@ export function CompareTable({ traces }: { traces: CompareTraces }) {
   return (
     <table className="compare-table" data-testid="compare-table">
       <caption>
-        Head to head, measured. Receiving cost: the receivers&apos; bytes both ways, as the server
-        counted them on its sockets (the server sends every message here).
+        Head to head, measured. Receiving cost: the receivers&apos; bytes both ways, on the
+        server&apos;s sockets (the server sends every message).
       </caption>
       <thead>
         <tr>

@@ -94,9 +94,7 @@ export function FaultsPanel() {
   return (
     <section className="faults" aria-label="Faults">
       <h2>Faults</h2>
-      <p className="faults__note">
-        These act on the lab server, so every page using it feels them.
-      </p>
+      <p className="faults__note">They act on the lab server: every page using it feels them.</p>
       {state && (
         <div className="faults__status" data-testid="faults-status" aria-live="polite">
           {faultSentences({ state, last: lastAction, now, offsetMs }).map((line) => (

@@ -63,12 +63,12 @@ describe('faults in plain words', () => {
 
   it('hints how long a silent connection takes to notice, and how to make it seconds', () => {
     expect(halfOpenHint(DEFAULT_KNOBS, 'e')).toBe(
-      'A silent connection is noticed after 2.5 heartbeats without a sign of life: now Server-Sent Events after 37.5 s, WebSocket after 1 min 15 s (with the default heartbeats, 40–75 s). Demo heartbeats (key e) sets both to 2 s: about 5 s.',
+      'Half-open is noticed after 2.5 heartbeats without a sign of life: now 37.5 s (Server-Sent Events), 1 min 15 s (WebSocket). Demo heartbeats (key e): about 5 s.',
     );
     expect(
       halfOpenHint({ ...DEFAULT_KNOBS, sseHeartbeatMs: 2_000, wsHeartbeatMs: 2_000 }, 'e'),
     ).toBe(
-      'A silent connection is noticed after 2.5 heartbeats without a sign of life: now Server-Sent Events after 5 s, WebSocket after 5 s.',
+      'Half-open is noticed after 2.5 heartbeats without a sign of life: now 5 s (Server-Sent Events), 5 s (WebSocket).',
     );
   });
 });

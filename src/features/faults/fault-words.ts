@@ -81,11 +81,10 @@ export function faultSentences({
 
 /** The hint beside "Go silent (half-open)": how long noticing takes now, and how to make it seconds. */
 export function halfOpenHint(knobs: Knobs, shortcutKey: string): string {
-  const sse = knobs.sseHeartbeatMs * SILENCE_HEARTBEATS;
-  const ws = knobs.wsHeartbeatMs * SILENCE_HEARTBEATS;
-  const now = `${TECHNIQUE_LABELS.sse} after ${formatDuration(sse)}, ${TECHNIQUE_LABELS.websocket} after ${formatDuration(ws)}`;
-  const demo = DEMO_HEARTBEAT_MS * SILENCE_HEARTBEATS;
+  const sse = formatDuration(knobs.sseHeartbeatMs * SILENCE_HEARTBEATS);
+  const ws = formatDuration(knobs.wsHeartbeatMs * SILENCE_HEARTBEATS);
+  const now = `Half-open is noticed after ${SILENCE_HEARTBEATS} heartbeats without a sign of life: now ${sse} (${TECHNIQUE_LABELS.sse}), ${ws} (${TECHNIQUE_LABELS.websocket}).`;
   if (knobs.sseHeartbeatMs <= DEMO_HEARTBEAT_MS && knobs.wsHeartbeatMs <= DEMO_HEARTBEAT_MS)
-    return `A silent connection is noticed after ${SILENCE_HEARTBEATS} heartbeats without a sign of life: now ${now}.`;
-  return `A silent connection is noticed after ${SILENCE_HEARTBEATS} heartbeats without a sign of life: now ${now} (with the default heartbeats, 40–75 s). Demo heartbeats (key ${shortcutKey}) sets both to ${formatDuration(DEMO_HEARTBEAT_MS)}: about ${formatDuration(demo)}.`;
+    return now;
+  return `${now} Demo heartbeats (key ${shortcutKey}): about ${formatDuration(DEMO_HEARTBEAT_MS * SILENCE_HEARTBEATS)}.`;
 }
