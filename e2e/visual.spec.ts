@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { fixture, loadRecording, openLab } from './helpers';
+import { fixture, loadRecording, openLab, replayToEnd } from './helpers';
 
 /**
  * Screenshots of recorded traces (e2e/fixtures, made by e2e/record-fixtures.ts),
@@ -58,4 +58,33 @@ test('presenter mode on a recorded trace', async ({ page }) => {
     'true',
   );
   await expect(page.locator('.app__main')).toHaveScreenshot('presenter.png');
+});
+
+/**
+ * A class demo at a real rate (three receivers, five messages a second, a
+ * reboot halfway): the diagram in each of its forms.
+ */
+test.describe('a class demo', () => {
+  test.beforeEach(async ({ page }) => {
+    await openLab(page, 'visual-class-demo');
+    await replayToEnd(page, 'class-demo');
+  });
+
+  test('step per row, following the end of the run', async ({ page }) => {
+    await expect(page.locator('.sequence-diagram')).toHaveScreenshot('class-demo-rows.png');
+  });
+
+  test('step per row, receivers only, at the reboot', async ({ page }) => {
+    await page.getByLabel('Receivers only').check();
+    // The overview strip moves the window: to the reboot's band, two fifths down the run.
+    const strip = (await page.getByTestId('run-overview').boundingBox())!;
+    await page.mouse.click(strip.x + strip.width / 2, strip.y + strip.height * 0.47);
+    await expect(page.getByRole('button', { name: 'Follow' })).toBeEnabled();
+    await expect(page.locator('.sequence-diagram')).toHaveScreenshot('class-demo-receivers.png');
+  });
+
+  test('time to scale, the whole run fitted, the reboot named', async ({ page }) => {
+    await page.getByRole('button', { name: 'Fit run' }).click();
+    await expect(page.locator('.sequence-diagram')).toHaveScreenshot('class-demo-fit-run.png');
+  });
 });

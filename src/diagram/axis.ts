@@ -223,7 +223,11 @@ export function rowsAxis(
     const inView = row.row >= first && row.row < first + visible;
     if (row.kind === 'gap') {
       if (inView) {
-        gaps.push({ y: yy, ms: row.until - row.t, label: `${seconds(row.until - row.t)} pass` });
+        gaps.push({
+          y: yy,
+          ms: row.until - row.t,
+          label: `… ${(Math.max(0, row.until - row.t) / 1000).toFixed(1)} s`,
+        });
         t0 = Math.min(t0, row.t);
         t1 = Math.max(t1, row.until);
       }

@@ -46,7 +46,7 @@ export function placeLabels(
   context: LabelContext,
 ): void {
   const { lanes, fontSize, mode } = context;
-  const placer = new LabelPlacer(context.measure);
+  const placer = new LabelPlacer(context.measure, context.width);
   const small = Math.round(fontSize * 0.91);
   for (const tick of shapes.ticks)
     placer.place({
@@ -153,7 +153,7 @@ export function placeLabels(
     const serverEdge = toServer ? arrow.x2 : arrow.x1;
     const toward = serverEdge >= clientX ? 1 : -1;
     const text = arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label;
-    const y = arrow.y - (mode === 'rows' ? 3 : 4);
+    const y = arrow.y - 4;
     arrow.placed = placer.place({
       text,
       fontSize,

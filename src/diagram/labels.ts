@@ -58,7 +58,11 @@ function overlaps(a: Box, b: Box): boolean {
 export class LabelPlacer {
   private readonly buckets = new Map<number, Box[]>();
 
-  constructor(private readonly measure: Measure) {}
+  /** `width`: labels stay inside [0, width] (one running off the drawing would be cut). */
+  constructor(
+    private readonly measure: Measure,
+    private readonly width = Infinity,
+  ) {}
 
   /** Marks a region as taken (lane headers, fixed labels). */
   block(box: Box): void {
@@ -70,6 +74,7 @@ export class LabelPlacer {
   }
 
   private free(box: Box, bounds: Box | null): boolean {
+    if (box.x0 < 0 || box.x1 > this.width) return false;
     if (bounds && (box.x0 < bounds.x0 || box.x1 > bounds.x1)) return false;
     for (let b = Math.floor(box.y0 / BUCKET_PX); b <= Math.floor(box.y1 / BUCKET_PX); b++)
       for (const other of this.buckets.get(b) ?? []) if (overlaps(box, other)) return false;

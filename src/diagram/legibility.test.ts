@@ -163,7 +163,12 @@ describe('legibility at a class demo rate', () => {
           top: 48,
           actors,
         });
-        expect(overlapping(drawnBoxes(layout)), `span ${span} ending ${end}`).toEqual([]);
+        const boxes = drawnBoxes(layout);
+        expect(overlapping(boxes), `span ${span} ending ${end}`).toEqual([]);
+        // Nor does any run off the drawing's edge, where it would be cut.
+        expect(boxes.filter(({ box }) => box.x0 < 0 || box.x1 > 900).map((b) => b.text)).toEqual(
+          [],
+        );
       }
     }
   });

@@ -45,8 +45,15 @@ export class SpanIndex {
     switch (event.kind) {
       case 'request': {
         if (open) return;
+        // A publish (a POST, whatever the technique) is a plain request, not a stream.
         const kind: SpanKind =
-          event.technique === 'sse' ? 'sse' : event.technique === 'websocket' ? 'ws' : 'request';
+          event.details?.method === 'POST'
+            ? 'request'
+            : event.technique === 'sse'
+              ? 'sse'
+              : event.technique === 'websocket'
+                ? 'ws'
+                : 'request';
         // An SSE or WebSocket request becomes a stream span once it opens; until then it is a request.
         this.open(event, kind);
         const span = this.openByConn.get(event.conn)!;

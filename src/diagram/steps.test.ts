@@ -115,3 +115,17 @@ describe('runs', () => {
     expect(stepOf(switched!, ALL_STEPS)).toMatchObject({ label: 'switched to Long polling' });
   });
 });
+
+describe('bars', () => {
+  it('draws a publish under SSE as a request in flight, not as a stream', () => {
+    const index = new TraceIndex(
+      buildTrace(
+        { actor: 'alice', technique: 'sse', conn: 'alice-publish-1' },
+        { kind: 'request', t: 0, dir: 'up', details: { method: 'POST' } },
+        { kind: 'response', t: 5, dir: 'down', details: { status: 201 } },
+      ),
+    );
+    const layout = layoutSequence(index, { t0: 0, t1: 100, width: 600, height: 400 });
+    expect(layout.bars.map((b) => b.kind)).toEqual(['request']);
+  });
+});
