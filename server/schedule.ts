@@ -7,6 +7,7 @@ import {
   MAX_FROM_LENGTH,
   MESSAGE_TYPE,
   sendGaps,
+  type ScheduleSpec,
   type SendPattern,
 } from '../src/core';
 import type { Lab } from './lab';
@@ -108,14 +109,8 @@ interface Playing {
   leaseTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-export interface ScheduleRequest {
-  rate: number;
-  count: number;
-  seed?: number;
-  pattern?: SendPattern;
-  delayMs?: number;
-  from?: string;
-  type?: string;
+/** A schedule as the POST asks for it: what to play, and whose it is for how long. */
+export interface ScheduleRequest extends ScheduleSpec {
   owner?: string;
   leaseMs?: number;
 }

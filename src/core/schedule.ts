@@ -18,6 +18,17 @@ export function seededRandom(seed: number): () => number {
 
 export type SendPattern = 'steady' | 'random';
 
+/** What a page asks the server to play into a channel (docs/protocol.md, "Schedules"). */
+export interface ScheduleSpec {
+  rate: number;
+  count: number;
+  seed?: number;
+  pattern?: SendPattern;
+  delayMs?: number;
+  from?: string;
+  type?: string;
+}
+
 /** The wait before each next send, in ms, for a rate in messages per second. */
 export function sendGaps(pattern: SendPattern, ratePerSecond: number, seed = 1): () => number {
   const mean = 1000 / ratePerSecond;

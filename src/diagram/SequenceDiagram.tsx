@@ -450,6 +450,20 @@ export function SequenceDiagram({
   );
 }
 
+/** The two layouts, as the toolbar offers them. */
+const LAYOUTS: ReadonlyArray<{ mode: DiagramView['mode']; name: string; title: string }> = [
+  {
+    mode: 'rows',
+    name: 'Step per row',
+    title: 'Every step on a row of its own, its time beside it; idle stretches folded',
+  },
+  {
+    mode: 'time',
+    name: 'Time to scale',
+    title: 'Height is time: gaps and bursts look as long as they were',
+  },
+];
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -507,22 +521,17 @@ export function DiagramToolbar({
       </button>
       {modes && (
         <span className="sequence-diagram__modes" role="group" aria-label="Diagram layout">
-          <button
-            type="button"
-            aria-pressed={view.mode === 'rows'}
-            onClick={() => onChange(withMode(view, 'rows'))}
-            title="Every step on a row of its own, its time beside it; idle stretches folded"
-          >
-            Step per row
-          </button>
-          <button
-            type="button"
-            aria-pressed={view.mode === 'time'}
-            onClick={() => onChange(withMode(view, 'time'))}
-            title="Height is time: gaps and bursts look as long as they were"
-          >
-            Time to scale
-          </button>
+          {LAYOUTS.map(({ mode, name, title }) => (
+            <button
+              key={mode}
+              type="button"
+              aria-pressed={view.mode === mode}
+              onClick={() => onChange(withMode(view, mode))}
+              title={title}
+            >
+              {name}
+            </button>
+          ))}
         </span>
       )}
       {modes && (

@@ -1,4 +1,4 @@
-import type { SendPattern } from '../core';
+import type { ScheduleSpec } from '../core';
 import { describeError, parseErrorBody } from './common';
 
 /** How long the server keeps a page's schedule without a renewal, ms. */
@@ -9,16 +9,7 @@ export const SCHEDULE_RENEW_MS = 5_000;
 export const BUSY_RETRIES = 2;
 export const BUSY_RETRY_MS = 600;
 
-/** What the page asks the server to play (docs/protocol.md, "Schedules"). */
-export interface ScheduleSpec {
-  rate: number;
-  count: number;
-  seed?: number;
-  pattern?: SendPattern;
-  delayMs?: number;
-  from?: string;
-  type?: string;
-}
+export type { ScheduleSpec };
 
 /** The server's status of a schedule (the fields the page reads). */
 export interface ScheduleStatus {
