@@ -32,23 +32,23 @@ export async function counterValue(page: Page, name: string): Promise<number> {
   return Number(await counter(page, name).getAttribute('data-value'));
 }
 
-/** Waits until a counter's data-value satisfies `check`. */
+/** Waits until a counter's data-value satisfies `check`; fails saying the last value it read. */
 export async function expectCounter(
   page: Page,
   name: string,
   check: (value: number) => boolean,
   message?: string,
+  timeout = 10_000,
 ) {
-  let last = Number.NaN;
-  await expect
-    .poll(
-      async () => {
-        last = await counterValue(page, name);
-        return check(last);
-      },
-      { message: `${message ?? `counter-${name}`} (last data-value ${last})`, timeout: 10_000 },
-    )
-    .toBe(true);
+  const deadline = Date.now() + timeout;
+  let last: number;
+  for (;;) {
+    last = await counterValue(page, name);
+    if (check(last)) return;
+    if (Date.now() > deadline) break;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`${message ?? `counter-${name}`}: last data-value ${last}`);
 }
 
 export async function send(page: Page, text: string) {

@@ -10,6 +10,19 @@ import { replayToEnd, TOUR_SEEN } from './helpers';
 test.use({ storageState: TOUR_SEEN });
 
 const open = async (page: Page, label: string) => {
+  // The server is shared by every spec: an earlier reboot would be told in the Faults panel for
+  // minutes. These pictures show a server with no fault in force and none in its past.
+  await page.route('**/api/faults', async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    await route.fulfill({
+      json: {
+        latencyMs: { up: 0, down: 0 },
+        blockWebSockets: false,
+        restartingUntil: null,
+        lastRestart: null,
+      },
+    });
+  });
   await page.goto(`/?channel=visual-${label}`);
   await expect(page.getByRole('tablist', { name: 'Technique' })).toBeVisible();
 };

@@ -402,6 +402,8 @@ const BarShape = memo(function BarShape({ bar, selected, onSelect }: { bar: Bar 
           fontSize={bar.placed.fontSize}
           fill="#333"
           className={bar.open ? 'seq-label seq-bar-label' : 'seq-label seq-bar-owner'}
+          // A bar's words must not take the click meant for the bar beside it.
+          pointerEvents="none"
           paintOrder="stroke"
           stroke="#fff"
           strokeWidth={3}

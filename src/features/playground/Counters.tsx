@@ -23,6 +23,8 @@ interface Counter {
   value: (s: Stats) => number | null;
   format: (v: number, context: CounterContext) => string;
   hint: string | ((context: CounterContext) => string);
+  /** The least `data-value` can be: a latency is never below 0, whatever the clocks' offset gave. */
+  floor?: number;
 }
 
 const count = (v: number) => v.toLocaleString('en');
@@ -111,6 +113,7 @@ export const COUNTERS: Counter[] = [
   },
   {
     name: 'latency-p50',
+    floor: 0,
     label: 'Latency p50',
     value: (s) => s.latency.p50,
     format: millis,
@@ -121,6 +124,7 @@ export const COUNTERS: Counter[] = [
   },
   {
     name: 'latency-p95',
+    floor: 0,
     label: 'Latency p95',
     value: (s) => s.latency.p95,
     format: millis,
@@ -128,6 +132,7 @@ export const COUNTERS: Counter[] = [
   },
   {
     name: 'latency-max',
+    floor: 0,
     label: 'Latency max',
     value: (s) => s.latency.max,
     format: millis,
@@ -219,7 +224,7 @@ export function Counters({ store }: { store?: TraceStore }) {
               key={counter.name}
               className="counter"
               data-testid={`counter-${counter.name}`}
-              data-value={value ?? 0}
+              data-value={value === null ? 0 : Math.max(counter.floor ?? -Infinity, value)}
               title={typeof counter.hint === 'string' ? counter.hint : counter.hint(context)}
             >
               <dt>{counter.label}</dt>
