@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 /**
  * How the lab's browser tests, benchmark and recorder launch Chromium where no
  * browser can be downloaded: Debian's build, with the switches that keep it
- * from reaching for the network (DESIGN.md, "Browser tests without a
- * downloaded browser").
+ * from reaching for the network (README.md, "How browser tests find
+ * Chromium").
  */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

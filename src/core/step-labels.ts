@@ -7,7 +7,7 @@ import { wsOpcodeName } from './wsframe';
  * words, so an exported diagram reads like the one on screen.
  */
 
-/** The lab server's actor name in a trace (DESIGN.md). */
+/** The lab server's actor name in a trace (docs/architecture.md, the trace model). */
 export const SERVER_ACTOR = 'server-1';
 
 const CLIENT_DRAWN: ReadonlySet<TraceKind> = new Set([

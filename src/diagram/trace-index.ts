@@ -1,7 +1,7 @@
 import { formatDuration, SERVER_ACTOR, type TraceEvent } from '../core';
 import { SpanIndex } from './spans';
 
-/** The server's lane in the diagram: DESIGN.md's actor name for the lab server. */
+/** The server's lane in the diagram: the lab server's actor name (docs/architecture.md, the trace model). */
 export { SERVER_ACTOR } from '../core';
 
 /**

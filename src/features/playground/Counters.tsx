@@ -32,7 +32,7 @@ const bytes = (v: number) => (v < 10_000 ? `${Math.round(v)} B` : `${(v / 1024).
 const millis = (v: number, { clock }: CounterContext) => formatLatency(v, clock);
 const percent = (v: number) => `${(v * 100).toFixed(0)} %`;
 
-/** The counters DESIGN.md names, each with `data-testid="counter-<name>"` and its raw number in `data-value`. */
+/** The counters the README's conventions name, each with `data-testid="counter-<name>"` and its raw number in `data-value`. */
 export const COUNTERS: Counter[] = [
   {
     name: 'requests',
