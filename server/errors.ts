@@ -194,7 +194,7 @@ export function installErrorHandling(app: FastifyInstance): void {
 export function notFound(request: FastifyRequest): LabError {
   const path = request.url.split('?')[0] ?? request.url;
   return labError(
-    `no route for ${request.method} ${path.slice(0, 120)}: see the API table in DESIGN.md`,
+    `no route for ${request.method} ${path.slice(0, 120)}: see the API table in README.md`,
     ERROR_CODES.NOT_FOUND,
     404,
   );

@@ -168,7 +168,7 @@ export const ssePlugin: FastifyPluginAsync = async (fastify) => {
     { config: { technique: 'sse' }, schema: { params: ChannelParams, querystring: SseQuery } },
     async (request, reply) => {
       const header = request.headers['last-event-id'];
-      // The header wins over the query (DESIGN.md); a bad header is refused before the stream opens.
+      // The header wins over the query (docs/protocol.md); a bad header is refused before the stream opens.
       const fromHeader = parseMessageId(
         typeof header === 'string' ? header.trim() : undefined,
         'Last-Event-ID header',
