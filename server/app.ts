@@ -1,13 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
 import { WS_CLOSE } from '../src/core';
+import { clientErrorHandler } from './client-error';
+import { installConnectionCaps } from './connection-caps';
 import { frameworkErrorHandler, installErrorHandling } from './errors';
 import { faultsPlugin, installRestartGate } from './faults';
 import { installHostCheck } from './host-check';
+import { createLimitedServer } from './http-server';
 import { installArrivalMark, installHttpTrace } from './http-trace';
 import { installLanes, Lanes } from './lanes';
 import { Lab } from './lab';
-import { clientErrorHandler, createLimitedServer, installConnectionCaps } from './limits';
 import { longPollPlugin } from './long-poll';
 import { observerPlugin } from './observer';
 import { schedulePlugin } from './schedule';
@@ -90,7 +92,7 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   // After @fastify/websocket's own onRequest hook, so that a refused upgrade's socket is closed by it.
   installHostCheck(app, config.allowedHosts);
   installRestartGate(app, lab);
-  installConnectionCaps(app, lab);
+  installConnectionCaps(app, lab.connectionLimiter);
 
   await app.register(observerPlugin);
   await app.register(faultsPlugin);

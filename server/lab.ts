@@ -1,7 +1,7 @@
 import type { Message, PublishInput } from '../src/core';
 import { ConnectionRegistry } from './connections';
 import { Hub } from './hub';
-import { ConnectionLimiter } from './limits';
+import { ConnectionLimiter } from './connection-limiter';
 import { ObserverStream, type TraceTarget } from './observer-stream';
 import type { ServerOptions } from './options';
 import { PublishRateLimiter } from './rate-limit';

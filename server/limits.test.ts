@@ -2,7 +2,8 @@ import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WS_CLOSE } from '../src/core';
-import { ConnectionLimiter, httpServerOptions } from './limits';
+import { ConnectionLimiter } from './connection-limiter';
+import { httpServerOptions } from './http-server';
 import { DEFAULT_LIMITS, limitsFromEnv, resolveOptions } from './options';
 import {
   observeTrace,

@@ -14,10 +14,11 @@ import {
   type PublishInput,
   type ServerFrame,
 } from '../src/core';
+import { closeReason } from './close-reason';
+import { upgradeRefusal } from './connection-caps';
 import { OrderedDelay, type EndReason } from './connections';
 import { isAllowedOrigin } from './host-check';
 import type { Lab } from './lab';
-import { closeReason, upgradeRefusal } from './limits';
 import type { TraceTarget } from './observer-stream';
 import { publisherKey } from './rate-limit';
 import { ChannelParams, WsQuery } from './schemas';
@@ -351,7 +352,7 @@ export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
       });
       const refusal = upgradeRefusal(request.raw);
       if (refusal) {
-        // Over the connection cap: opened only to say so with a code the page can read (limits.ts).
+        // Over the connection cap: opened only to say so with a code the page can read (connection-caps.ts).
         const closeCode = refusal.closeCode ?? WS_CLOSE.tryAgainLater;
         lab.observer.record(target, 'error', 'none', {
           details: { error: refusal.message, errorCode: refusal.code, closeCode },

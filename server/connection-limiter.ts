@@ -1,0 +1,56 @@
+import { ERROR_CODES, LabError, WS_CLOSE } from '../src/core';
+
+/**
+ * Connection caps: every request to a channel endpoint (`/api/channels/…`)
+ * takes a slot from its arrival until its connection's part in it ends — a
+ * short poll or a publish for a few ms, a held poll until it is answered, an
+ * SSE stream or a WebSocket until it closes. A client address may hold
+ * `perAddress` slots and the server `total`; over either, the request is
+ * refused (503, or WebSocket close 1013). The observer stream is not counted.
+ */
+export class ConnectionLimiter {
+  private readonly byAddress = new Map<string, number>();
+  private open = 0;
+
+  constructor(
+    readonly perAddress: number,
+    readonly total: number,
+  ) {}
+
+  /** Takes a slot for `address`: the function that gives it back (safe to call twice), or the refusal. */
+  admit(address: string): (() => void) | LabError {
+    const mine = this.byAddress.get(address) ?? 0;
+    if (mine >= this.perAddress) {
+      return new LabError(
+        `too many connections from ${address}: ${mine} open, at most ${this.perAddress} per address; close some and try again`,
+        ERROR_CODES.TOO_MANY_CONNECTIONS,
+        503,
+        WS_CLOSE.tryAgainLater,
+      );
+    }
+    if (this.open >= this.total) {
+      return new LabError(
+        `too many connections: the server holds ${this.open}, at most ${this.total} in total; try again later`,
+        ERROR_CODES.TOO_MANY_CONNECTIONS,
+        503,
+        WS_CLOSE.tryAgainLater,
+      );
+    }
+    this.byAddress.set(address, mine + 1);
+    this.open += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.open -= 1;
+      const left = (this.byAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.byAddress.set(address, left);
+      else this.byAddress.delete(address);
+    };
+  }
+
+  /** Slots taken by one address, or by all. */
+  count(address?: string): number {
+    return address === undefined ? this.open : (this.byAddress.get(address) ?? 0);
+  }
+}
