@@ -2,10 +2,12 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ERROR_CODES, LabError, type Message } from '../src/core';
 import type { EndReason } from './connections';
+import { HeldConnection } from './held-connection';
 import { sendError } from './errors';
 import type { Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
-import { ChannelParams, ErrorResponse, LongPollQuery, PollResponse } from './schemas';
+import { pollRouteOptions, traceAnswer } from './poll-route';
+import { LongPollQuery } from './schemas';
 
 /** A held poll's life: holding until a message, the timeout, the client leaving, or the lab ending it. */
 export type WaiterState =
@@ -20,12 +22,9 @@ export type WaiterState =
 export class LongPollWaiter {
   state: WaiterState = 'holding';
   private readonly startedAt = Date.now();
+  private readonly held: HeldConnection;
   private readonly timer: NodeJS.Timeout;
-  private readonly unsubscribe: () => void;
-  private readonly untrack: () => void;
   private readonly onClose = (): void => this.finish('aborted');
-  /** When the half-open fault silenced this poll: it will never be answered. */
-  private silencedAt: number | null = null;
 
   constructor(
     private readonly lab: Lab,
@@ -36,32 +35,26 @@ export class LongPollWaiter {
     private readonly target: TraceTarget,
     private readonly onAnswer: (messages: Message[]) => void,
   ) {
-    this.unsubscribe = lab.hub.subscribe(channel, (message) => {
+    this.held = new HeldConnection(lab, 'long-poll', {
+      end: (reason: EndReason) => this.finish(reason === 'drop' ? 'dropped' : 'shut-down'),
+      // Half-open: no message and no timeout will answer it; it waits for the client to give up.
+      silence: () => {
+        clearTimeout(this.timer);
+        this.held.unsubscribe();
+      },
+    });
+    this.held.subscribe(channel, (message) => {
       if (message.id > this.since) this.finish('released');
     });
-    this.untrack = lab.connections.track(
-      'long-poll',
-      (reason: EndReason) => this.finish(reason === 'drop' ? 'dropped' : 'shut-down'),
-      () => this.silence(),
-    );
-    this.timer = setTimeout(() => this.finish('timed-out'), timeoutMs);
+    this.timer = this.held.after(timeoutMs, () => this.finish('timed-out'));
     reply.raw.on('close', this.onClose);
     lab.observer.record(target, 'hold', 'none', { details: { timeoutMs } });
-  }
-
-  /** Half-open: no message and no timeout will answer it; it waits for the client to give up. */
-  private silence(): void {
-    this.silencedAt = Date.now();
-    clearTimeout(this.timer);
-    this.unsubscribe();
   }
 
   private finish(next: Exclude<WaiterState, 'holding'>): void {
     if (this.state !== 'holding') return;
     this.state = next;
-    clearTimeout(this.timer);
-    this.unsubscribe();
-    this.untrack();
+    this.held.release();
     this.reply.raw.off('close', this.onClose);
     const delayMs = Date.now() - this.startedAt;
     const observer = this.lab.observer;
@@ -79,17 +72,19 @@ export class LongPollWaiter {
         observer.record(this.target, 'timeout', 'none', { details: { delayMs } });
         this.onAnswer([]);
         break;
-      case 'aborted':
+      case 'aborted': {
+        const halfOpenMs = this.held.halfOpenMs();
         observer.record(this.target, 'close', 'none', {
           details: {
             wasClean: false,
             delayMs,
-            ...(this.silencedAt !== null
-              ? { note: `the client gave up after ${Date.now() - this.silencedAt} ms half-open` }
+            ...(halfOpenMs !== null
+              ? { note: `the client gave up after ${halfOpenMs} ms half-open` }
               : {}),
           },
         });
         break;
+      }
       case 'dropped':
         observer.record(this.target, 'close', 'none', {
           details: { wasClean: false, note: 'dropped by a fault' },
@@ -116,38 +111,24 @@ export const longPollPlugin: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const lab = app.lab;
 
-  app.get(
-    '/long-poll',
-    {
-      config: { technique: 'long-poll' },
-      schema: {
-        params: ChannelParams,
-        querystring: LongPollQuery,
-        response: { 200: PollResponse, '4xx': ErrorResponse },
-      },
-    },
-    async (request, reply) => {
-      const channel = request.params.ch;
-      const since = request.query.since ?? 0;
-      const timeoutMs = request.query.timeout ?? lab.options.knobs.longPollTimeoutMs;
-      const answer = (messages: Message[]): void => {
-        if (request.labTrace) {
-          request.labTrace.messageIds = messages.map((m) => m.id);
-          request.labTrace.empty = messages.length === 0;
-        }
-        void reply.code(200).send({ messages, lastId: lab.hub.channel(channel).lastId });
-      };
-      const slice = lab.hub.since(channel, since);
-      if (slice.messages.length > 0 || slice.lastId > since) {
-        answer(slice.messages);
-        return reply;
-      }
-      const target = request.labTrace?.target ?? {
-        technique: 'long-poll' as const,
-        conn: lab.nextConnId(),
-      };
-      new LongPollWaiter(lab, reply, channel, since, timeoutMs, target, answer);
+  app.get('/long-poll', pollRouteOptions('long-poll', LongPollQuery), async (request, reply) => {
+    const channel = request.params.ch;
+    const since = request.query.since ?? 0;
+    const timeoutMs = request.query.timeout ?? lab.options.knobs.longPollTimeoutMs;
+    const answer = (messages: Message[]): void => {
+      traceAnswer(request, messages);
+      void reply.code(200).send({ messages, lastId: lab.hub.channel(channel).lastId });
+    };
+    const slice = lab.hub.since(channel, since);
+    if (slice.messages.length > 0 || slice.lastId > since) {
+      answer(slice.messages);
       return reply;
-    },
-  );
+    }
+    const target = request.labTrace?.target ?? {
+      technique: 'long-poll' as const,
+      conn: lab.nextConnId(),
+    };
+    new LongPollWaiter(lab, reply, channel, since, timeoutMs, target, answer);
+    return reply;
+  });
 };

@@ -5,6 +5,7 @@ import { ERROR_CODES, LabError } from '../src/core';
 import { isAllowedOrigin } from './host-check';
 import { RID_LABEL } from './labels';
 import { traceTime } from './observer-stream';
+import { refusePlainGet } from './plain-get';
 
 /** A page's id (`owner`): what its schedules carry, so that the server ends them once the page is gone. */
 export const OWNER_ID = RID_LABEL;
@@ -65,13 +66,14 @@ export const observerPlugin: FastifyPluginAsync = async (fastify) => {
         );
       }
     },
-    handler: async () => {
-      throw new LabError(
-        'the observer stream is a WebSocket: send an Upgrade: websocket request',
-        ERROR_CODES.NOT_WEBSOCKET,
-        426,
-      );
-    },
+    handler: refusePlainGet(
+      () =>
+        new LabError(
+          'the observer stream is a WebSocket: send an Upgrade: websocket request',
+          ERROR_CODES.NOT_WEBSOCKET,
+          426,
+        ),
+    ),
     wsHandler: (socket, request) => {
       socket.send(lab.observer.hello(lab.now()));
       lab.observer.add(socket, request.query.owner);

@@ -5,14 +5,8 @@ import { sendError } from './errors';
 import { requestLabels } from './labels';
 import { traceTarget } from './labels';
 import { publisherKey } from './rate-limit';
-import {
-  ChannelParams,
-  ErrorResponse,
-  PollResponse,
-  PublishBody,
-  Published,
-  SinceQuery,
-} from './schemas';
+import { pollRouteOptions, traceAnswer } from './poll-route';
+import { ChannelParams, ErrorResponse, PublishBody, Published, SinceQuery } from './schemas';
 
 /** Content types the publish route takes: JSON only (protocol.md, "Publish"). */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
@@ -25,25 +19,11 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const lab = app.lab;
 
-  app.get(
-    '/messages',
-    {
-      config: { technique: 'short-poll' },
-      schema: {
-        params: ChannelParams,
-        querystring: SinceQuery,
-        response: { 200: PollResponse, '4xx': ErrorResponse },
-      },
-    },
-    async (request) => {
-      const slice = lab.hub.since(request.params.ch, request.query.since ?? 0);
-      if (request.labTrace) {
-        request.labTrace.messageIds = slice.messages.map((m) => m.id);
-        request.labTrace.empty = slice.messages.length === 0;
-      }
-      return { messages: slice.messages, lastId: slice.lastId };
-    },
-  );
+  app.get('/messages', pollRouteOptions('short-poll', SinceQuery), async (request) => {
+    const slice = lab.hub.since(request.params.ch, request.query.since ?? 0);
+    traceAnswer(request, slice.messages);
+    return { messages: slice.messages, lastId: slice.lastId };
+  });
 
   app.post(
     '/messages',

@@ -9,7 +9,8 @@ import {
   parseMessageId,
   type Message,
 } from '../src/core';
-import { OrderedDelay, type EndReason } from './connections';
+import type { EndReason, OrderedDelay } from './connections';
+import { HeldConnection } from './held-connection';
 import { responseHeadBytes } from './http-trace';
 import type { Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
@@ -35,12 +36,9 @@ function isChunked(res: ServerResponse): boolean {
 class SseStream {
   state: StreamState = 'open';
   private lastSentId: number;
+  /** Its hub listener, registry entry, heartbeat and delay; once silenced, nothing is written. */
+  private readonly held: HeldConnection;
   private readonly delay: OrderedDelay;
-  private readonly heartbeat: NodeJS.Timeout;
-  private readonly unsubscribe: () => void;
-  private readonly untrack: () => void;
-  /** When the half-open fault silenced this stream (nothing is written after it). */
-  private silencedAt: number | null = null;
 
   constructor(
     private readonly lab: Lab,
@@ -52,7 +50,8 @@ class SseStream {
     heartbeatAs: 'comment' | 'event',
     private readonly target: TraceTarget,
   ) {
-    this.delay = new OrderedDelay(() => lab.faults.latencyMs.down);
+    this.held = new HeldConnection(lab, 'sse', { end: (reason: EndReason) => this.end(reason) });
+    this.delay = this.held.delay(() => lab.faults.latencyMs.down);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache',
@@ -68,26 +67,19 @@ class SseStream {
     // Replay and subscribe in one tick: nothing can be published in between.
     const history = lab.hub.channel(channel);
     this.lastSentId = resumeFrom ?? history.lastId;
-    this.unsubscribe = lab.hub.subscribe(channel, (message) => this.send(message));
+    this.held.subscribe(channel, (message) => this.send(message));
     if (resumeFrom !== undefined) {
       for (const message of lab.hub.since(channel, resumeFrom).messages) this.send(message);
     }
 
     // A comment is invisible to a page's EventSource; an event lets the page notice silence.
-    this.heartbeat = setInterval(() => {
+    this.held.every(heartbeatMs, () => {
       const beat =
         heartbeatAs === 'event'
           ? encodeSseEvent({ event: 'heartbeat', data: String(lab.now()) })
           : encodeSseComment(`heartbeat ${lab.now()}`);
       this.write(beat, 'ping', {});
-    }, heartbeatMs);
-    this.untrack = lab.connections.track(
-      'sse',
-      (reason: EndReason) => this.end(reason),
-      () => {
-        this.silencedAt = Date.now();
-      },
-    );
+    });
     res.on('close', () => this.closed(true));
   }
 
@@ -112,7 +104,7 @@ class SseStream {
   ): void {
     this.delay.run(() => {
       // Half-open: the stream stays open and the server believes it writes, but nothing arrives.
-      if (this.state !== 'open' || this.silencedAt !== null) return;
+      if (this.state !== 'open' || this.held.silenced) return;
       this.res.write(text);
       this.lab.observer.record(this.target, kind, 'down', () => {
         const payload = Buffer.byteLength(text);
@@ -141,18 +133,13 @@ class SseStream {
   private closed(byClient: boolean): void {
     if (this.state !== 'open') return;
     this.state = 'closed';
-    clearInterval(this.heartbeat);
-    this.delay.cancel();
-    this.unsubscribe();
-    this.untrack();
+    this.held.release();
+    const halfOpenMs = this.held.halfOpenMs();
     const note = byClient ? 'stream closed' : 'dropped by a fault';
     this.lab.observer.record(this.target, 'close', 'none', {
       details: {
         wasClean: byClient,
-        note:
-          this.silencedAt === null
-            ? note
-            : `${note}, after ${Date.now() - this.silencedAt} ms half-open`,
+        note: halfOpenMs === null ? note : `${note}, after ${halfOpenMs} ms half-open`,
       },
     });
   }

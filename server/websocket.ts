@@ -16,10 +16,12 @@ import {
 } from '../src/core';
 import { closeReason } from './close-reason';
 import { upgradeRefusal } from './connection-caps';
-import { OrderedDelay, type EndReason } from './connections';
+import type { EndReason, OrderedDelay } from './connections';
+import { HeldConnection } from './held-connection';
 import { isAllowedOrigin } from './host-check';
 import type { Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
+import { refusePlainGet } from './plain-get';
 import { publisherKey } from './rate-limit';
 import { ChannelParams, WsQuery } from './schemas';
 
@@ -73,13 +75,10 @@ class ChannelSocket {
   state: SocketState = 'open';
   heartbeatState: HeartbeatState = 'idle';
   private lastSentId: number;
+  /** Its hub listener, registry entry, heartbeat and delays; once silenced, nothing is sent or taken. */
+  private readonly held: HeldConnection;
   private readonly down: OrderedDelay;
   private readonly up: OrderedDelay;
-  private readonly heartbeat: NodeJS.Timeout;
-  private readonly unsubscribe: () => void;
-  private readonly untrack: () => void;
-  /** When the half-open fault silenced this socket: nothing is sent or taken after it. */
-  private silencedAt: number | null = null;
 
   constructor(
     private readonly lab: Lab,
@@ -93,25 +92,21 @@ class ChannelSocket {
     private readonly publisher: string,
     private readonly heartbeatFrames: boolean,
   ) {
-    this.down = new OrderedDelay(() => lab.faults.latencyMs.down);
-    this.up = new OrderedDelay(() => lab.faults.latencyMs.up);
+    this.held = new HeldConnection(lab, 'websocket', {
+      end: (reason: EndReason) => this.end(reason),
+    });
+    this.down = this.held.delay(() => lab.faults.latencyMs.down);
+    this.up = this.held.delay(() => lab.faults.latencyMs.up);
     // Read history and subscribe in the same tick: no publish can fall in between.
     this.lastSentId = since ?? lab.hub.channel(channel).lastId;
-    this.unsubscribe = lab.hub.subscribe(channel, (message) => this.deliver(message));
+    this.held.subscribe(channel, (message) => this.deliver(message));
     if (since !== undefined) this.replay(since);
 
-    this.untrack = lab.connections.track(
-      'websocket',
-      (reason: EndReason) => this.end(reason),
-      () => {
-        this.silencedAt = Date.now();
-      },
-    );
-    this.heartbeat = setInterval(() => this.beat(), heartbeatMs);
+    this.held.every(heartbeatMs, () => this.beat());
 
     socket.on('message', (data, isBinary) => {
       // Half-open: what the peer sends never arrives.
-      if (this.silencedAt !== null) return;
+      if (this.held.silenced) return;
       const bytes = rawDataBytes(data);
       lab.observer.record(target, 'ws-frame', 'up', () => ({
         bytes: { header: wsFrameHeaderBytes(bytes.length, true), payload: bytes.length },
@@ -125,7 +120,7 @@ class ChannelSocket {
     });
     socket.on('ping', (data) => this.traceControl('ping', 'up', data.length));
     socket.on('pong', (data) => {
-      if (this.silencedAt !== null) return;
+      if (this.held.silenced) return;
       this.traceControl('pong', 'up', data.length);
       this.heartbeatState = 'idle';
     });
@@ -160,7 +155,7 @@ class ChannelSocket {
     this.down.run(() => {
       // 'closing' still sends what was queued before the close (a refusal's error frame).
       if (this.state === 'closed' || this.socket.readyState !== this.socket.OPEN) return;
-      if (this.silencedAt !== null) return;
+      if (this.held.silenced) return;
       this.socket.send(text);
       this.lab.observer.record(this.target, 'ws-frame', 'down', () => {
         const payload = Buffer.byteLength(text);
@@ -248,8 +243,8 @@ class ChannelSocket {
     if (this.state !== 'open') return;
     if (this.heartbeatState === 'awaiting-pong') {
       // No close frame: the peer is gone as far as we can tell (the client sees 1006).
-      const halfOpen =
-        this.silencedAt === null ? '' : ` (half-open for ${Date.now() - this.silencedAt} ms)`;
+      const halfOpenMs = this.held.halfOpenMs();
+      const halfOpen = halfOpenMs === null ? '' : ` (half-open for ${halfOpenMs} ms)`;
       this.lab.observer.record(this.target, 'error', 'none', {
         details: {
           error: `no pong since the previous ping: terminated${halfOpen}`,
@@ -261,7 +256,7 @@ class ChannelSocket {
     }
     this.heartbeatState = 'awaiting-pong';
     // Half-open: the ping goes nowhere, and no pong will come back.
-    if (this.silencedAt !== null) return;
+    if (this.held.silenced) return;
     this.socket.ping();
     this.traceControl('ping', 'down', 0);
     if (this.heartbeatFrames) this.send({ type: 'heartbeat', serverTime: this.lab.now() });
@@ -279,19 +274,14 @@ class ChannelSocket {
   private closed(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    clearInterval(this.heartbeat);
-    this.down.cancel();
-    this.up.cancel();
-    this.unsubscribe();
-    this.untrack();
+    this.held.release();
+    const halfOpenMs = this.held.halfOpenMs();
     this.lab.observer.record(this.target, 'close', 'none', {
       details: {
         closeCode: code,
         ...(reason ? { closeReason: reason } : {}),
         wasClean: code !== 1006,
-        ...(this.silencedAt !== null
-          ? { note: `closed after ${Date.now() - this.silencedAt} ms half-open` }
-          : {}),
+        ...(halfOpenMs !== null ? { note: `closed after ${halfOpenMs} ms half-open` } : {}),
       },
     });
   }
@@ -332,13 +322,14 @@ export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
     preHandler: async (request) => {
       if (request.ws) checkUpgrade(lab, request);
     },
-    handler: async () => {
-      throw new LabError(
-        'this endpoint is a WebSocket: send an Upgrade: websocket request',
-        ERROR_CODES.NOT_WEBSOCKET,
-        426,
-      );
-    },
+    handler: refusePlainGet(
+      () =>
+        new LabError(
+          'this endpoint is a WebSocket: send an Upgrade: websocket request',
+          ERROR_CODES.NOT_WEBSOCKET,
+          426,
+        ),
+    ),
     wsHandler: (socket, request) => {
       const target = request.labTrace?.target ?? {
         technique: 'websocket' as const,
