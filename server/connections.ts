@@ -89,6 +89,8 @@ export class OrderedDelay {
       return;
     }
     const last = this.queue[this.queue.length - 1];
+    // Dues are on the timers' clock, not the lab's: setTimeout runs on real time, and a lab
+    // clock a test holds still would keep a due from ever arriving.
     const due = Math.max(Date.now() + delay, last?.due ?? 0);
     this.queue.push({ due, run: write });
     this.schedule();
@@ -102,6 +104,7 @@ export class OrderedDelay {
 
   private schedule(): void {
     if (this.timer || this.queue.length === 0) return;
+    // The timers' clock, as in `run`.
     const wait = Math.max(0, this.queue[0]!.due - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;

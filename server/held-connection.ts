@@ -17,7 +17,7 @@ export interface HeldConnectionHooks {
  * ordered delays and runs timers; `release` undoes all of it, once.
  */
 export class HeldConnection {
-  /** When the half-open fault silenced this connection; null while it flows. */
+  /** When the half-open fault silenced this connection (the lab's clock); null while it flows. */
   silencedAt: number | null = null;
   private released = false;
   private readonly untrack: () => void;
@@ -31,7 +31,7 @@ export class HeldConnection {
     hooks: HeldConnectionHooks,
   ) {
     this.untrack = lab.connections.track(kind, hooks.end, () => {
-      this.silencedAt = Date.now();
+      this.silencedAt = lab.now();
       hooks.silence?.();
     });
   }
@@ -43,7 +43,7 @@ export class HeldConnection {
 
   /** How long it has been half-open (ms), or null when it is not. */
   halfOpenMs(): number | null {
-    return this.silencedAt === null ? null : Date.now() - this.silencedAt;
+    return this.silencedAt === null ? null : this.lab.now() - this.silencedAt;
   }
 
   /** Listens for the channel's new messages until `release` (or `unsubscribe`). */

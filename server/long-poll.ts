@@ -21,7 +21,7 @@ export type WaiterState =
  */
 export class LongPollWaiter {
   state: WaiterState = 'holding';
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private readonly held: HeldConnection;
   private readonly timer: NodeJS.Timeout;
   private readonly onClose = (): void => this.finish('aborted');
@@ -35,6 +35,7 @@ export class LongPollWaiter {
     private readonly target: TraceTarget,
     private readonly onAnswer: (messages: Message[]) => void,
   ) {
+    this.startedAt = lab.now();
     this.held = new HeldConnection(lab, 'long-poll', {
       end: (reason: EndReason) => this.finish(reason === 'drop' ? 'dropped' : 'shut-down'),
       // Half-open: no message and no timeout will answer it; it waits for the client to give up.
@@ -56,7 +57,7 @@ export class LongPollWaiter {
     this.state = next;
     this.held.release();
     this.reply.raw.off('close', this.onClose);
-    const delayMs = Date.now() - this.startedAt;
+    const delayMs = this.lab.now() - this.startedAt;
     const observer = this.lab.observer;
     switch (next) {
       case 'released': {
