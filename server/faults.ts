@@ -42,7 +42,7 @@ const FaultsResponse = Type.Object({
 const FAULT_TARGET: TraceTarget = { technique: null, conn: 'faults' };
 
 function snapshot(lab: Lab): FaultState {
-  lab.isRestarting();
+  lab.endRestartIfDue();
   return {
     latencyMs: { ...lab.faults.latencyMs },
     blockWebSockets: lab.faults.blockWebSockets,
@@ -58,7 +58,8 @@ function snapshot(lab: Lab): FaultState {
  */
 export function installRestartGate(app: FastifyInstance, lab: Lab): void {
   app.addHook('onRequest', async (request, reply) => {
-    if (!lab.isRestarting()) return;
+    const stillRestarting = lab.endRestartIfDue();
+    if (!stillRestarting) return;
     const path = request.url;
     if (!path.startsWith('/api/channels/') && !path.startsWith('/api/health')) return;
     await sendError(

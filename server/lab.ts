@@ -66,8 +66,11 @@ export class Lab {
     return `s-${this.connCounter}`;
   }
 
-  /** Whether the simulated restart is still refusing requests (clears itself when over). */
-  isRestarting(): boolean {
+  /**
+   * Ends the simulated restart once its time is up (clears `faults.restartingUntil`);
+   * returns whether it is still refusing requests.
+   */
+  endRestartIfDue(): boolean {
     const until = this.faults.restartingUntil;
     if (until === null) return false;
     if (this.now() >= until) {

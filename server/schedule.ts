@@ -229,7 +229,7 @@ export class SchedulePlayer {
         const now = this.lab.now();
         if (status.leaseUntil > now) {
           this.watchLease(playing); // renewed meanwhile
-        } else if (this.lab.isRestarting()) {
+        } else if (this.lab.endRestartIfDue()) {
           // The reboot refused the page's renewals: the lease starts over once the server is back.
           status.leaseUntil = (this.lab.faults.restartingUntil ?? now) + status.leaseMs;
           this.watchLease(playing);
