@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  observeTrace,
-  openSse,
-  publish,
-  startApp,
-  TestSocket,
-  waitFor,
-  type Running,
-} from './test-helpers';
+import { observeTrace, publish, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { openSse, TestSocket } from './test/clients';
 
 async function setFaults(base: string, body: unknown): Promise<Response> {
   return fetch(`${base}/api/faults`, {

@@ -10,14 +10,11 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom, WS_OPCODES } from '../src/core';
-import {
-  clientFrame,
-  openSse,
-  RawWebSocket,
-  startApp,
-  waitFor,
-  type Running,
-} from './test-helpers';
+import { startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { openSse } from './test/clients';
+import { clientFrame } from './test/frame-codec';
+import { RawWebSocket } from './test/raw-websocket';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_129);
 const CASES = Number(process.env.FUZZ_CASES ?? 360);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hostName, isAllowedHost, isAllowedOrigin } from './host-check';
-import { rawExchange, startApp, TestSocket, type Running } from './test-helpers';
+import { startApp, type Running } from './test/helpers';
+import { rawExchange, TestSocket } from './test/clients';
 
 describe('host and origin rules', () => {
   it('accepts loopback hosts with any port and configured ones', () => {

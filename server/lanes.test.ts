@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSse, publish, startApp, waitFor, type Running } from './test-helpers';
+import { publish, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { openSse } from './test/clients';
 
 async function lanesOf(base: string): Promise<Record<string, number>> {
   const body = (await (await fetch(`${base}/api/lanes`)).json()) as {

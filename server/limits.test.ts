@@ -5,17 +5,10 @@ import { WS_CLOSE } from '../src/core';
 import { ConnectionLimiter } from './connection-limiter';
 import { httpServerOptions } from './http-server';
 import { DEFAULT_LIMITS, limitsFromEnv, resolveOptions } from './options';
-import {
-  observeTrace,
-  printedUrl,
-  publish,
-  rawExchange,
-  spawnLab,
-  startApp,
-  TestSocket,
-  waitFor,
-  type Running,
-} from './test-helpers';
+import { observeTrace, publish, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { rawExchange, TestSocket } from './test/clients';
+import { printedUrl, spawnLab } from './test/spawn-lab';
 
 /** A GET held open from a chosen loopback address (127.0.0.2, … are all this machine). */
 function holdFrom(

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { publish, startApp, waitFor, type Running } from './test-helpers';
+import { publish, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
 
 interface Poll {
   messages: { id: number; text: string }[];

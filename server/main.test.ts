@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openSse, printedUrl, spawnLab, TestSocket } from './test-helpers';
+import { openSse, TestSocket } from './test/clients';
+import { printedUrl, spawnLab } from './test/spawn-lab';
 
 describe('server/main.ts', () => {
   it('listens on PORT/HOST, prints its URL and exits cleanly on SIGTERM with a held poll, stream and socket', async () => {

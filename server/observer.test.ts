@@ -2,7 +2,9 @@ import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TraceEventInput } from '../src/core';
-import { publish, rawExchange, startApp, TestSocket, waitFor, type Running } from './test-helpers';
+import { publish, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { rawExchange, TestSocket } from './test/clients';
 
 type Trace = { type: 'trace'; event: TraceEventInput };
 

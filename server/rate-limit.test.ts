@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WS_CLOSE } from '../src/core';
 import { publisherKey, PublishRateLimiter } from './rate-limit';
-import { observeTrace, startApp, TestSocket, waitFor, type Running } from './test-helpers';
+import { observeTrace, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { TestSocket } from './test/clients';
 
 describe('PublishRateLimiter (token bucket)', () => {
   it('lets a burst through, then the sustained rate, per key', () => {

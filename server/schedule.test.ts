@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { seededRandom } from '../src/core';
-import { openSse, startApp, TestSocket, waitFor, type Running } from './test-helpers';
+import { startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { openSse, TestSocket } from './test/clients';
 
 interface Status {
   id: string;

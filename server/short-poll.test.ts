@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { publish, startApp, type Running } from './test-helpers';
+import { publish, startApp, type Running } from './test/helpers';
 
 describe('short poll and publish', () => {
   let running: Running;

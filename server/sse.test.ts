@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { chunkFramingBytes } from './sse';
-import { openSse, publish, startApp, waitFor, type Running } from './test-helpers';
+import { publish, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { openSse } from './test/clients';
 
 describe('Server-Sent Events', () => {
   let running: Running;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type Running } from './test-helpers';
+import { startApp, type Running } from './test/helpers';
 
 describe('static app hosting', () => {
   let dir: string;

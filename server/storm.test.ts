@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StormResult } from '../src/core';
 import { binArrivals, busiestWindow, runStorm, STORM_LIMITS } from './storm';
-import { startApp, type Running } from './test-helpers';
+import { startApp, type Running } from './test/helpers';
 
 function postStorm(base: string, body: unknown): Promise<Response> {
   return fetch(`${base}/api/storm`, {

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { publish, startApp, TestSocket, waitFor, type Running } from './test-helpers';
+import { publish, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { TestSocket } from './test/clients';
 
 interface MessageFrame {
   type: 'message';

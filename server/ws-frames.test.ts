@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WS_CLOSE, WS_OPCODES } from '../src/core';
-import {
-  clientFrame,
-  observeTrace,
-  RawWebSocket,
-  startApp,
-  waitFor,
-  type Running,
-} from './test-helpers';
+import { observeTrace, startApp, type Running } from './test/helpers';
+import { waitFor } from './test/wait-for';
+import { clientFrame } from './test/frame-codec';
+import { RawWebSocket } from './test/raw-websocket';
 
 const { text, binary, continuation, close, ping, pong } = WS_OPCODES;
 
