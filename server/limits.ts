@@ -9,7 +9,7 @@ import {
 } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { ERROR_CODES, LabError, WS_CLOSE } from '../src/core';
+import { LabError, labError } from '../src/core';
 import { sendError } from './errors';
 import type { Lab } from './lab';
 import type { LimitOptions } from './options';
@@ -35,19 +35,15 @@ export class ConnectionLimiter {
   admit(address: string): (() => void) | LabError {
     const mine = this.byAddress.get(address) ?? 0;
     if (mine >= this.perAddress) {
-      return new LabError(
+      return labError(
+        'TOO_MANY_CONNECTIONS',
         `too many connections from ${address}: ${mine} open, at most ${this.perAddress} per address; close some and try again`,
-        ERROR_CODES.TOO_MANY_CONNECTIONS,
-        503,
-        WS_CLOSE.tryAgainLater,
       );
     }
     if (this.open >= this.total) {
-      return new LabError(
+      return labError(
+        'TOO_MANY_CONNECTIONS',
         `too many connections: the server holds ${this.open}, at most ${this.total} in total; try again later`,
-        ERROR_CODES.TOO_MANY_CONNECTIONS,
-        503,
-        WS_CLOSE.tryAgainLater,
       );
     }
     this.byAddress.set(address, mine + 1);
@@ -139,22 +135,19 @@ export function clientErrorRefusal(
 ): LabError {
   switch (error.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new LabError(
+      return labError(
+        'REQUEST_TIMEOUT',
         `the request did not arrive in time: its head within ${limits.headersTimeoutMs} ms, all of it within ${limits.requestTimeoutMs} ms`,
-        ERROR_CODES.REQUEST_TIMEOUT,
-        408,
       );
     case 'HPE_HEADER_OVERFLOW':
-      return new LabError(
+      return labError(
+        'HEADERS_TOO_LARGE',
         `the request line and headers are larger than the server accepts (${limits.maxHeaderSize} bytes)`,
-        ERROR_CODES.HEADERS_TOO_LARGE,
-        431,
       );
     default:
-      return new LabError(
+      return labError(
+        'BAD_HTTP',
         `the bytes sent are not a valid HTTP/1.1 request (${String(error.code ?? error.message).slice(0, 60)})`,
-        ERROR_CODES.BAD_HTTP,
-        400,
       );
   }
 }

@@ -10,11 +10,10 @@ import {
   type StormSettings,
   BACKOFF_RANGES,
   DEFAULT_BACKOFF,
-  ERROR_CODES,
-  LabError,
   backoffDelay,
   seededRandom,
   type BackoffPolicy,
+  labError,
 } from '../src/core';
 import { ErrorResponse } from './schemas';
 
@@ -164,7 +163,7 @@ function httpAnswer(status: string, body: string): string {
 /** What the restarted server answers while it is still coming up, and once it is up. */
 const DOWN_ANSWER = httpAnswer(
   '503 Service Unavailable',
-  '{"error":"the server is restarting","code":"RL_ERR_UNAVAILABLE"}',
+  JSON.stringify(labError('UNAVAILABLE').toBody()),
 );
 const UP_ANSWER = httpAnswer('200 OK', '{"ok":true}');
 
@@ -415,11 +414,7 @@ export const stormPlugin: FastifyPluginAsync = async (fastify) => {
     { schema: { body: StormBody, response: { 200: StormResponse, '4xx': ErrorResponse } } },
     async (request) => {
       if (running) {
-        throw new LabError(
-          'a reconnection storm is already running: wait for its answer, then try again',
-          ERROR_CODES.UNAVAILABLE,
-          409,
-        );
+        throw labError('STORM_RUNNING');
       }
       const settings: StormSettings = { ...STORM_DEFAULTS, ...request.body };
       const controller = new AbortController();
