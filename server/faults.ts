@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { countOf, formatDuration, type TraceDetails, labError } from '../src/core';
+import { countOf, formatDuration, labError, type TraceDetails } from '../src/core';
 import { sendError } from './errors';
 import type { FaultState, Lab } from './lab';
 import type { TraceTarget } from './observer-stream';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type Message, labError } from '../src/core';
+import { labError, type Message } from '../src/core';
 import type { EndReason } from './connections';
 import { sendError } from './errors';
 import type { Lab } from './lab';

@@ -3,12 +3,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
   LabError,
+  labError,
   MAX_FROM_LENGTH,
   MESSAGE_TYPE,
   sendGaps,
   type ScheduleSpec,
   type SendPattern,
-  labError,
 } from '../src/core';
 import type { Lab } from './lab';
 import { OWNER_ID } from './observer';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type PublishInput, labError } from '../src/core';
+import { labError, type PublishInput } from '../src/core';
 import { sendError } from './errors';
 import { requestLabels } from './labels';
 import { traceTarget } from './labels';

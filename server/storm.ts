@@ -11,9 +11,9 @@ import {
   BACKOFF_RANGES,
   DEFAULT_BACKOFF,
   backoffDelay,
+  labError,
   seededRandom,
   type BackoffPolicy,
-  labError,
 } from '../src/core';
 import { ErrorResponse } from './schemas';
 

@@ -6,15 +6,15 @@ import {
   ERROR_CODES,
   WS_CLOSE,
   WS_OPCODES,
+  labError,
   parseClientOp,
   wsFrameHeaderBytes,
   wsLibraryCloseCode,
   type ClientOp,
   type Message,
   type PublishInput,
-  type ServerFrame,
   type ErrorCode,
-  labError,
+  type ServerFrame,
 } from '../src/core';
 import { OrderedDelay, type EndReason } from './connections';
 import { isAllowedOrigin } from './host-check';
@@ -217,7 +217,7 @@ class ChannelSocket {
       this.refuseAndClose(
         limited.error.message,
         limited.error.code,
-        WS_CLOSE.policyViolation,
+        limited.error.closeCode ?? WS_CLOSE.policyViolation,
         `publish rate limit: ${this.lab.publishLimiter.ratePerSecond}/s, burst ${this.lab.publishLimiter.burst}`,
       );
       return;
