@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
-import { WS_CLOSE } from '../src/core';
+import { WS_CLOSE, WS_LIBRARY_UNKNOWN_CODE } from '../src/core';
 import { clientErrorHandler } from './client-error';
 import { installConnectionCaps } from './connection-caps';
 import { frameworkErrorHandler, installErrorHandling } from './errors';
@@ -74,7 +74,7 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
         lab.observer.record(target, 'error', 'none', {
           details: {
             error: error.message,
-            errorCode: (error as { code?: string }).code ?? 'WS_ERR',
+            errorCode: (error as { code?: string }).code ?? WS_LIBRARY_UNKNOWN_CODE,
             ...closeCodeOf(error),
           },
         });

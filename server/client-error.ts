@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { ERROR_CODES, LabError } from '../src/core';
+import { type LabError, labError } from '../src/core';
 import type { Lab } from './lab';
 import type { LimitOptions } from './options';
 import { writeRawError } from './raw-error';
@@ -11,22 +11,19 @@ export function clientErrorRefusal(
 ): LabError {
   switch (error.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new LabError(
+      return labError(
+        'REQUEST_TIMEOUT',
         `the request did not arrive in time: its head within ${limits.headersTimeoutMs} ms, all of it within ${limits.requestTimeoutMs} ms`,
-        ERROR_CODES.REQUEST_TIMEOUT,
-        408,
       );
     case 'HPE_HEADER_OVERFLOW':
-      return new LabError(
+      return labError(
+        'HEADERS_TOO_LARGE',
         `the request line and headers are larger than the server accepts (${limits.maxHeaderSize} bytes)`,
-        ERROR_CODES.HEADERS_TOO_LARGE,
-        431,
       );
     default:
-      return new LabError(
+      return labError(
+        'BAD_HTTP',
         `the bytes sent are not a valid HTTP/1.1 request (${String(error.code ?? error.message).slice(0, 60)})`,
-        ERROR_CODES.BAD_HTTP,
-        400,
       );
   }
 }

@@ -1,4 +1,4 @@
-import { ERROR_CODES, LabError, WS_CLOSE } from '../src/core';
+import { type LabError, labError } from '../src/core';
 
 /**
  * Connection caps: every request to a channel endpoint (`/api/channels/…`)
@@ -21,19 +21,15 @@ export class ConnectionLimiter {
   admit(address: string): (() => void) | LabError {
     const mine = this.byAddress.get(address) ?? 0;
     if (mine >= this.perAddress) {
-      return new LabError(
+      return labError(
+        'TOO_MANY_CONNECTIONS',
         `too many connections from ${address}: ${mine} open, at most ${this.perAddress} per address; close some and try again`,
-        ERROR_CODES.TOO_MANY_CONNECTIONS,
-        503,
-        WS_CLOSE.tryAgainLater,
       );
     }
     if (this.open >= this.total) {
-      return new LabError(
+      return labError(
+        'TOO_MANY_CONNECTIONS',
         `too many connections: the server holds ${this.open}, at most ${this.total} in total; try again later`,
-        ERROR_CODES.TOO_MANY_CONNECTIONS,
-        503,
-        WS_CLOSE.tryAgainLater,
       );
     }
     this.byAddress.set(address, mine + 1);

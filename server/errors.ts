@@ -1,35 +1,36 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  ERROR_CODES,
   LabError,
   assertChannelName,
+  labError,
+  statusOnlyError,
   type ErrorBody,
-  type ErrorCode,
+  type HttpErrorName,
 } from '../src/core';
 import { KNOB_RANGES } from './options';
 
 /** How each query parameter is described when it is refused, and the code it is refused with. */
-const QUERY_RULES: Record<string, { code: ErrorCode; expected: string }> = {
-  since: { code: ERROR_CODES.BAD_SINCE, expected: 'a message id (a whole number ≥ 0)' },
+const QUERY_RULES: Record<string, { error: HttpErrorName; expected: string }> = {
+  since: { error: 'BAD_SINCE', expected: 'a message id (a whole number ≥ 0)' },
   lastEventId: {
-    code: ERROR_CODES.BAD_LAST_EVENT_ID,
+    error: 'BAD_LAST_EVENT_ID',
     expected: 'a message id (a whole number ≥ 0)',
   },
   timeout: {
-    code: ERROR_CODES.BAD_TIMEOUT,
+    error: 'BAD_TIMEOUT',
     expected: `a whole number of ms from ${KNOB_RANGES.timeout.min} to ${KNOB_RANGES.timeout.max}`,
   },
   // retry and heartbeat are durations like timeout; they share its code and the sentence names them.
   retry: {
-    code: ERROR_CODES.BAD_TIMEOUT,
+    error: 'BAD_TIMEOUT',
     expected: `a whole number of ms from ${KNOB_RANGES.retry.min} to ${KNOB_RANGES.retry.max}`,
   },
   heartbeat: {
-    code: ERROR_CODES.BAD_TIMEOUT,
+    error: 'BAD_TIMEOUT',
     expected: `a whole number of ms from ${KNOB_RANGES.heartbeat.min} to ${KNOB_RANGES.heartbeat.max}`,
   },
-  client: { code: ERROR_CODES.BAD_LABEL, expected: '1 to 32 of a-z, 0-9 and "-"' },
-  rid: { code: ERROR_CODES.BAD_LABEL, expected: '1 to 64 of A-Z, a-z, 0-9 and . _ : -' },
+  client: { error: 'BAD_LABEL', expected: '1 to 32 of a-z, 0-9 and "-"' },
+  rid: { error: 'BAD_LABEL', expected: '1 to 64 of A-Z, a-z, 0-9 and . _ : -' },
 };
 
 interface ValidationIssue {
@@ -37,10 +38,6 @@ interface ValidationIssue {
   keyword?: string;
   message?: string;
   params?: Record<string, unknown>;
-}
-
-export function labError(message: string, code: ErrorCode, status: number): LabError {
-  return new LabError(message, code, status);
 }
 
 /** Turns a schema validation failure into a coded error whose sentence names the field. */
@@ -58,9 +55,8 @@ function fromValidation(error: FastifyError, request: FastifyRequest): LabError 
         if (err instanceof LabError) return err;
       }
       return labError(
+        'BAD_CHANNEL',
         `path parameter "${field}" ${issue.message ?? 'is not valid'}`,
-        ERROR_CODES.BAD_CHANNEL,
-        400,
       );
     }
     case 'querystring': {
@@ -68,39 +64,24 @@ function fromValidation(error: FastifyError, request: FastifyRequest): LabError 
       const raw = (request.query as Record<string, unknown> | undefined)?.[field];
       const got = raw === undefined ? '' : `, got ${JSON.stringify(String(raw).slice(0, 40))}`;
       if (rule)
-        return labError(
-          `query parameter "${field}" must be ${rule.expected}${got}`,
-          rule.code,
-          400,
-        );
-      return labError(
-        `query parameter "${field}" ${issue.message ?? 'is not valid'}`,
-        ERROR_CODES.BAD_BODY,
-        400,
-      );
+        return labError(rule.error, `query parameter "${field}" must be ${rule.expected}${got}`);
+      return labError('BAD_BODY', `query parameter "${field}" ${issue.message ?? 'is not valid'}`);
     }
     case 'body': {
-      const code = request.url.startsWith('/api/faults')
-        ? ERROR_CODES.BAD_FAULT
-        : ERROR_CODES.BAD_BODY;
+      const name = request.url.startsWith('/api/faults') ? 'BAD_FAULT' : 'BAD_BODY';
       const extra = issue.params?.additionalProperty;
       if (typeof extra === 'string') {
         return labError(
+          name,
           `body field "${[field, extra].filter(Boolean).join('.')}" is not known`,
-          code,
-          400,
         );
       }
-      if (missing) return labError(`body needs "${missing}"`, code, 400);
-      if (field === '') return labError(`body ${issue.message ?? 'is not valid'}`, code, 400);
-      return labError(`body field "${field}" ${issue.message ?? 'is not valid'}`, code, 400);
+      if (missing) return labError(name, `body needs "${missing}"`);
+      if (field === '') return labError(name, `body ${issue.message ?? 'is not valid'}`);
+      return labError(name, `body field "${field}" ${issue.message ?? 'is not valid'}`);
     }
     default:
-      return labError(
-        `request ${field} ${issue.message ?? 'is not valid'}`.trim(),
-        ERROR_CODES.BAD_BODY,
-        400,
-      );
+      return labError('BAD_BODY', `request ${field} ${issue.message ?? 'is not valid'}`.trim());
   }
 }
 
@@ -114,42 +95,32 @@ export function toLabError(
   if (fe.validation) return fromValidation(fe, request);
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return labError(
-        'body is larger than the server accepts (16 KiB)',
-        ERROR_CODES.BODY_TOO_LARGE,
-        413,
-      );
+      return labError('BODY_TOO_LARGE');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return labError('body is not valid JSON', ERROR_CODES.BAD_JSON, 400);
+      return labError('BAD_JSON');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return labError('body is empty: send a JSON object', ERROR_CODES.BAD_BODY, 400);
+      return labError('BAD_BODY', 'body is empty: send a JSON object');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return labError('UNSUPPORTED_MEDIA_TYPE');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-        ? labError('content type must be application/json', ERROR_CODES.UNSUPPORTED_MEDIA_TYPE, 415)
-        : labError('Content-Length does not match the body', ERROR_CODES.BAD_BODY, 400);
+      return labError('BAD_BODY', 'Content-Length does not match the body');
     case 'FST_ERR_BAD_URL':
-      return labError('the URL is not valid (bad percent-encoding)', ERROR_CODES.NOT_FOUND, 400);
+      return labError('BAD_URL');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return labError(
+        'BAD_CHANNEL',
         'a path parameter is longer than the router takes (100 characters); a channel name is 1 to 64 of a-z, 0-9 and "-"',
-        ERROR_CODES.BAD_CHANNEL,
-        400,
       );
     default:
       break;
   }
-  if (error instanceof SyntaxError)
-    return labError('body is not valid JSON', ERROR_CODES.BAD_JSON, 400);
+  if (error instanceof SyntaxError) return labError('BAD_JSON');
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
-  if (status >= 400 && status < 500) {
-    return labError(fe.message || 'the request was refused', ERROR_CODES.BAD_BODY, status);
-  }
-  return new LabError(
-    'the server failed while answering; see its log',
-    ERROR_CODES.UNAVAILABLE,
-    500,
-  );
+  const sentence = fe.message || 'the request was refused';
+  // A 4xx the lab has no code for: a 400 is a bad request; any other goes by its status alone.
+  if (status === 400) return labError('BAD_BODY', sentence);
+  if (status > 400 && status < 500) return statusOnlyError(status, sentence);
+  return labError('INTERNAL');
 }
 
 /** The refusal each request was answered with, for the tracer's `error` step. */
@@ -194,8 +165,7 @@ export function installErrorHandling(app: FastifyInstance): void {
 export function notFound(request: FastifyRequest): LabError {
   const path = request.url.split('?')[0] ?? request.url;
   return labError(
+    'NOT_FOUND',
     `no route for ${request.method} ${path.slice(0, 120)}: see the API table in README.md`,
-    ERROR_CODES.NOT_FOUND,
-    404,
   );
 }

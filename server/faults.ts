@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { countOf, ERROR_CODES, formatDuration, LabError, type TraceDetails } from '../src/core';
+import { countOf, formatDuration, labError, type TraceDetails } from '../src/core';
 import { sendError } from './errors';
 import type { FaultState, Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
@@ -64,10 +64,9 @@ export function installRestartGate(app: FastifyInstance, lab: Lab): void {
     if (!path.startsWith('/api/channels/') && !path.startsWith('/api/health')) return;
     await sendError(
       reply,
-      new LabError(
+      labError(
+        'UNAVAILABLE',
         `the server is rebooting: it answers again in ${formatDuration((lab.faults.restartingUntil ?? 0) - lab.now())}`,
-        ERROR_CODES.UNAVAILABLE,
-        503,
       ),
     );
     return reply;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ERROR_CODES, LabError } from '../src/core';
+import { labError } from '../src/core';
 import { sendError } from './errors';
 
 /** The dev server's origins (Vite on 5173), accepted for WebSocket upgrades. */
@@ -62,10 +62,9 @@ export function installHostCheck(app: FastifyInstance, allowedHosts: readonly st
     request.log.warn({ host }, 'refused a request for a foreign Host');
     await sendError(
       reply,
-      new LabError(
+      labError(
+        'BAD_HOST',
         `Host ${shown} is not a loopback name or a configured host (ALLOWED_HOSTS); refused as a DNS-rebinding defence`,
-        ERROR_CODES.BAD_HOST,
-        403,
       ),
     );
     return reply;

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { ERROR_CODES, LabError } from '../src/core';
+import { labError } from '../src/core';
 import { sendError } from './errors';
 import { DEV_ORIGINS, isAllowedHost } from './host-check';
 
@@ -136,10 +136,9 @@ export function installLanes(app: FastifyInstance, lanes: Lanes): void {
     if (origin === undefined || !lanes.isAppOrigin(origin)) {
       return sendError(
         reply,
-        new LabError(
+        labError(
+          'BAD_ORIGIN',
           `preflight from ${JSON.stringify((origin ?? '(no Origin)').slice(0, 80))} refused: only the app's own pages may call the API cross-origin`,
-          ERROR_CODES.BAD_ORIGIN,
-          403,
         ),
       );
     }

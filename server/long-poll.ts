@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ERROR_CODES, LabError, type Message } from '../src/core';
+import { labError, type Message } from '../src/core';
 import type { EndReason } from './connections';
 import { HeldConnection } from './held-connection';
 import { sendError } from './errors';
@@ -95,10 +95,7 @@ export class LongPollWaiter {
       case 'shut-down':
         // Connection: close, so the server's close does not wait for this keep-alive socket.
         this.reply.header('connection', 'close');
-        void sendError(
-          this.reply,
-          new LabError('the server is shutting down', ERROR_CODES.UNAVAILABLE, 503),
-        );
+        void sendError(this.reply, labError('UNAVAILABLE', 'the server is shutting down'));
         break;
     }
   }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ERROR_CODES, LabError } from '../src/core';
+import { ERROR_CODES, labError } from '../src/core';
 import { isAllowedOrigin } from './host-check';
 import { RID_LABEL } from './labels';
 import { traceTime } from './observer-stream';
@@ -59,20 +59,17 @@ export const observerPlugin: FastifyPluginAsync = async (fastify) => {
       if (
         !isAllowedOrigin(request.headers.origin, request.headers.host, lab.options.allowedOrigins)
       ) {
-        throw new LabError(
+        throw labError(
+          'BAD_ORIGIN',
           `Origin ${JSON.stringify((request.headers.origin ?? '').slice(0, 80))} may not observe this server`,
-          ERROR_CODES.BAD_ORIGIN,
-          403,
         );
       }
     },
-    handler: refusePlainGet(
-      () =>
-        new LabError(
-          'the observer stream is a WebSocket: send an Upgrade: websocket request',
-          ERROR_CODES.NOT_WEBSOCKET,
-          426,
-        ),
+    handler: refusePlainGet(() =>
+      labError(
+        'NOT_WEBSOCKET',
+        'the observer stream is a WebSocket: send an Upgrade: websocket request',
+      ),
     ),
     wsHandler: (socket, request) => {
       socket.send(lab.observer.hello(lab.now()));

@@ -1,4 +1,4 @@
-import { ERROR_CODES, LabError } from '../src/core';
+import { LabError, labError } from '../src/core';
 
 /** A client's bucket: tokens left at `at` (ms on the limiter's clock). */
 interface Bucket {
@@ -54,10 +54,9 @@ export class PublishRateLimiter {
     const retryAfterMs = Math.max(1, Math.ceil(((1 - tokens) * 1000) / this.ratePerSecond - 1e-9));
     return {
       retryAfterMs,
-      error: new LabError(
+      error: labError(
+        'RATE_LIMITED',
         `publishing too fast: at most ${this.ratePerSecond} a second with bursts of ${this.burst} per client; try again in ${retryAfterMs} ms`,
-        ERROR_CODES.RATE_LIMITED,
-        429,
       ),
     };
   }

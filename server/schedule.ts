@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
-  ERROR_CODES,
   LabError,
+  labError,
   MAX_FROM_LENGTH,
   MESSAGE_TYPE,
   sendGaps,
@@ -138,10 +138,9 @@ export class SchedulePlayer {
         // Its page is gone (no observer, no lease): it must not block the next page.
         this.end(current, 'owner-gone');
       } else {
-        throw new LabError(
+        throw labError(
+          'SCHEDULE_BUSY',
           `a schedule (${held.id}) is already playing on "${channel}"${held.owner === null ? '' : ` for another page (${held.owner})`}: DELETE it first, or use a channel of your own`,
-          ERROR_CODES.SCHEDULE_BUSY,
-          409,
         );
       }
     }
@@ -202,10 +201,9 @@ export class SchedulePlayer {
         status.id !== id
           ? `${status.id} has taken the channel since`
           : END_WORDS[status.ended ?? 'finished'];
-      throw new LabError(
+      throw labError(
+        'SCHEDULE_ENDED',
         `${id} no longer plays on "${channel}": ${why}. POST a new schedule`,
-        ERROR_CODES.SCHEDULE_ENDED,
-        410,
       );
     }
     if (status.leaseMs !== null) status.leaseUntil = this.lab.now() + status.leaseMs;
@@ -270,10 +268,9 @@ export class SchedulePlayer {
     const playing = this.byChannel.get(channel);
     if (!playing) return undefined;
     if (id !== undefined && playing.status.id !== id) {
-      throw new LabError(
+      throw labError(
+        'SCHEDULE_ENDED',
         `${id} no longer plays on "${channel}": ${playing.status.id} has taken the channel since, and is left alone`,
-        ERROR_CODES.SCHEDULE_ENDED,
-        410,
       );
     }
     this.end(playing, 'deleted');
@@ -286,11 +283,7 @@ export class SchedulePlayer {
 }
 
 function noSchedule(channel: string): LabError {
-  return new LabError(
-    `no schedule has played on "${channel}": POST one first`,
-    ERROR_CODES.NO_SCHEDULE,
-    404,
-  );
+  return labError('NO_SCHEDULE', `no schedule has played on "${channel}": POST one first`);
 }
 
 /**

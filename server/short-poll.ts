@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ERROR_CODES, LabError, type PublishInput } from '../src/core';
+import { labError, type PublishInput } from '../src/core';
 import { sendError } from './errors';
 import { requestLabels } from './labels';
 import { traceTarget } from './labels';
@@ -33,10 +33,9 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
       onRequest: async (request) => {
         const type = request.headers['content-type'];
         if (type === undefined || !JSON_TYPE.test(type)) {
-          throw new LabError(
+          throw labError(
+            'UNSUPPORTED_MEDIA_TYPE',
             `content type must be application/json, got ${JSON.stringify((type ?? '(none)').slice(0, 60))}`,
-            ERROR_CODES.UNSUPPORTED_MEDIA_TYPE,
-            415,
           );
         }
       },

@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
-  ERROR_CODES,
   encodeSseComment,
   encodeSseEvent,
   encodeSseRetry,
@@ -159,7 +158,7 @@ export const ssePlugin: FastifyPluginAsync = async (fastify) => {
       const fromHeader = parseMessageId(
         typeof header === 'string' ? header.trim() : undefined,
         'Last-Event-ID header',
-        ERROR_CODES.BAD_LAST_EVENT_ID,
+        'BAD_LAST_EVENT_ID',
       );
       const resumeFrom = fromHeader ?? request.query.lastEventId;
       const target = request.labTrace?.target ?? {

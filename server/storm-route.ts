@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { type StormSettings, ERROR_CODES, LabError } from '../src/core';
+import { type StormSettings, labError } from '../src/core';
 import { ErrorResponse } from './schemas';
 import { STORM_DEFAULTS, StormBody, StormResponse } from './storm-schemas';
 import { runStormsInWorker } from './storm-worker';
@@ -17,11 +17,7 @@ export const stormPlugin: FastifyPluginAsync = async (fastify) => {
     { schema: { body: StormBody, response: { 200: StormResponse, '4xx': ErrorResponse } } },
     async (request) => {
       if (running) {
-        throw new LabError(
-          'a reconnection storm is already running: wait for its answer, then try again',
-          ERROR_CODES.UNAVAILABLE,
-          409,
-        );
+        throw labError('STORM_RUNNING');
       }
       const settings: StormSettings = { ...STORM_DEFAULTS, ...request.body };
       const controller = new AbortController();

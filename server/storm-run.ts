@@ -6,6 +6,7 @@ import {
   type StormRun,
   type StormSettings,
   backoffDelay,
+  labError,
   seededRandom,
 } from '../src/core';
 import { binArrivals, busiestWindow } from './storm-histogram';
@@ -64,7 +65,7 @@ function httpAnswer(status: string, body: string): string {
 /** What the restarted server answers while it is still coming up, and once it is up. */
 const DOWN_ANSWER = httpAnswer(
   '503 Service Unavailable',
-  '{"error":"the server is restarting","code":"RL_ERR_UNAVAILABLE"}',
+  JSON.stringify(labError('UNAVAILABLE').toBody()),
 );
 const UP_ANSWER = httpAnswer('200 OK', '{"ok":true}');
 

@@ -4,14 +4,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RawData, WebSocket } from 'ws';
 import {
   ERROR_CODES,
-  LabError,
   WS_CLOSE,
   WS_OPCODES,
+  labError,
   parseClientOp,
   wsFrameHeaderBytes,
+  wsLibraryCloseCode,
   type ClientOp,
   type Message,
   type PublishInput,
+  type ErrorCode,
   type ServerFrame,
 } from '../src/core';
 import { closeReason } from './close-reason';
@@ -26,17 +28,12 @@ import { publisherKey } from './rate-limit';
 import { ChannelParams, WsQuery } from './schemas';
 
 /**
- * The close code ws attached to a protocol error it raised (1002 bad framing,
- * 1007 invalid UTF-8, 1009 too big), read off the error's `status-code` symbol.
+ * The close code ws fails the socket with for a protocol error it raised (1002 bad
+ * framing, 1007 invalid UTF-8, 1009 too big), from the error's public `code`.
  */
 export function wsErrorCloseCode(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  for (const symbol of Object.getOwnPropertySymbols(error)) {
-    if (symbol.description !== 'status-code') continue;
-    const value = (error as Record<symbol, unknown>)[symbol];
-    if (typeof value === 'number') return value;
-  }
-  return undefined;
+  return wsLibraryCloseCode((error as { code?: unknown }).code);
 }
 
 /**
@@ -168,7 +165,7 @@ class ChannelSocket {
     });
   }
 
-  private refuse(error: string, code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES]): void {
+  private refuse(error: string, code: ErrorCode): void {
     this.lab.observer.record(this.target, 'error', 'none', { details: { error, errorCode: code } });
     this.send({ type: 'error', error, code });
   }
@@ -178,12 +175,7 @@ class ChannelSocket {
    * what the UI explains), then a close frame with `closeCode` and a short
    * reason, in order behind anything already queued down.
    */
-  private refuseAndClose(
-    error: string,
-    code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES],
-    closeCode: number,
-    reason: string,
-  ): void {
+  private refuseAndClose(error: string, code: ErrorCode, closeCode: number, reason: string): void {
     this.lab.observer.record(this.target, 'error', 'none', {
       details: { error, errorCode: code, closeCode },
     });
@@ -221,7 +213,7 @@ class ChannelSocket {
       this.refuseAndClose(
         limited.error.message,
         limited.error.code,
-        WS_CLOSE.policyViolation,
+        limited.error.closeCode ?? WS_CLOSE.policyViolation,
         `publish rate limit: ${this.lab.publishLimiter.ratePerSecond}/s, burst ${this.lab.publishLimiter.burst}`,
       );
       return;
@@ -248,7 +240,7 @@ class ChannelSocket {
       this.lab.observer.record(this.target, 'error', 'none', {
         details: {
           error: `no pong since the previous ping: terminated${halfOpen}`,
-          errorCode: 'RL_ERR_MISSED_PONG',
+          errorCode: ERROR_CODES.MISSED_PONG,
         },
       });
       this.socket.terminate();
@@ -294,17 +286,15 @@ class ChannelSocket {
 export function checkUpgrade(lab: Lab, request: FastifyRequest): void {
   const origin = request.headers.origin;
   if (!isAllowedOrigin(origin, request.headers.host, lab.options.allowedOrigins)) {
-    throw new LabError(
+    throw labError(
+      'BAD_ORIGIN',
       `Origin ${JSON.stringify((origin ?? '').slice(0, 80))} may not open this WebSocket: only the app's own origin or the dev server's`,
-      ERROR_CODES.BAD_ORIGIN,
-      403,
     );
   }
   if (lab.faults.blockWebSockets) {
-    throw new LabError(
+    throw labError(
+      'WEBSOCKETS_BLOCKED',
       'WebSocket upgrades are blocked (fault "blockWebSockets"), the way a proxy that strips Upgrade would refuse them',
-      ERROR_CODES.NOT_WEBSOCKET,
-      403,
     );
   }
 }
@@ -322,13 +312,8 @@ export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
     preHandler: async (request) => {
       if (request.ws) checkUpgrade(lab, request);
     },
-    handler: refusePlainGet(
-      () =>
-        new LabError(
-          'this endpoint is a WebSocket: send an Upgrade: websocket request',
-          ERROR_CODES.NOT_WEBSOCKET,
-          426,
-        ),
+    handler: refusePlainGet(() =>
+      labError('NOT_WEBSOCKET', 'this endpoint is a WebSocket: send an Upgrade: websocket request'),
     ),
     wsHandler: (socket, request) => {
       const target = request.labTrace?.target ?? {

@@ -1,4 +1,4 @@
-import { ERROR_CODES, LabError } from './errors';
+import { labError } from './errors';
 
 /** A channel name: lower-case letters, digits and dashes, 1 to 64 of them. */
 export const CHANNEL_NAME = /^[a-z0-9-]{1,64}$/;
@@ -44,10 +44,9 @@ export function isChannelName(name: string): boolean {
 
 export function assertChannelName(name: string): string {
   if (!isChannelName(name)) {
-    throw new LabError(
+    throw labError(
+      'BAD_CHANNEL',
       `channel name ${JSON.stringify(name.slice(0, 80))} is not valid: use 1 to 64 of a-z, 0-9 and "-"`,
-      ERROR_CODES.BAD_CHANNEL,
-      400,
     );
   }
   return name;
@@ -61,14 +60,13 @@ export function assertChannelName(name: string): string {
 export function parseMessageId(
   raw: string | undefined,
   parameter: string,
-  code: (typeof ERROR_CODES)[keyof typeof ERROR_CODES] = ERROR_CODES.BAD_SINCE,
+  error: 'BAD_SINCE' | 'BAD_LAST_EVENT_ID' = 'BAD_SINCE',
 ): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d{1,15}$/.test(raw)) {
-    throw new LabError(
+    throw labError(
+      error,
       `${parameter} must be a message id (a whole number ≥ 0), got ${JSON.stringify(raw.slice(0, 40))}`,
-      code,
-      400,
     );
   }
   return Number(raw);

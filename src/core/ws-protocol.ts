@@ -1,6 +1,5 @@
-import { ERROR_CODES, type ErrorCode } from './errors';
+import { ERROR_TABLE, type ErrorCode } from './errors';
 import { MAX_FROM_LENGTH, MESSAGE_TYPE, type Message } from './message';
-import { WS_CLOSE } from './wsframe';
 
 /** What a browser may send on `/api/channels/:ch/ws`. */
 export type ClientOp =
@@ -18,11 +17,11 @@ export type ServerFrame =
 export type ParsedOp =
   { ok: true; op: ClientOp } | { ok: false; error: string; code: ErrorCode; closeCode: number };
 
-function refuse(
-  error: string,
-  code: ErrorCode,
-  closeCode: number = WS_CLOSE.policyViolation,
-): ParsedOp {
+/** The refusals an op can get; each carries its table's code and close code. */
+type OpRefusal = 'BAD_JSON' | 'BAD_OP' | 'UNKNOWN_OP';
+
+function refuse(error: string, name: OpRefusal): ParsedOp {
+  const { code, closeCode } = ERROR_TABLE[name];
   return { ok: false, error, code, closeCode };
 }
 
@@ -39,22 +38,20 @@ export function parseClientOp(text: string): ParsedOp {
   } catch {
     return refuse(
       'frame is not JSON: send {"op":"publish","text":"…"} or {"op":"resume","since":N}',
-      ERROR_CODES.BAD_JSON,
-      WS_CLOSE.invalidData,
+      'BAD_JSON',
     );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return refuse('frame must be a JSON object with an "op"', ERROR_CODES.BAD_OP);
+    return refuse('frame must be a JSON object with an "op"', 'BAD_OP');
   }
   const frame = value as Record<string, unknown>;
   if (frame.op === 'publish') {
-    if (typeof frame.text !== 'string')
-      return refuse('publish needs "text" (a string)', ERROR_CODES.BAD_OP);
+    if (typeof frame.text !== 'string') return refuse('publish needs "text" (a string)', 'BAD_OP');
     if (
       frame.type !== undefined &&
       (typeof frame.type !== 'string' || !MESSAGE_TYPE.test(frame.type))
     ) {
-      return refuse('publish "type" must be 1 to 64 of A-Z a-z 0-9 _ . : -', ERROR_CODES.BAD_OP);
+      return refuse('publish "type" must be 1 to 64 of A-Z a-z 0-9 _ . : -', 'BAD_OP');
     }
     if (
       frame.from !== undefined &&
@@ -64,17 +61,17 @@ export function parseClientOp(text: string): ParsedOp {
     ) {
       return refuse(
         `publish "from" must be a string of 1 to ${MAX_FROM_LENGTH} characters`,
-        ERROR_CODES.BAD_OP,
+        'BAD_OP',
       );
     }
     if (
       frame.sentAt !== undefined &&
       (typeof frame.sentAt !== 'number' || !Number.isFinite(frame.sentAt))
     ) {
-      return refuse('publish "sentAt" must be a number (ms since the epoch)', ERROR_CODES.BAD_OP);
+      return refuse('publish "sentAt" must be a number (ms since the epoch)', 'BAD_OP');
     }
     if (frame.ref !== undefined && (typeof frame.ref !== 'string' || frame.ref.length > 64)) {
-      return refuse('publish "ref" must be a string of at most 64 characters', ERROR_CODES.BAD_OP);
+      return refuse('publish "ref" must be a string of at most 64 characters', 'BAD_OP');
     }
     const op: ClientOp = { op: 'publish', text: frame.text };
     if (frame.type !== undefined) op.type = frame.type as string;
@@ -85,12 +82,12 @@ export function parseClientOp(text: string): ParsedOp {
   }
   if (frame.op === 'resume') {
     if (typeof frame.since !== 'number' || !Number.isInteger(frame.since) || frame.since < 0) {
-      return refuse('resume needs "since": a message id (a whole number ≥ 0)', ERROR_CODES.BAD_OP);
+      return refuse('resume needs "since": a message id (a whole number ≥ 0)', 'BAD_OP');
     }
     return { ok: true, op: { op: 'resume', since: frame.since } };
   }
   return refuse(
     `unknown op ${JSON.stringify(String(frame.op ?? '(none)').slice(0, 40))}: use "publish" or "resume"`,
-    ERROR_CODES.UNKNOWN_OP,
+    'UNKNOWN_OP',
   );
 }

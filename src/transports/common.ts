@@ -1,4 +1,13 @@
-import type { ByteCount, Message, PollResponse, Technique } from '../core';
+import {
+  ERROR_CODES,
+  isErrorCode,
+  statusOnlyCode,
+  type ByteCount,
+  type ErrorCode,
+  type Message,
+  type PollResponse,
+  type Technique,
+} from '../core';
 
 /**
  * Helpers shared by the four browser transports, the observer client and the
@@ -18,27 +27,21 @@ export function pageClock(): number {
  */
 export const SILENCE_HEARTBEATS = 2.5;
 
-/** Stable codes for failures the browser sees itself (the server's codes live in src/core/errors). */
+/** Stable codes for failures the browser sees itself (their entries, raised by the browser, are in src/core/errors). */
 export const CLIENT_ERROR_CODES = {
-  /** fetch rejected, or a socket/stream failed: no HTTP answer at all. */
-  NETWORK: 'RL_ERR_NETWORK',
-  /** An answer that is not the JSON the protocol promises. */
-  BAD_RESPONSE: 'RL_ERR_BAD_RESPONSE',
-  /** A WebSocket publish that got no acknowledgement in time. */
-  ACK_TIMEOUT: 'RL_ERR_ACK_TIMEOUT',
-  /** The socket closed (or was never open) while a send needed it. */
-  NOT_OPEN: 'RL_ERR_NOT_OPEN',
-  /** Nothing arrived within the window a live connection would have used: presumed dead (half-open). */
-  SILENT: 'RL_ERR_SILENT',
-  /** The transport was stopped while the operation was in flight. */
-  STOPPED: 'RL_ERR_STOPPED',
+  NETWORK: ERROR_CODES.NETWORK,
+  BAD_RESPONSE: ERROR_CODES.BAD_RESPONSE,
+  ACK_TIMEOUT: ERROR_CODES.ACK_TIMEOUT,
+  NOT_OPEN: ERROR_CODES.NOT_OPEN,
+  SILENT: ERROR_CODES.SILENT,
+  STOPPED: ERROR_CODES.STOPPED,
 } as const;
 
 /** A failure with a stable code the UI can explain, and the HTTP status or close code when there is one. */
 export class TransportError extends Error {
   constructor(
     message: string,
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly status?: number,
     readonly closeCode?: number,
   ) {
@@ -294,13 +297,13 @@ export function parseMessageJson(text: string): Message {
 }
 
 /** `{ error, code }` from a 4xx/5xx body, or a sentence built from the status when the body says nothing. */
-export function parseErrorBody(status: number, text: string): { error: string; code: string } {
+export function parseErrorBody(status: number, text: string): { error: string; code: ErrorCode } {
   try {
     const value: unknown = JSON.parse(text);
     if (isObject(value) && typeof value.error === 'string') {
       return {
         error: value.error,
-        code: typeof value.code === 'string' ? value.code : `HTTP_${status}`,
+        code: isErrorCode(value.code) ? value.code : statusOnlyCode(status),
       };
     }
   } catch {
@@ -308,7 +311,7 @@ export function parseErrorBody(status: number, text: string): { error: string; c
   }
   return {
     error: `HTTP ${status}${text ? `: ${text.slice(0, 120)}` : ''}`,
-    code: `HTTP_${status}`,
+    code: statusOnlyCode(status),
   };
 }
 

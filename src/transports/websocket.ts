@@ -1,5 +1,7 @@
 import {
+  ERROR_CODES,
   WS_CLOSE,
+  isErrorCode,
   utf8Bytes,
   wsFrameHeaderBytes,
   type ClientOp,
@@ -375,7 +377,7 @@ export class WebSocketTransport extends BaseTransport {
     }
     if (frame.type === 'error') {
       const error = typeof frame.error === 'string' ? frame.error : 'refused';
-      const code = typeof frame.code === 'string' ? frame.code : 'RL_ERR_UNKNOWN';
+      const code = isErrorCode(frame.code) ? frame.code : ERROR_CODES.UNKNOWN;
       this.traceFrame('down', data, { error, errorCode: code });
       // An error frame has no ref; the server answers frames in order, so it is the oldest send's.
       const oldest = this.pending.entries().next().value;
