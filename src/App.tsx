@@ -12,7 +12,7 @@ import { TechniqueTabs } from './features/playground/TechniqueTabs';
 import { TheoryPanel } from './features/playground/TheoryPanel';
 import { ScalePanel } from './features/playground/ScalePanel';
 import { useLab } from './features/playground/useStore';
-import { labStore } from './store/lab-store';
+import { labRunAfter, labStore } from './store/lab-store';
 import { CompareView } from './features/compare/CompareView';
 import { FaultsPanel } from './features/faults/FaultsPanel';
 import { LessonsView } from './features/lessons/LessonsView';
@@ -117,7 +117,10 @@ export function App() {
             replay={replayStore}
             onReplayChange={(active, clock) => {
               setReplayClock(() => clock);
-              labStore.setState({ replaying: active, inspected: null });
+              labStore.setState((s) => ({
+                ...labRunAfter(s, active ? 'replay' : 'live'),
+                inspected: null,
+              }));
             }}
           />
           <Participants />

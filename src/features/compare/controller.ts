@@ -12,6 +12,7 @@ import {
 import { follow, wholeRunView } from '../../diagram/view';
 import {
   COMPARE_RANGES,
+  compareRunAfter,
   compareStore,
   compareTraces,
   type CompareSettings,
@@ -123,16 +124,15 @@ export class CompareController {
     this.clearTraces();
     const base = this.lab.getState().channel.slice(0, 40);
     const channel = `${base}-cmp-${Date.now().toString(36)}`;
-    this.store.setState({
-      running: true,
-      recording: false,
+    this.store.setState((s) => ({
+      ...compareRunAfter(s, 'start'),
       notice: null,
       progress: null,
       clock: null,
       channel,
       anchor: pageClock(),
-      view: follow(this.store.getState().view),
-    });
+      view: follow(s.view),
+    }));
 
     let lanes: Partial<Record<string, string>>;
     try {
@@ -292,7 +292,7 @@ export class CompareController {
     this.observer = null;
     for (const t of TECHNIQUES) this.traces.byTechnique[t].flush();
     this.traces.all.flush();
-    this.store.setState({ running: false });
+    this.store.setState((s) => compareRunAfter(s, 'stop'));
   }
 
   /** Shows a recorded compare run (all four techniques in one trace file). Returns an error sentence, if any. */
@@ -324,15 +324,15 @@ export class CompareController {
     ];
     const first = sorted[0]!.t;
     const last = sorted[sorted.length - 1]!.t;
-    this.store.setState({
-      recording: true,
+    this.store.setState((s) => ({
+      ...compareRunAfter(s, 'load'),
       clock: file.clock ?? null,
       actors,
       notice: null,
       progress: null,
       anchor: first,
-      view: wholeRunView(this.store.getState().view, first, last),
-    });
+      view: wholeRunView(s.view, first, last),
+    }));
     return null;
   }
 }

@@ -19,6 +19,7 @@ import {
   MAX_AUTO_RATE,
   MAX_RECEIVERS,
   MAX_SEED,
+  labRunAfter,
   receiveInto,
 } from '../../store/lab-store';
 import { traceStore, type TraceStore } from '../../store/trace-store';
@@ -150,7 +151,7 @@ export class LabController {
       return Promise.resolve();
     }
     const ticket = ++this.asked;
-    if (!this.session) this.lab.setState({ running: true, notice: null });
+    if (!this.session) this.lab.setState((s) => ({ ...labRunAfter(s, 'start'), notice: null }));
     return this.enqueue(() => this.startNow(ticket, clearTrace));
   }
 
@@ -167,7 +168,7 @@ export class LabController {
     this.session?.stop();
     this.session = null;
     this.share = null;
-    this.lab.setState({ running: false });
+    this.lab.setState((s) => labRunAfter(s, 'stop'));
   }
 
   private async stopNow(): Promise<void> {
@@ -213,7 +214,7 @@ export class LabController {
         this.lab.setState((s) => ({ inboxes: receiveInto(s.inboxes, receiver, message) })),
     });
     this.session = session;
-    this.lab.setState({ running: true, notice: null });
+    this.lab.setState((s) => ({ ...labRunAfter(s, 'start'), notice: null }));
     await session.start();
     if (this.session !== session) return;
     this.applyAutoRate();

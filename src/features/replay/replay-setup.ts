@@ -9,7 +9,7 @@ import {
   type RunSetup,
   type TraceEvent,
 } from '../../core';
-import { labStore, type LabState } from '../../store/lab-store';
+import { labRunAfter, labStore, type LabState } from '../../store/lab-store';
 import { DEFAULT_KNOBS, type Knobs } from '../../transports/types';
 import { KNOB_FIELDS, labController } from '../playground/controller';
 
@@ -82,7 +82,12 @@ export class ReplaySetup {
     // A recorded estimate has no live sync exchanges behind it: samples 0.
     this.clock = clock ? { ...clock, samples: 0 } : null;
     this.shown = null;
-    this.lab.setState({ replaying: true, inspected: null, inboxes: {}, clock: this.clock });
+    this.lab.setState((s) => ({
+      ...labRunAfter(s, 'replay'),
+      inspected: null,
+      inboxes: {},
+      clock: this.clock,
+    }));
     this.follow(0);
   }
 
@@ -103,7 +108,7 @@ export class ReplaySetup {
     this.segments = [];
     this.shown = null;
     this.clock = null;
-    this.lab.setState({ ...saved, replaying: false, inspected: null });
+    this.lab.setState((s) => ({ ...saved, ...labRunAfter(s, 'live'), inspected: null }));
   }
 }
 
