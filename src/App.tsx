@@ -12,7 +12,7 @@ import { TechniqueTabs } from './features/playground/TechniqueTabs';
 import { TheoryPanel } from './features/playground/TheoryPanel';
 import { ScalePanel } from './features/playground/ScalePanel';
 import { useLab } from './features/playground/useStore';
-import { labRunAfter, labStore } from './store/lab-store';
+import { labController } from './features/playground/controller';
 import { CompareView } from './features/compare/CompareView';
 import { FaultsPanel } from './features/faults/FaultsPanel';
 import { LessonsView } from './features/lessons/LessonsView';
@@ -49,7 +49,7 @@ export function App() {
   const mode = useLayoutMode();
   const stage = useRef<HTMLDivElement>(null);
   const diagramHeight = useDiagramHeight(stage, mode);
-  const closeInspector = useCallback(() => labStore.setState({ inspected: null }), []);
+  const closeInspector = useCallback(() => labController.inspect(null), []);
   useTourOnFirstVisit(view === 'playground');
   const shown = replaying ? replayStore : traceStore;
   const header = (
@@ -117,10 +117,7 @@ export function App() {
             replay={replayStore}
             onReplayChange={(active, clock) => {
               setReplayClock(() => clock);
-              labStore.setState((s) => ({
-                ...labRunAfter(s, active ? 'replay' : 'live'),
-                inspected: null,
-              }));
+              labController.replayChanged(active);
             }}
           />
           <Participants />
@@ -149,7 +146,7 @@ export function App() {
           <Counters store={shown} />
           <TheoryPanel store={shown} />
           <ScalePanel store={shown} />
-          <EventLog store={shown} onInspect={(seq) => labStore.setState({ inspected: seq })} />
+          <EventLog store={shown} onInspect={(seq) => labController.inspect(seq)} />
         </aside>
       </main>
       <Tour />

@@ -1,14 +1,15 @@
 import { useRef, useSyncExternalStore } from 'react';
 import { presetById, TECHNIQUE_LABELS } from '../../core';
 import { diagramWidth, SequenceDiagram } from '../../diagram/SequenceDiagram';
-import { sameShown } from '../../diagram/view';
 import { playgroundView } from '../../store/diagram-view-store';
 import { labStore } from '../../store/lab-store';
 import type { TraceStore } from '../../store/trace-store';
+import { playgroundViewController } from '../diagram-view-controller';
 import { ExportButtons } from '../export/ExportButtons';
 import { presenterStore } from '../presenter/presenter-store';
 import { useWidth } from '../useWidth';
 import { counterLines } from './Counters';
+import { labController } from './controller';
 import { useLab } from './useStore';
 
 /**
@@ -34,7 +35,6 @@ export function DiagramArea({
   );
   const host = useRef<HTMLDivElement>(null);
   const width = useWidth(host, 720, 300);
-  const select = (seq: number | null) => labStore.setState({ inspected: seq });
   const actors = [sender, ...receivers];
   const height = givenHeight ?? (presenter ? 640 : 560);
   return (
@@ -45,13 +45,10 @@ export function DiagramArea({
         width={width}
         height={height}
         selectedSeq={inspected}
-        onSelect={select}
+        onSelect={(seq) => labController.inspect(seq)}
         view={view}
-        onViewChange={(next) => playgroundView.setState({ view: next })}
-        onShown={(shown) => {
-          if (!sameShown(playgroundView.getState().shown, shown))
-            playgroundView.setState({ shown });
-        }}
+        onViewChange={(next) => playgroundViewController.setView(next)}
+        onShown={(shown) => playgroundViewController.reportShown(shown)}
         fontSize={presenter ? 15 : 11}
         {...(now ? { now } : {})}
       />

@@ -144,6 +144,16 @@ export class LabController {
     return next;
   }
 
+  /** Opens a step in the inspector (null closes it). */
+  inspect(seq: number | null): void {
+    this.lab.setState({ inspected: seq });
+  }
+
+  /** A recording was loaded or closed (the replay's set-up has taken the page, or given it back): nothing stays inspected. */
+  replayChanged(active: boolean): void {
+    this.lab.setState((s) => ({ ...labRunAfter(s, active ? 'replay' : 'live'), inspected: null }));
+  }
+
   /** Starts a run (after any stop still waiting for the server); resolves once it runs. */
   start(clearTrace = true): Promise<void> {
     if (this.lab.getState().replaying) {

@@ -3,7 +3,8 @@ import { createPortal } from 'react-dom';
 import { placePanel, type Box, type Placement } from '../layout/placement';
 import { useLayoutMode } from '../layout/useLayout';
 import { presenterStore } from '../presenter/presenter-store';
-import { switchView } from '../ViewSwitch';
+import { leavePresenterMode } from '../presenter/presenter-controller';
+import { switchView } from '../screen-controller';
 import { TOUR_STEPS } from './tour-steps';
 import {
   endTour,
@@ -41,7 +42,7 @@ export function TourButton() {
       className="tour-button"
       onClick={() => {
         switchView('playground');
-        presenterStore.setState({ presenter: false, help: false });
+        leavePresenterMode();
         openTour();
       }}
     >
