@@ -11,7 +11,7 @@ import { RunControls } from './features/playground/RunControls';
 import { TechniqueTabs } from './features/playground/TechniqueTabs';
 import { TheoryPanel } from './features/playground/TheoryPanel';
 import { ScalePanel } from './features/playground/ScalePanel';
-import { useLab } from './features/playground/useStore';
+import { useLab } from './features/playground/store-hooks';
 import { labController } from './features/playground/controller';
 import { CompareView } from './features/compare/CompareView';
 import { FaultsPanel } from './features/faults/FaultsPanel';

@@ -1,9 +1,9 @@
-import { useSyncExternalStore } from 'react';
+import { useStore } from 'zustand';
 import { viewStore, type AppView } from '../store/view-store';
 import { switchView } from './screen-controller';
 
 export function useView(): AppView {
-  return useSyncExternalStore(viewStore.subscribe, () => viewStore.getState().view);
+  return useStore(viewStore, (s) => s.view);
 }
 
 const VIEWS: Array<{ view: AppView; label: string }> = [

@@ -1,4 +1,5 @@
-import { useRef, useSyncExternalStore } from 'react';
+import { useRef } from 'react';
+import { useStore } from 'zustand';
 import { presetById, TECHNIQUE_LABELS } from '../../core';
 import { diagramWidth, SequenceDiagram } from '../../diagram/SequenceDiagram';
 import { playgroundView } from '../../store/diagram-view-store';
@@ -10,7 +11,7 @@ import { presenterStore } from '../presenter/presenter-store';
 import { useWidth } from '../useWidth';
 import { counterLines } from './Counters';
 import { labController } from './controller';
-import { useLab } from './useStore';
+import { useLab } from './store-hooks';
 
 /**
  * The sequence diagram, as wide as its column and `height` tall (the page's
@@ -28,11 +29,8 @@ export function DiagramArea({
   const sender = useLab((s) => s.sender);
   const receivers = useLab((s) => s.receivers);
   const inspected = useLab((s) => s.inspected);
-  const view = useSyncExternalStore(playgroundView.subscribe, () => playgroundView.getState().view);
-  const presenter = useSyncExternalStore(
-    presenterStore.subscribe,
-    () => presenterStore.getState().presenter,
-  );
+  const view = useStore(playgroundView, (s) => s.view);
+  const presenter = useStore(presenterStore, (s) => s.presenter);
   const host = useRef<HTMLDivElement>(null);
   const width = useWidth(host, 720, 300);
   const actors = [sender, ...receivers];

@@ -1,14 +1,15 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
 import { TECHNIQUE_LABELS } from '../../core';
 import { labController } from '../playground/controller';
 import { TechniqueTabs } from '../playground/TechniqueTabs';
-import { useLab } from '../playground/useStore';
+import { useLab } from '../playground/store-hooks';
 import { onShortcutKey, sendNumbered, SHORTCUTS } from './shortcuts';
 import { presenterStore } from './presenter-store';
 import { closeShortcutList, togglePresenter, toggleShortcutList } from './presenter-controller';
 
 export function usePresenter() {
-  return useSyncExternalStore(presenterStore.subscribe, presenterStore.getState);
+  return useStore(presenterStore);
 }
 
 /** Listens for the keyboard shortcuts and marks the page for presenter mode. */

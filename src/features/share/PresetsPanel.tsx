@@ -5,7 +5,7 @@ import { labController, SERVER_RATE } from '../playground/controller';
 import { labStore } from '../../store/lab-store';
 import { viewStore } from '../../store/view-store';
 import { readFaults } from '../faults/faults-api';
-import { useLab } from '../playground/useStore';
+import { useLab } from '../playground/store-hooks';
 import { presetLink, writeSetup } from './url-state';
 
 /** The classic use cases, one link each (a link runs its preset), and the link to the set-up as it is now. */

@@ -1,4 +1,5 @@
-import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import { createPortal } from 'react-dom';
 import { placePanel, type Box, type Placement } from '../layout/placement';
 import { useLayoutMode } from '../layout/useLayout';
@@ -21,7 +22,7 @@ const CARD = { width: 360, minWidth: 300, minHeight: 220, gap: 12 };
 const RING = 4;
 
 function useTour() {
-  return useSyncExternalStore(tourStore.subscribe, tourStore.getState);
+  return useStore(tourStore);
 }
 
 /** Opens the tour by itself on a first visit to the playground (see tourOnLoad). */
