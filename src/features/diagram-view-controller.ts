@@ -6,7 +6,7 @@ import {
   type DiagramView,
   type DiagramViewSlice,
   type ShownWindow,
-} from '../diagram/view';
+} from '../core';
 import { compareStore } from '../store/compare-store';
 import { playgroundView } from '../store/diagram-view-store';
 

@@ -1,6 +1,11 @@
 import { createStore } from 'zustand/vanilla';
-import { TECHNIQUES, type SendPattern, type Technique } from '../core';
-import { initialViewSlice, type DiagramViewSlice } from '../diagram/view';
+import {
+  TECHNIQUES,
+  type SendPattern,
+  type Technique,
+  initialViewSlice,
+  type DiagramViewSlice,
+} from '../core';
 import { createTraceStore, type TraceStore } from './trace-store';
 
 /** Compare mode's settings: who listens, and the schedule the server plays. */

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import { initialViewSlice, type DiagramViewSlice } from '../diagram/view';
+import { initialViewSlice, type DiagramViewSlice } from '../core';
 
 /**
  * The playground diagram's view: following or a fixed window, one row per

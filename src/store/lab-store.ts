@@ -5,8 +5,9 @@ import {
   type PresetId,
   type SendPattern,
   type Technique,
+  DEFAULT_KNOBS,
+  type Knobs,
 } from '../core';
-import { DEFAULT_KNOBS, type Knobs } from '../transports/types';
 
 /** Messages kept per receiver's inbox on screen. */
 export const INBOX_SIZE = 5;

@@ -8,8 +8,9 @@ import {
   type TraceEvent,
   type TraceEventInput,
   type TraceFile,
+  follow,
+  wholeRunView,
 } from '../../core';
-import { follow, wholeRunView } from '../../diagram/view';
 import {
   COMPARE_RANGES,
   compareRunAfter,

@@ -12,6 +12,7 @@ import {
   type SegmentReason,
   type SendPattern,
   type Technique,
+  type Knobs,
 } from '../../core';
 import {
   labStore,
@@ -30,7 +31,6 @@ import { ServerSchedule } from '../../transports/schedule-client';
 import { pageShare, type PageShare } from '../page-filter';
 import { presetState } from '../share/url-state';
 import { DEFAULT_SSE_EVENT_TYPES } from '../../transports/sse';
-import type { Knobs } from '../../transports/types';
 
 /** What each knob is called on screen, and its range. */
 /** The knobs that are numbers of ms (the jitter switch is not). */

@@ -8,9 +8,10 @@ import {
   type RecordingSegment,
   type RunSetup,
   type TraceEvent,
+  DEFAULT_KNOBS,
+  type Knobs,
 } from '../../core';
 import { labRunAfter, labStore, type LabState } from '../../store/lab-store';
-import { DEFAULT_KNOBS, type Knobs } from '../../transports/types';
 import { KNOB_FIELDS, labController } from '../playground/controller';
 
 /** The page's own set-up, kept aside while a recording shows its own. */

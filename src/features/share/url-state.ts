@@ -6,10 +6,11 @@ import {
   BACKOFF_RANGES,
   isTechnique,
   type Preset,
+  DEFAULT_KNOBS,
+  type Knobs,
 } from '../../core';
 import { MAX_AUTO_RATE, MAX_RECEIVERS, MAX_SEED, type LabState } from '../../store/lab-store';
 import { DEFAULT_PARTICIPANTS } from '../../transports/session';
-import { DEFAULT_KNOBS, type Knobs } from '../../transports/types';
 import type { FaultRequest, FaultState } from '../faults/faults-api';
 
 /** The knobs a link carries, each with its range (the jitter switch is `jitter=0|1`). */

@@ -1,4 +1,5 @@
-import type { DiagramMode } from './shapes';
+/** One row per step, or time to scale. */
+export type DiagramMode = 'rows' | 'time';
 
 /**
  * What part of the trace a diagram shows, as one value a store can hold:
