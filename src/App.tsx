@@ -13,9 +13,9 @@ import { TheoryPanel } from './features/playground/TheoryPanel';
 import { ScalePanel } from './features/playground/ScalePanel';
 import { useLab } from './features/playground/store-hooks';
 import { labController } from './features/playground/controller';
-import { CompareView } from './features/compare/CompareView';
+import { CompareScreen } from './features/compare/CompareScreen';
 import { FaultsPanel } from './features/faults/FaultsPanel';
-import { LessonsView } from './features/lessons/LessonsView';
+import { LessonsScreen } from './features/lessons/LessonsScreen';
 import { DecisionGuide } from './features/guide/DecisionGuide';
 import { PresetsPanel } from './features/share/PresetsPanel';
 import { InspectorPanel } from './features/inspector/InspectorPanel';
@@ -27,7 +27,7 @@ import {
   usePresenterMode,
 } from './features/presenter/Presenter';
 import { Tour, TourButton, useTourOnFirstVisit } from './features/tour/Tour';
-import { useView, ViewSwitch } from './features/ViewSwitch';
+import { useScreen, ScreenSwitch } from './features/ScreenSwitch';
 import { createTraceStore, traceStore } from './store/trace-store';
 
 const replayStore = createTraceStore();
@@ -44,13 +44,13 @@ export function App() {
   const replaying = useLab((s) => s.replaying);
   const inspected = useLab((s) => s.inspected);
   const [replayClock, setReplayClock] = useState<(() => number) | null>(null);
-  const view = useView();
+  const screen = useScreen();
   const presenter = usePresenterMode();
   const mode = useLayoutMode();
   const stage = useRef<HTMLDivElement>(null);
   const diagramHeight = useDiagramHeight(stage, mode);
   const closeInspector = useCallback(() => labController.inspect(null), []);
-  useTourOnFirstVisit(view === 'playground');
+  useTourOnFirstVisit(screen === 'playground');
   const shown = replaying ? replayStore : traceStore;
   const header = (
     <header className="app__header">
@@ -58,7 +58,7 @@ export function App() {
       <p className="app__tagline">
         How a server pushes data to a browser — real traffic, drawn as it happens, measured.
       </p>
-      <ViewSwitch />
+      <ScreenSwitch />
       <div className="app__tools">
         <TourButton />
         <PresenterToggle />
@@ -66,7 +66,7 @@ export function App() {
       <ShortcutsOverlay />
     </header>
   );
-  if (view === 'guide') {
+  if (screen === 'guide') {
     return (
       <div className="app app--guide">
         {header}
@@ -76,19 +76,19 @@ export function App() {
       </div>
     );
   }
-  if (view === 'lessons') {
+  if (screen === 'lessons') {
     return (
       <div className="app app--lessons">
         {header}
-        <LessonsView />
+        <LessonsScreen />
       </div>
     );
   }
-  if (view === 'compare') {
+  if (screen === 'compare') {
     return (
       <div className="app app--compare">
         {header}
-        <CompareView />
+        <CompareScreen />
       </div>
     );
   }

@@ -43,7 +43,7 @@ export const INITIAL_VIEW: DiagramView = {
   receiversOnly: false,
 };
 
-export function initialViewSlice(view: Partial<DiagramView> = {}): DiagramViewSlice {
+export function initialDiagramViewSlice(view: Partial<DiagramView> = {}): DiagramViewSlice {
   return { view: { ...INITIAL_VIEW, ...view }, shown: null };
 }
 

@@ -8,7 +8,7 @@ import {
   type ShownWindow,
 } from '../core';
 import { compareStore } from '../store/compare-store';
-import { playgroundView } from '../store/diagram-view-store';
+import { playgroundDiagramView } from '../store/diagram-view-store';
 
 /** A store that holds one diagram's view slice (the playground's own, compare mode's). */
 export interface DiagramViewHolder {
@@ -40,5 +40,5 @@ export class DiagramViewController {
   }
 }
 
-export const playgroundViewController = new DiagramViewController(playgroundView);
+export const playgroundViewController = new DiagramViewController(playgroundDiagramView);
 export const compareViewController = new DiagramViewController(compareStore);

@@ -1,15 +1,15 @@
-import { viewStore, type AppView } from '../store/view-store';
+import { screenStore, type ScreenId } from '../store/screen-store';
 import { compareController } from './compare/controller';
 import { labController } from './playground/controller';
 
 /** Switches screens; a run on the screen being left stops (both would hold connections). */
-export function switchView(view: AppView): void {
-  if (viewStore.getState().view === view) return;
-  if (view !== 'playground') void labController.stop();
-  if (view !== 'compare') compareController.stop();
-  viewStore.setState({ view });
+export function switchScreen(screen: ScreenId): void {
+  if (screenStore.getState().screen === screen) return;
+  if (screen !== 'playground') void labController.stop();
+  if (screen !== 'compare') compareController.stop();
+  screenStore.setState({ screen });
   const url = new URL(location.href);
-  if (view === 'playground') url.searchParams.delete('view');
-  else url.searchParams.set('view', view);
+  if (screen === 'playground') url.searchParams.delete('view');
+  else url.searchParams.set('view', screen);
   history.replaceState(null, '', url);
 }

@@ -3,7 +3,7 @@ import {
   TECHNIQUES,
   type SendPattern,
   type Technique,
-  initialViewSlice,
+  initialDiagramViewSlice,
   type DiagramViewSlice,
 } from '../core';
 import { createTraceStore, type TraceStore } from './trace-store';
@@ -95,7 +95,7 @@ export function initialCompareState(): CompareState {
     pageOrigin: typeof location === 'undefined' ? '' : location.host,
     anchor: null,
     // The four diagrams share one window of time: to scale, so that they line up.
-    ...initialViewSlice({ mode: 'time' }),
+    ...initialDiagramViewSlice({ mode: 'time' }),
     channel: null,
     clock: null,
     actors: ['bob'],

@@ -25,7 +25,7 @@ import { ObserverClient } from '../../transports/observer';
 import { PAGE_ID } from '../../transports/page-id';
 import { ServerSchedule } from '../../transports/schedule-client';
 import { DEFAULT_PARTICIPANTS, OBSERVER_WAIT_MS, Session } from '../../transports/session';
-import { pageShare, type PageShare } from '../page-filter';
+import { ownStepsFilter, type OwnStepsFilter } from '../own-steps-filter';
 
 /** How long the server waits before its first scheduled message: every receiver is listening by then. */
 export const SCHEDULE_LEAD_MS = 600;
@@ -80,7 +80,8 @@ async function fetchLanes(): Promise<Partial<Record<string, string>>> {
  */
 export class CompareController {
   private sessions: Session[] = [];
-  private observer: ObserverClient | null = null;
+  /** The page's client of the server's step stream (/api/observe). */
+  private serverSteps: ObserverClient | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** The run's schedule while it plays (this page owns it: it ends if the page goes). */
   private schedule: ServerSchedule | null = null;
@@ -150,7 +151,7 @@ export class CompareController {
     }
     this.store.setState({ origins });
 
-    const share = pageShare(routeByTechnique(this.traces));
+    const share = ownStepsFilter(routeByTechnique(this.traces));
     const receivers = DEFAULT_PARTICIPANTS.slice(1, 1 + settings.receivers);
     // Each technique's run begins with its set-up: the server sends, the receivers listen.
     const at = pageClock();
@@ -171,7 +172,7 @@ export class CompareController {
         ),
       );
     }
-    await this.startObserver(share);
+    await this.listenToServerSteps(share);
     if (run !== this.run) return;
 
     this.store.setState({ actors: receivers });
@@ -215,18 +216,18 @@ export class CompareController {
     this.watch(run, channel, receivers.length * result.status.count);
   }
 
-  private async startObserver(share: PageShare): Promise<void> {
+  private async listenToServerSteps(ownSteps: OwnStepsFilter): Promise<void> {
     await new Promise<void>((resolve) => {
-      const observer = new ObserverClient({
+      const client = new ObserverClient({
         baseUrl: '',
         owner: PAGE_ID,
-        emit: (event) => share.append(event),
+        emit: (event) => ownSteps.append(event),
         onHello: () => resolve(),
         onClock: ({ offsetMs, uncertaintyMs }) =>
           this.store.setState({ clock: { offsetMs, uncertaintyMs } }),
       });
-      this.observer = observer;
-      observer.start();
+      this.serverSteps = client;
+      client.start();
       setTimeout(resolve, OBSERVER_WAIT_MS);
     });
   }
@@ -289,8 +290,8 @@ export class CompareController {
     this.schedule = null;
     for (const session of this.sessions) session.stop();
     this.sessions = [];
-    this.observer?.stop();
-    this.observer = null;
+    this.serverSteps?.stop();
+    this.serverSteps = null;
     for (const t of TECHNIQUES) this.traces.byTechnique[t].flush();
     this.traces.all.flush();
     this.store.setState((s) => compareRunAfter(s, 'stop'));

@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { useStore } from 'zustand';
 import { presetById, TECHNIQUE_LABELS } from '../../core';
 import { diagramWidth, SequenceDiagram } from '../../diagram/SequenceDiagram';
-import { playgroundView } from '../../store/diagram-view-store';
+import { playgroundDiagramView } from '../../store/diagram-view-store';
 import { labStore } from '../../store/lab-store';
 import type { TraceStore } from '../../store/trace-store';
 import { playgroundViewController } from '../diagram-view-controller';
@@ -29,7 +29,7 @@ export function DiagramArea({
   const sender = useLab((s) => s.sender);
   const receivers = useLab((s) => s.receivers);
   const inspected = useLab((s) => s.inspected);
-  const view = useStore(playgroundView, (s) => s.view);
+  const view = useStore(playgroundDiagramView, (s) => s.view);
   const presenter = useStore(presenterStore, (s) => s.presenter);
   const host = useRef<HTMLDivElement>(null);
   const width = useWidth(host, 720, 300);
@@ -52,7 +52,7 @@ export function DiagramArea({
       />
       <ExportButtons
         store={store}
-        view={playgroundView}
+        view={playgroundDiagramView}
         actors={actors}
         size={() => ({ width: diagramWidth(width), height })}
         describe={() => {

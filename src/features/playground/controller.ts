@@ -28,7 +28,7 @@ import { pageClock } from '../../transports/common';
 import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
 import { PAGE_ID } from '../../transports/page-id';
 import { ServerSchedule } from '../../transports/schedule-client';
-import { pageShare, type PageShare } from '../page-filter';
+import { ownStepsFilter, type OwnStepsFilter } from '../own-steps-filter';
 import { presetState } from '../share/url-state';
 import { DEFAULT_SSE_EVENT_TYPES } from '../../transports/sse';
 
@@ -111,7 +111,7 @@ export class LabController {
   private session: Session | null = null;
   /** The server schedule this run started (stopped with the run). */
   private schedule: ServerSchedule | null = null;
-  private share: PageShare | null = null;
+  private ownSteps: OwnStepsFilter | null = null;
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
   private autoCount = 0;
   /** Segments this controller began (their `conn`s). */
@@ -177,7 +177,7 @@ export class LabController {
     this.stopAuto();
     this.session?.stop();
     this.session = null;
-    this.share = null;
+    this.ownSteps = null;
     this.lab.setState((s) => labRunAfter(s, 'stop'));
   }
 
@@ -199,7 +199,7 @@ export class LabController {
       this.trace.clear();
       this.lab.setState({ inboxes: {}, inspected: null });
     }
-    const share = pageShare(this.trace);
+    const share = ownStepsFilter(this.trace);
     share.append(
       segmentEvent(
         runSetupOf(state, clearTrace ? 'start' : 'switch'),
@@ -228,7 +228,7 @@ export class LabController {
     await session.start();
     if (this.session !== session) return;
     this.applyAutoRate();
-    this.share = share;
+    this.ownSteps = share;
     if (state.serverSource) await this.playServerSource(state.channel, state.serverSource, share);
   }
 
@@ -243,11 +243,11 @@ export class LabController {
     this.lab.setState({ serverSource: next });
     await this.enqueue(async () => {
       const schedule = this.schedule;
-      if (!schedule || !this.share || !this.session) return;
+      if (!schedule || !this.ownSteps || !this.session) return;
       this.schedule = null;
       await schedule.stop();
-      if (this.session && this.share) {
-        await this.playServerSource(this.session.channel, next, this.share);
+      if (this.session && this.ownSteps) {
+        await this.playServerSource(this.session.channel, next, this.ownSteps);
       }
     });
     return null;
@@ -257,7 +257,7 @@ export class LabController {
   private async playServerSource(
     channel: string,
     source: NonNullable<LabState['serverSource']>,
-    share: PageShare,
+    ownSteps: OwnStepsFilter,
   ): Promise<void> {
     const schedule = new ServerSchedule({
       channel,
@@ -283,7 +283,7 @@ export class LabController {
       );
       return;
     }
-    share.adopt(result.status.id);
+    ownSteps.adopt(result.status.id);
   }
 
   /** The server ended the run's schedule on its own (its lease lapsed while the tab slept): start it again. */
@@ -292,8 +292,8 @@ export class LabController {
     this.schedule = null;
     void this.enqueue(async () => {
       const source = this.lab.getState().serverSource;
-      if (this.session && this.share && source && !this.schedule)
-        await this.playServerSource(this.session.channel, source, this.share);
+      if (this.session && this.ownSteps && source && !this.schedule)
+        await this.playServerSource(this.session.channel, source, this.ownSteps);
     });
   }
 

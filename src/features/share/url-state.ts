@@ -156,11 +156,11 @@ export function readSetup(search: string, base: LabState): UrlSetup {
 /** The query that reproduces the set-up: only what differs from a fresh page, so links stay short. */
 export function writeSetup(
   state: LabState,
-  view: string,
+  screen: string,
   faults: Pick<FaultState, 'latencyMs' | 'blockWebSockets'> | null,
 ): string {
   const params = new URLSearchParams();
-  if (view !== 'playground') params.set('view', view);
+  if (screen !== 'playground') params.set('view', screen);
   if (state.channel !== DEFAULT_CHANNEL) params.set('channel', state.channel);
   if (state.preset) params.set('preset', state.preset);
   params.set('technique', state.technique);

@@ -5,7 +5,7 @@ import { placePanel, type Box, type Placement } from '../layout/placement';
 import { useLayoutMode } from '../layout/useLayout';
 import { presenterStore } from '../presenter/presenter-store';
 import { leavePresenterMode } from '../presenter/presenter-controller';
-import { switchView } from '../screen-controller';
+import { switchScreen } from '../screen-controller';
 import { TOUR_STEPS } from './tour-steps';
 import {
   endTour,
@@ -30,7 +30,7 @@ export function useTourOnFirstVisit(onPlayground: boolean): void {
   useEffect(() => {
     if (!onPlayground || presenterStore.getState().presenter) return;
     if (tourOnLoad(INITIAL_SEARCH, tourDone())) openTour();
-    // Only the page's first screen decides; switching views later does not open it.
+    // Only the page's first screen decides; switching screens later does not open it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 }
@@ -42,7 +42,7 @@ export function TourButton() {
       type="button"
       className="tour-button"
       onClick={() => {
-        switchView('playground');
+        switchScreen('playground');
         leavePresenterMode();
         openTour();
       }}
