@@ -1,5 +1,6 @@
-import { DEMO_HEARTBEAT_MS, formatDuration, TECHNIQUE_LABELS, type Knobs } from '../../core';
+import { DEMO_HEARTBEAT_MS, formatDuration, TECHNIQUE_LABELS } from '../../core';
 import { SILENCE_HEARTBEATS } from '../../transports/common';
+import type { Knobs } from '../../transports/types';
 import type { FaultChange, FaultState } from './faults-api';
 
 /** A clock time in the page's own time zone, 24-hour: "14:03:12". */
