@@ -1,4 +1,3 @@
-import { useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { labStore, type LabState } from '../../store/lab-store';
 import { traceStore, type TraceState, type TraceStore } from '../../store/trace-store';
@@ -14,6 +13,6 @@ export function useLab<T>(select: (state: LabState) => T): T {
  * it changed.
  */
 export function useTrace(store: TraceStore = traceStore): TraceState {
-  useSyncExternalStore(store.subscribe, () => store.getState().version);
+  useStore(store, (s) => s.version);
   return store.getState();
 }
