@@ -8,23 +8,7 @@ import {
   useSyncExternalStore,
   type KeyboardEvent,
 } from 'react';
-import {
-  type TraceEvent,
-  fitRun,
-  follow,
-  INITIAL_VIEW,
-  isFollowing,
-  pause,
-  sameShown,
-  spanOf,
-  windowEndingAt,
-  windowFrom,
-  withMode,
-  withReceiversOnly,
-  zoomTo,
-  type DiagramView,
-  type ShownWindow,
-} from '../core';
+import type { TraceEvent } from '../core';
 import type { TraceStore } from '../store/trace-store';
 import { neighbourStep } from './inspect';
 import { pageMeasure } from './page-measure';
@@ -40,8 +24,24 @@ import { ARROW_STYLE, BAR_STYLE } from './palette';
 import { SequenceShapes } from './SequenceShapes';
 import { participantOf, type StepFilter } from './steps';
 import { traceIndexFor, type TraceIndex } from './trace-index';
+import {
+  fitRun,
+  follow,
+  INITIAL_VIEW,
+  isFollowing,
+  pause,
+  sameShown,
+  spanOf,
+  windowEndingAt,
+  windowFrom,
+  withMode,
+  withReceiversOnly,
+  zoomTo,
+  type DiagramView,
+  type ShownWindow,
+} from '../core/diagram-view';
 
-export { INITIAL_VIEW, type DiagramView } from '../core';
+export { INITIAL_VIEW, type DiagramView } from '../core/diagram-view';
 
 export interface SequenceDiagramProps {
   store: TraceStore;

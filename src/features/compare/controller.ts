@@ -126,15 +126,15 @@ export class CompareController {
     this.clearTraces();
     const base = this.lab.getState().channel.slice(0, 40);
     const channel = `${base}-cmp-${Date.now().toString(36)}`;
-    this.store.setState((s) => ({
-      ...compareRunAfter(s, 'start'),
+    this.store.setState({
+      ...compareRunAfter(this.store.getState(), 'start'),
       notice: null,
       progress: null,
       clock: null,
       channel,
       anchor: pageClock(),
-      view: follow(s.view),
-    }));
+      view: follow(this.store.getState().view),
+    });
 
     let lanes: Partial<Record<string, string>>;
     try {

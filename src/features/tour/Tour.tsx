@@ -1,5 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { useStore } from 'zustand';
+import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { createPortal } from 'react-dom';
 import { placePanel, type Box, type Placement } from '../layout/placement';
 import { useLayoutMode } from '../layout/useLayout';
@@ -22,7 +21,7 @@ const CARD = { width: 360, minWidth: 300, minHeight: 220, gap: 12 };
 const RING = 4;
 
 function useTour() {
-  return useStore(tourStore);
+  return useSyncExternalStore(tourStore.subscribe, tourStore.getState);
 }
 
 /** Opens the tour by itself on a first visit to the playground (see tourOnLoad). */
