@@ -8,9 +8,8 @@
  */
 import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
-import type { TraceEventInput } from '../src/core';
+import { type TraceEventInput, INITIAL_VIEW, pause, type DiagramView } from '../src/core';
 import { SequenceDiagram } from '../src/diagram/SequenceDiagram';
-import { INITIAL_VIEW, pause, type DiagramView } from '../src/diagram/view';
 import type { DiagramMode } from '../src/diagram/shapes';
 import { createTraceStore } from '../src/store/trace-store';
 import { classDemoEvents, syntheticEvents, syntheticStream } from './synthetic-trace';

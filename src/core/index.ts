@@ -8,6 +8,7 @@ export * from './trace';
 export * from './ws-protocol';
 export * from './wsframe';
 export * from './knobs';
+export * from './diagram-view';
 export * from './models';
 export * from './measures';
 export * from './schedule';

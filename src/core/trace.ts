@@ -2,7 +2,7 @@ import type { RunSetup } from './segments';
 import type { Technique } from './technique';
 
 /** Who saw a step: the browser, the lab's server, or (later) a pub/sub broker. */
-export type Observer = 'client' | 'server' | 'broker';
+export type SeenBy = 'client' | 'server' | 'broker';
 
 export const TRACE_KINDS = [
   'request',
@@ -96,7 +96,7 @@ export interface TraceEvent {
   seq: number;
   /** High-resolution time in ms since the epoch (performance.timeOrigin + performance.now()). */
   t: number;
-  observer: Observer;
+  observer: SeenBy;
   /** Who acted: the participant (`alice`, `bob`) or the server (`server-1`). */
   actor: string;
   /** For a server-observed step, the participant on the other end of the connection. */

@@ -2,7 +2,7 @@ import { bin, max } from 'd3-array';
 import { memo, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { OKABE_ITO } from './palette';
 import type { TraceIndex } from './trace-index';
-import type { ShownWindow } from './view';
+import type { ShownWindow } from '../core';
 
 interface OverviewProps {
   index: TraceIndex;

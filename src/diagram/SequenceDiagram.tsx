@@ -39,9 +39,9 @@ import {
   zoomTo,
   type DiagramView,
   type ShownWindow,
-} from './view';
+} from '../core/diagram-view';
 
-export { INITIAL_VIEW, type DiagramView } from './view';
+export { INITIAL_VIEW, type DiagramView } from '../core/diagram-view';
 
 export interface SequenceDiagramProps {
   store: TraceStore;

@@ -7,7 +7,9 @@ import type { TraceKind } from '../core';
  */
 
 /** How the time axis is drawn: one row per step (the default), or time to scale. */
-export type DiagramMode = 'rows' | 'time';
+import type { DiagramMode } from '../core/diagram-view';
+
+export type { DiagramMode };
 
 export interface Lane {
   actor: string;

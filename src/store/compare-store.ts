@@ -1,6 +1,11 @@
 import { createStore } from 'zustand/vanilla';
-import { TECHNIQUES, type SendPattern, type Technique } from '../core';
-import { initialViewSlice, type DiagramViewSlice } from '../diagram/view';
+import {
+  TECHNIQUES,
+  type SendPattern,
+  type Technique,
+  initialDiagramViewSlice,
+  type DiagramViewSlice,
+} from '../core';
 import { createTraceStore, type TraceStore } from './trace-store';
 
 /** Compare mode's settings: who listens, and the schedule the server plays. */
@@ -27,8 +32,38 @@ export const COMPARE_RANGES: Record<
   seed: { min: 0, max: 0xffff_ffff },
 };
 
-export interface CompareState extends CompareSettings, DiagramViewSlice {
-  running: boolean;
+/**
+ * Where compare mode is: idle, running the four techniques live, or showing a
+ * recording — never running and showing a recording at once.
+ */
+export type CompareRun =
+  | { running: false; recording: false }
+  | { running: true; recording: false }
+  | { running: false; recording: true };
+
+/** What moves compare mode from one `CompareRun` to the next: a run starts or stops, a recording is loaded. */
+export type CompareRunEvent = 'start' | 'stop' | 'load';
+
+const IDLE: CompareRun = { running: false, recording: false };
+const RUNNING: CompareRun = { running: true, recording: false };
+const RECORDING: CompareRun = { running: false, recording: true };
+
+/** The one transition function of `CompareRun`: the run after `event` (spread it into a `setState`). */
+export function compareRunAfter(run: CompareRun, event: CompareRunEvent): CompareRun {
+  switch (event) {
+    case 'start':
+      return RUNNING;
+    case 'stop':
+      // A recording stays shown; a live run ends.
+      return run.recording ? RECORDING : IDLE;
+    case 'load':
+      return RECORDING;
+  }
+}
+
+export type CompareState = CompareSettings & DiagramViewSlice & CompareRun & CompareRunDetails;
+
+interface CompareRunDetails {
   /** Messages the server has played of the schedule. */
   progress: { sent: number; count: number } | null;
   notice: string | null;
@@ -44,8 +79,6 @@ export interface CompareState extends CompareSettings, DiagramViewSlice {
   clock: { offsetMs: number; uncertaintyMs: number } | null;
   /** The receivers of the run shown (the diagrams' lanes). */
   actors: string[];
-  /** A recording is shown instead of a live run. */
-  recording: boolean;
 }
 
 export function initialCompareState(): CompareState {
@@ -55,18 +88,17 @@ export function initialCompareState(): CompareState {
     count: 40,
     seed: 1,
     pattern: 'random',
-    running: false,
+    ...IDLE,
     progress: null,
     notice: null,
     origins: {},
     pageOrigin: typeof location === 'undefined' ? '' : location.host,
     anchor: null,
     // The four diagrams share one window of time: to scale, so that they line up.
-    ...initialViewSlice({ mode: 'time' }),
+    ...initialDiagramViewSlice({ mode: 'time' }),
     channel: null,
     clock: null,
     actors: ['bob'],
-    recording: false,
   };
 }
 

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import { initialViewSlice, type DiagramViewSlice } from '../diagram/view';
+import { initialDiagramViewSlice, type DiagramViewSlice } from '../core';
 
 /**
  * The playground diagram's view: following or a fixed window, one row per
@@ -7,4 +7,4 @@ import { initialViewSlice, type DiagramViewSlice } from '../diagram/view';
  * toolbar, the overview, the shortcuts and the exports all read one value
  * (compare mode keeps the same slice in its store).
  */
-export const playgroundView = createStore<DiagramViewSlice>(() => initialViewSlice());
+export const playgroundDiagramView = createStore<DiagramViewSlice>(() => initialDiagramViewSlice());

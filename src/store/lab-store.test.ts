@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../core';
-import { INBOX_SIZE, initialLabState, receiveInto } from './lab-store';
+import { INBOX_SIZE, initialLabState, labRunAfter, receiveInto } from './lab-store';
 
 const message = (id: number): Message => ({
   id,
@@ -25,5 +25,20 @@ describe('lab store', () => {
     for (let id = 1; id <= INBOX_SIZE + 2; id++) inboxes = receiveInto(inboxes, 'bob', message(id));
     const bob = (inboxes as Record<string, Message[]>).bob!;
     expect(bob.map((m) => m.id)).toEqual([7, 6, 5, 4, 3]);
+  });
+});
+
+describe('the playground run', () => {
+  const stopped = { running: false, replaying: false } as const;
+  it('starts and stops live traffic', () => {
+    expect(labRunAfter(stopped, 'start')).toEqual({ running: true, replaying: false });
+    expect(labRunAfter(labRunAfter(stopped, 'start'), 'stop')).toEqual(stopped);
+  });
+  it('never runs while a recording is replayed: a replay ends the run, Start waits for Back to live', () => {
+    const replaying = labRunAfter(labRunAfter(stopped, 'start'), 'replay');
+    expect(replaying).toEqual({ running: false, replaying: true });
+    expect(labRunAfter(replaying, 'start')).toEqual(replaying);
+    expect(labRunAfter(replaying, 'stop')).toEqual(replaying);
+    expect(labRunAfter(replaying, 'live')).toEqual(stopped);
   });
 });

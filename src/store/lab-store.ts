@@ -5,8 +5,9 @@ import {
   type PresetId,
   type SendPattern,
   type Technique,
+  DEFAULT_KNOBS,
+  type Knobs,
 } from '../core';
-import { DEFAULT_KNOBS, type Knobs } from '../transports/types';
 
 /** Messages kept per receiver's inbox on screen. */
 export const INBOX_SIZE = 5;
@@ -15,14 +16,53 @@ export const MAX_AUTO_RATE = 10;
 /** Seeds are unsigned 32-bit integers (the generator's whole state). */
 export const MAX_SEED = 0xffff_ffff;
 
+/**
+ * Where the playground is: stopped, running live traffic, or replaying a
+ * recording — never running and replaying at once.
+ */
+export type LabRun =
+  | { running: false; replaying: false }
+  | { running: true; replaying: false }
+  | { running: false; replaying: true };
+
+/** What moves the playground from one `LabRun` to the next. */
+export type LabRunEvent =
+  /** Start pressed (refused while a recording is replayed). */
+  | 'start'
+  /** The live run stopped. */
+  | 'stop'
+  /** A recording was loaded: the live run is over, the page shows the recording. */
+  | 'replay'
+  /** The replay ended: back to the page's own, stopped. */
+  | 'live';
+
+const STOPPED: LabRun = { running: false, replaying: false };
+const RUNNING: LabRun = { running: true, replaying: false };
+const REPLAYING: LabRun = { running: false, replaying: true };
+
+/** The one transition function of `LabRun`: the run after `event` (spread it into a `setState`). */
+export function labRunAfter(run: LabRun, event: LabRunEvent): LabRun {
+  switch (event) {
+    case 'start':
+      return run.replaying ? REPLAYING : RUNNING;
+    case 'stop':
+      return run.replaying ? REPLAYING : STOPPED;
+    case 'replay':
+      return REPLAYING;
+    case 'live':
+      return STOPPED;
+  }
+}
+
 /** The playground's settings and what the page shows about the run (not the trace: that is trace-store). */
-export interface LabState {
+export type LabState = LabSettings & LabRun;
+
+interface LabSettings {
   technique: Technique;
   channel: string;
   knobs: Knobs;
   sender: string;
   receivers: string[];
-  running: boolean;
   /** Automatic sends per second from the sender; 0 is off. */
   autoRate: number;
   /** When the automatic sends go: at random (Poisson) times, or steadily every 1/rate s. */
@@ -35,8 +75,6 @@ export interface LabState {
   notice: string | null;
   /** Seq of the step open in the inspector. */
   inspected: number | null;
-  /** A recording is being replayed instead of live traffic. */
-  replaying: boolean;
   /** The preset loaded last (its knobs and participants may have been changed since). */
   preset: PresetId | null;
   /** Messages the server originates during a run (a preset's ticker, progress, readings); null: none. */
@@ -54,14 +92,13 @@ export function initialLabState(search = ''): LabState {
     knobs: { ...DEFAULT_KNOBS },
     sender: 'alice',
     receivers: ['bob'],
-    running: false,
+    ...STOPPED,
     autoRate: 0,
     autoPattern: 'random',
     autoSeed: 1,
     inboxes: {},
     notice: null,
     inspected: null,
-    replaying: false,
     clock: null,
     preset: null,
     serverSource: null,

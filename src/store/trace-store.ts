@@ -36,6 +36,8 @@ export interface TraceState {
 
 export interface TraceStore {
   getState(): TraceState;
+  /** The state it was created with (zustand's `useStore` asks for it, for server rendering). */
+  getInitialState(): TraceState;
   subscribe(listener: (state: TraceState, previous: TraceState) => void): () => void;
   /** Numbers the event and queues it for the next flush. */
   append(event: TraceEventInput): void;
@@ -86,6 +88,7 @@ export function createTraceStore(): TraceStore {
 
   return {
     getState: store.getState,
+    getInitialState: store.getInitialState,
     subscribe: store.subscribe,
     append(input) {
       pending.push({ ...input, seq: seq++ });

@@ -1,39 +1,7 @@
-import { DEFAULT_BACKOFF, type Technique, type TraceEventInput } from '../core';
+import type { Knobs, Technique, TraceEventInput } from '../core';
 
-/**
- * The knobs a learner can turn. Every technique reads the ones it has; all are
- * in ms. They travel to the server as query parameters where the server acts on
- * them (long-poll `timeout`, SSE `retry` and `heartbeat`, WebSocket `heartbeat`).
- */
-export interface Knobs {
-  /** Short polling: wait between the end of one poll and the start of the next. */
-  pollIntervalMs: number;
-  /** Long polling: how long the server may hold a request before answering empty. */
-  longPollTimeoutMs: number;
-  /** SSE: the `retry:` the server announces (the browser's reconnection delay). */
-  sseRetryMs: number;
-  /** SSE: how often the server sends a comment heartbeat. */
-  sseHeartbeatMs: number;
-  /** WebSocket: how often the server pings; a peer that misses its pong is cut off. */
-  wsHeartbeatMs: number;
-  /** Reconnecting after a failure: the first wait's ceiling, doubled on every failure in a row… */
-  backoffBaseMs: number;
-  /** …up to this. */
-  backoffCapMs: number;
-  /** Full jitter: wait a uniformly random time up to the ceiling (off: exactly the ceiling). */
-  backoffJitter: boolean;
-}
-
-export const DEFAULT_KNOBS: Knobs = {
-  pollIntervalMs: 2000,
-  longPollTimeoutMs: 30_000,
-  sseRetryMs: 3000,
-  sseHeartbeatMs: 15_000,
-  wsHeartbeatMs: 30_000,
-  backoffBaseMs: DEFAULT_BACKOFF.baseMs,
-  backoffCapMs: DEFAULT_BACKOFF.capMs,
-  backoffJitter: DEFAULT_BACKOFF.jitter,
-};
+// The knobs live in src/core (the stores and the features read them too); re-exported for the transports.
+export { DEFAULT_KNOBS, type Knobs } from '../core';
 
 /**
  * Named life-cycle states of one client's connection to the server:

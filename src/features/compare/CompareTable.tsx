@@ -10,7 +10,7 @@ import {
   type Technique,
 } from '../../core';
 import type { CompareTraces } from '../../store/compare-store';
-import { useTrace } from '../playground/useStore';
+import { useTrace } from '../playground/store-hooks';
 import { useCompare } from './useCompare';
 
 /** Each technique's stats, re-read once per flush of its trace. */

@@ -1,8 +1,8 @@
 import { useRef } from 'react';
 import { TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
 import { DiagramLegend, DiagramToolbar, SequenceDiagram } from '../../diagram/SequenceDiagram';
-import { sameShown } from '../../diagram/view';
 import { compareStore, type CompareTraces } from '../../store/compare-store';
+import { compareViewController } from '../diagram-view-controller';
 import { useWidth } from '../useWidth';
 import { useCompare } from './useCompare';
 
@@ -25,7 +25,7 @@ export function SmallMultiples({
   // All four in a row where each gets MIN_EACH px (a laptop, a projector), else two by two, else one a row (a phone).
   const columns = width >= 4 * MIN_EACH + 3 * GAP ? 4 : width >= 2 * MIN_EACH + GAP ? 2 : 1;
   const each = Math.floor((width - GAP * (columns - 1)) / columns);
-  const setView = (next: typeof view) => compareStore.setState({ view: next });
+  const setView = (next: typeof view) => compareViewController.setView(next);
   const all = traces.all.getState().events;
   const run =
     all.length === 0
@@ -57,10 +57,7 @@ export function SmallMultiples({
               height={380}
               view={view}
               onViewChange={setView}
-              onShown={(next) => {
-                if (!sameShown(compareStore.getState().shown, next))
-                  compareStore.setState({ shown: next });
-              }}
+              onShown={(next) => compareViewController.reportShown(next)}
               chrome={false}
               {...(anchor !== null ? { anchor } : {})}
             />

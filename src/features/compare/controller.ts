@@ -8,10 +8,12 @@ import {
   type TraceEvent,
   type TraceEventInput,
   type TraceFile,
+  follow,
+  wholeRunView,
 } from '../../core';
-import { follow, wholeRunView } from '../../diagram/view';
 import {
   COMPARE_RANGES,
+  compareRunAfter,
   compareStore,
   compareTraces,
   type CompareSettings,
@@ -23,7 +25,7 @@ import { ObserverClient } from '../../transports/observer';
 import { PAGE_ID } from '../../transports/page-id';
 import { ServerSchedule } from '../../transports/schedule-client';
 import { DEFAULT_PARTICIPANTS, OBSERVER_WAIT_MS, Session } from '../../transports/session';
-import { pageShare, type PageShare } from '../page-filter';
+import { ownStepsFilter, type OwnStepsFilter } from '../own-steps-filter';
 
 /** How long the server waits before its first scheduled message: every receiver is listening by then. */
 export const SCHEDULE_LEAD_MS = 600;
@@ -78,7 +80,8 @@ async function fetchLanes(): Promise<Partial<Record<string, string>>> {
  */
 export class CompareController {
   private sessions: Session[] = [];
-  private observer: ObserverClient | null = null;
+  /** The page's client of the server's step stream (/api/observe). */
+  private serverSteps: ObserverClient | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** The run's schedule while it plays (this page owns it: it ends if the page goes). */
   private schedule: ServerSchedule | null = null;
@@ -124,8 +127,7 @@ export class CompareController {
     const base = this.lab.getState().channel.slice(0, 40);
     const channel = `${base}-cmp-${Date.now().toString(36)}`;
     this.store.setState({
-      running: true,
-      recording: false,
+      ...compareRunAfter(this.store.getState(), 'start'),
       notice: null,
       progress: null,
       clock: null,
@@ -149,7 +151,7 @@ export class CompareController {
     }
     this.store.setState({ origins });
 
-    const share = pageShare(routeByTechnique(this.traces));
+    const share = ownStepsFilter(routeByTechnique(this.traces));
     const receivers = DEFAULT_PARTICIPANTS.slice(1, 1 + settings.receivers);
     // Each technique's run begins with its set-up: the server sends, the receivers listen.
     const at = pageClock();
@@ -170,7 +172,7 @@ export class CompareController {
         ),
       );
     }
-    await this.startObserver(share);
+    await this.listenToServerSteps(share);
     if (run !== this.run) return;
 
     this.store.setState({ actors: receivers });
@@ -214,18 +216,18 @@ export class CompareController {
     this.watch(run, channel, receivers.length * result.status.count);
   }
 
-  private async startObserver(share: PageShare): Promise<void> {
+  private async listenToServerSteps(ownSteps: OwnStepsFilter): Promise<void> {
     await new Promise<void>((resolve) => {
-      const observer = new ObserverClient({
+      const client = new ObserverClient({
         baseUrl: '',
         owner: PAGE_ID,
-        emit: (event) => share.append(event),
+        emit: (event) => ownSteps.append(event),
         onHello: () => resolve(),
         onClock: ({ offsetMs, uncertaintyMs }) =>
           this.store.setState({ clock: { offsetMs, uncertaintyMs } }),
       });
-      this.observer = observer;
-      observer.start();
+      this.serverSteps = client;
+      client.start();
       setTimeout(resolve, OBSERVER_WAIT_MS);
     });
   }
@@ -288,11 +290,11 @@ export class CompareController {
     this.schedule = null;
     for (const session of this.sessions) session.stop();
     this.sessions = [];
-    this.observer?.stop();
-    this.observer = null;
+    this.serverSteps?.stop();
+    this.serverSteps = null;
     for (const t of TECHNIQUES) this.traces.byTechnique[t].flush();
     this.traces.all.flush();
-    this.store.setState({ running: false });
+    this.store.setState((s) => compareRunAfter(s, 'stop'));
   }
 
   /** Shows a recorded compare run (all four techniques in one trace file). Returns an error sentence, if any. */
@@ -324,15 +326,15 @@ export class CompareController {
     ];
     const first = sorted[0]!.t;
     const last = sorted[sorted.length - 1]!.t;
-    this.store.setState({
-      recording: true,
+    this.store.setState((s) => ({
+      ...compareRunAfter(s, 'load'),
       clock: file.clock ?? null,
       actors,
       notice: null,
       progress: null,
       anchor: first,
-      view: wholeRunView(this.store.getState().view, first, last),
-    });
+      view: wholeRunView(s.view, first, last),
+    }));
     return null;
   }
 }

@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
-import { toMermaid } from '../../core';
+import { toMermaid, type DiagramViewSlice } from '../../core';
 import { traceIndexFor } from '../../diagram/trace-index';
-import type { DiagramViewSlice } from '../../diagram/view';
 import type { TraceStore } from '../../store/trace-store';
 import { download } from '../download';
 import { pngBlob, svgText } from './exportDiagram';

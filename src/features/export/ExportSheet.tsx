@@ -7,7 +7,7 @@ import { estimateWidth } from '../../diagram/labels';
 import { pageMeasure } from '../../diagram/page-measure';
 import { ARROW_STYLE, BAR_STYLE } from '../../diagram/palette';
 import type { TraceIndex } from '../../diagram/trace-index';
-import type { DiagramView, ShownWindow } from '../../diagram/view';
+import type { DiagramView, ShownWindow } from '../../core';
 
 /** What an export says about itself, above and below the picture. */
 export interface SheetText {

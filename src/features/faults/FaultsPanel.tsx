@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { checkRange, DEMO_HEARTBEAT_MS } from '../../core';
 import { NumberField } from '../NumberField';
 import { labController } from '../playground/controller';
-import { useLab } from '../playground/useStore';
+import { useLab } from '../playground/store-hooks';
 import { DEMO_HEARTBEATS_KEY } from '../presenter/shortcuts';
 import { faultSentences, halfOpenHint } from './fault-words';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KNOBS } from '../../transports/types';
+import { DEFAULT_KNOBS } from '../../core';
 import { faultSentences, halfOpenHint, localTime, REBOOT_SHOWN_MS } from './fault-words';
 import type { FaultState } from './faults-api';
 

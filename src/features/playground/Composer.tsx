@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { SendPattern } from '../../core';
 import { MAX_AUTO_RATE, MAX_SEED } from '../../store/lab-store';
 import { labController } from './controller';
-import { useLab } from './useStore';
+import { useLab } from './store-hooks';
 
 /**
  * The random pattern's seed: applied on Enter or when the box loses focus,

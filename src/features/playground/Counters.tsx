@@ -10,7 +10,7 @@ import {
   type Stats,
 } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
-import { useLab, useTrace } from './useStore';
+import { useLab, useTrace } from './store-hooks';
 
 /** What a counter's text may depend on besides its value: the clocks its latencies were timed on. */
 interface CounterContext {

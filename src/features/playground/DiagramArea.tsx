@@ -1,15 +1,17 @@
-import { useRef, useSyncExternalStore } from 'react';
+import { useRef } from 'react';
+import { useStore } from 'zustand';
 import { presetById, TECHNIQUE_LABELS } from '../../core';
 import { diagramWidth, SequenceDiagram } from '../../diagram/SequenceDiagram';
-import { sameShown } from '../../diagram/view';
-import { playgroundView } from '../../store/diagram-view-store';
+import { playgroundDiagramView } from '../../store/diagram-view-store';
 import { labStore } from '../../store/lab-store';
 import type { TraceStore } from '../../store/trace-store';
+import { playgroundViewController } from '../diagram-view-controller';
 import { ExportButtons } from '../export/ExportButtons';
 import { presenterStore } from '../presenter/presenter-store';
 import { useWidth } from '../useWidth';
 import { counterLines } from './Counters';
-import { useLab } from './useStore';
+import { labController } from './controller';
+import { useLab } from './store-hooks';
 
 /**
  * The sequence diagram, as wide as its column and `height` tall (the page's
@@ -27,14 +29,10 @@ export function DiagramArea({
   const sender = useLab((s) => s.sender);
   const receivers = useLab((s) => s.receivers);
   const inspected = useLab((s) => s.inspected);
-  const view = useSyncExternalStore(playgroundView.subscribe, () => playgroundView.getState().view);
-  const presenter = useSyncExternalStore(
-    presenterStore.subscribe,
-    () => presenterStore.getState().presenter,
-  );
+  const view = useStore(playgroundDiagramView, (s) => s.view);
+  const presenter = useStore(presenterStore, (s) => s.presenter);
   const host = useRef<HTMLDivElement>(null);
   const width = useWidth(host, 720, 300);
-  const select = (seq: number | null) => labStore.setState({ inspected: seq });
   const actors = [sender, ...receivers];
   const height = givenHeight ?? (presenter ? 640 : 560);
   return (
@@ -45,19 +43,16 @@ export function DiagramArea({
         width={width}
         height={height}
         selectedSeq={inspected}
-        onSelect={select}
+        onSelect={(seq) => labController.inspect(seq)}
         view={view}
-        onViewChange={(next) => playgroundView.setState({ view: next })}
-        onShown={(shown) => {
-          if (!sameShown(playgroundView.getState().shown, shown))
-            playgroundView.setState({ shown });
-        }}
+        onViewChange={(next) => playgroundViewController.setView(next)}
+        onShown={(shown) => playgroundViewController.reportShown(shown)}
         fontSize={presenter ? 15 : 11}
         {...(now ? { now } : {})}
       />
       <ExportButtons
         store={store}
-        view={playgroundView}
+        view={playgroundDiagramView}
         actors={actors}
         size={() => ({ width: diagramWidth(width), height })}
         describe={() => {

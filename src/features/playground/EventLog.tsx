@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { setupOf, TECHNIQUE_LABELS, type TraceEvent } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
-import { useTrace } from './useStore';
+import { useTrace } from './store-hooks';
 
 /** Two lines a row: the step, then its details at the log's full width. */
 const ROW_HEIGHT = 34;

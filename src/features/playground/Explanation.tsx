@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { TECHNIQUE_LABELS } from '../../core';
 import { readFlag, writeFlag } from '../local-flag';
 import { explain, longPollBytesNote, tryThis } from './explanations';
-import { useLab } from './useStore';
+import { useLab } from './store-hooks';
 
 /** localStorage key: "hidden" once the learner folded the explanation away. */
 export const EXPLANATION_KEY = 'realtime-lab:explanation';

@@ -1,6 +1,6 @@
 import { NumberField } from '../NumberField';
 import { KNOB_FIELDS, labController } from './controller';
-import { useLab } from './useStore';
+import { useLab } from './store-hooks';
 
 function KnobField({ field }: { field: (typeof KNOB_FIELDS)[number] }) {
   const value = useLab((s) => s.knobs[field.key]);

@@ -1,4 +1,4 @@
-import { useLab } from './useStore';
+import { useLab } from './store-hooks';
 import { labController } from './controller';
 
 const title = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);

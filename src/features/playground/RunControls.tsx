@@ -1,5 +1,5 @@
 import { labController, REPLAY_START_BLOCKED } from './controller';
-import { useLab } from './useStore';
+import { useLab } from './store-hooks';
 
 export function RunControls() {
   const running = useLab((s) => s.running);

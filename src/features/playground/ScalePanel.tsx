@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { measureRun, modelledCost, projectScale, sideTotal, type PerClientCost } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
-import { useLab, useTrace } from './useStore';
+import { useLab, useTrace } from './store-hooks';
 
 const USERS = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 

@@ -1,7 +1,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { TECHNIQUE_LABELS, TECHNIQUES, type Technique } from '../../core';
 import { labController } from './controller';
-import { useLab } from './useStore';
+import { useLab } from './store-hooks';
 
 /** The "Technique" tab list: arrow keys move between tabs, as the ARIA tabs pattern says. */
 export function TechniqueTabs() {

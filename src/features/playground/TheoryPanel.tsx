@@ -1,7 +1,7 @@
 import type { TraceStore } from '../../store/trace-store';
 import { disagreementNote } from './explanations';
 import { theoryRows, TOLERANCE } from './theory';
-import { useLab, useTrace } from './useStore';
+import { useLab, useTrace } from './store-hooks';
 
 const show = (value: number | null, unit: string) =>
   value === null

@@ -12,6 +12,7 @@ import {
   type SegmentReason,
   type SendPattern,
   type Technique,
+  type Knobs,
 } from '../../core';
 import {
   labStore,
@@ -19,6 +20,7 @@ import {
   MAX_AUTO_RATE,
   MAX_RECEIVERS,
   MAX_SEED,
+  labRunAfter,
   receiveInto,
 } from '../../store/lab-store';
 import { traceStore, type TraceStore } from '../../store/trace-store';
@@ -26,10 +28,9 @@ import { pageClock } from '../../transports/common';
 import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
 import { PAGE_ID } from '../../transports/page-id';
 import { ServerSchedule } from '../../transports/schedule-client';
-import { pageShare, type PageShare } from '../page-filter';
+import { ownStepsFilter, type OwnStepsFilter } from '../own-steps-filter';
 import { presetState } from '../share/url-state';
 import { DEFAULT_SSE_EVENT_TYPES } from '../../transports/sse';
-import type { Knobs } from '../../transports/types';
 
 /** What each knob is called on screen, and its range. */
 /** The knobs that are numbers of ms (the jitter switch is not). */
@@ -110,7 +111,7 @@ export class LabController {
   private session: Session | null = null;
   /** The server schedule this run started (stopped with the run). */
   private schedule: ServerSchedule | null = null;
-  private share: PageShare | null = null;
+  private ownSteps: OwnStepsFilter | null = null;
   private autoTimer: ReturnType<typeof setTimeout> | null = null;
   private autoCount = 0;
   /** Segments this controller began (their `conn`s). */
@@ -143,6 +144,16 @@ export class LabController {
     return next;
   }
 
+  /** Opens a step in the inspector (null closes it). */
+  inspect(seq: number | null): void {
+    this.lab.setState({ inspected: seq });
+  }
+
+  /** A recording was loaded or closed (the replay's set-up has taken the page, or given it back): nothing stays inspected. */
+  replayChanged(active: boolean): void {
+    this.lab.setState((s) => ({ ...labRunAfter(s, active ? 'replay' : 'live'), inspected: null }));
+  }
+
   /** Starts a run (after any stop still waiting for the server); resolves once it runs. */
   start(clearTrace = true): Promise<void> {
     if (this.lab.getState().replaying) {
@@ -150,7 +161,7 @@ export class LabController {
       return Promise.resolve();
     }
     const ticket = ++this.asked;
-    if (!this.session) this.lab.setState({ running: true, notice: null });
+    if (!this.session) this.lab.setState((s) => ({ ...labRunAfter(s, 'start'), notice: null }));
     return this.enqueue(() => this.startNow(ticket, clearTrace));
   }
 
@@ -166,8 +177,8 @@ export class LabController {
     this.stopAuto();
     this.session?.stop();
     this.session = null;
-    this.share = null;
-    this.lab.setState({ running: false });
+    this.ownSteps = null;
+    this.lab.setState((s) => labRunAfter(s, 'stop'));
   }
 
   private async stopNow(): Promise<void> {
@@ -188,7 +199,7 @@ export class LabController {
       this.trace.clear();
       this.lab.setState({ inboxes: {}, inspected: null });
     }
-    const share = pageShare(this.trace);
+    const share = ownStepsFilter(this.trace);
     share.append(
       segmentEvent(
         runSetupOf(state, clearTrace ? 'start' : 'switch'),
@@ -213,11 +224,11 @@ export class LabController {
         this.lab.setState((s) => ({ inboxes: receiveInto(s.inboxes, receiver, message) })),
     });
     this.session = session;
-    this.lab.setState({ running: true, notice: null });
+    this.lab.setState((s) => ({ ...labRunAfter(s, 'start'), notice: null }));
     await session.start();
     if (this.session !== session) return;
     this.applyAutoRate();
-    this.share = share;
+    this.ownSteps = share;
     if (state.serverSource) await this.playServerSource(state.channel, state.serverSource, share);
   }
 
@@ -232,11 +243,11 @@ export class LabController {
     this.lab.setState({ serverSource: next });
     await this.enqueue(async () => {
       const schedule = this.schedule;
-      if (!schedule || !this.share || !this.session) return;
+      if (!schedule || !this.ownSteps || !this.session) return;
       this.schedule = null;
       await schedule.stop();
-      if (this.session && this.share) {
-        await this.playServerSource(this.session.channel, next, this.share);
+      if (this.session && this.ownSteps) {
+        await this.playServerSource(this.session.channel, next, this.ownSteps);
       }
     });
     return null;
@@ -246,7 +257,7 @@ export class LabController {
   private async playServerSource(
     channel: string,
     source: NonNullable<LabState['serverSource']>,
-    share: PageShare,
+    ownSteps: OwnStepsFilter,
   ): Promise<void> {
     const schedule = new ServerSchedule({
       channel,
@@ -272,7 +283,7 @@ export class LabController {
       );
       return;
     }
-    share.adopt(result.status.id);
+    ownSteps.adopt(result.status.id);
   }
 
   /** The server ended the run's schedule on its own (its lease lapsed while the tab slept): start it again. */
@@ -281,8 +292,8 @@ export class LabController {
     this.schedule = null;
     void this.enqueue(async () => {
       const source = this.lab.getState().serverSource;
-      if (this.session && this.share && source && !this.schedule)
-        await this.playServerSource(this.session.channel, source, this.share);
+      if (this.session && this.ownSteps && source && !this.schedule)
+        await this.playServerSource(this.session.channel, source, this.ownSteps);
     });
   }
 

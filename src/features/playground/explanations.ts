@@ -1,5 +1,4 @@
-import type { Technique } from '../../core';
-import type { Knobs } from '../../transports/types';
+import type { Technique, Knobs } from '../../core';
 import { TOLERANCE } from './theory';
 
 /** A few sentences per technique, in our own words, with the current knob values filled in. */

@@ -6,8 +6,8 @@ import {
   type Stats,
   type Technique,
   type TraceEvent,
+  type Knobs,
 } from '../../core';
-import type { Knobs } from '../../transports/types';
 
 /** One claim of theory set beside the measurement. */
 export interface TheoryRow {

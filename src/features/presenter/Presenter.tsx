@@ -1,13 +1,15 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect } from 'react';
+import { useStore } from 'zustand';
 import { TECHNIQUE_LABELS } from '../../core';
 import { labController } from '../playground/controller';
 import { TechniqueTabs } from '../playground/TechniqueTabs';
-import { useLab } from '../playground/useStore';
+import { useLab } from '../playground/store-hooks';
 import { onShortcutKey, sendNumbered, SHORTCUTS } from './shortcuts';
 import { presenterStore } from './presenter-store';
+import { closeShortcutList, togglePresenter, toggleShortcutList } from './presenter-controller';
 
 export function usePresenter() {
-  return useSyncExternalStore(presenterStore.subscribe, presenterStore.getState);
+  return useStore(presenterStore);
 }
 
 /** Listens for the keyboard shortcuts and marks the page for presenter mode. */
@@ -28,18 +30,10 @@ export function PresenterToggle() {
   const { presenter } = usePresenter();
   return (
     <div className="presenter-toggle">
-      <button
-        type="button"
-        aria-pressed={presenter}
-        onClick={() => presenterStore.setState({ presenter: !presenter })}
-      >
+      <button type="button" aria-pressed={presenter} onClick={togglePresenter}>
         Presenter mode
       </button>
-      <button
-        type="button"
-        aria-label="Keyboard shortcuts"
-        onClick={() => presenterStore.setState((s) => ({ help: !s.help }))}
-      >
+      <button type="button" aria-label="Keyboard shortcuts" onClick={toggleShortcutList}>
         ?
       </button>
     </div>
@@ -64,7 +58,7 @@ export function ShortcutsOverlay() {
         ))}
       </dl>
       <p>Shortcuts wait while you type in a field. Esc or ? closes this list.</p>
-      <button type="button" onClick={() => presenterStore.setState({ help: false })}>
+      <button type="button" onClick={closeShortcutList}>
         Close the list
       </button>
     </div>

@@ -1,10 +1,10 @@
 import { PRESET_IDS, TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
-import { follow, isFollowing, pause } from '../../diagram/view';
-import { playgroundView } from '../../store/diagram-view-store';
 import { labStore } from '../../store/lab-store';
 import { setFaults, readFaults } from '../faults/faults-api';
+import { playgroundViewController } from '../diagram-view-controller';
 import { labController } from '../playground/controller';
 import { presetLink } from '../share/url-state';
+import { closeShortcutList, togglePresenter, toggleShortcutList } from './presenter-controller';
 import { presenterStore } from './presenter-store';
 
 export interface Shortcut {
@@ -65,12 +65,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {
     key: 'p',
     does: 'Pause the view, or follow again',
-    run: () => {
-      // On the view's own store, so it works whether or not the toolbar is on screen.
-      const { view, shown } = playgroundView.getState();
-      if (!isFollowing(view)) playgroundView.setState({ view: follow(view) });
-      else if (shown) playgroundView.setState({ view: pause(view, shown) });
-    },
+    // On the view's own store, so it works whether or not the toolbar is on screen.
+    run: () => playgroundViewController.togglePause(),
   },
   { key: '.', does: 'Step a replay forward', run: () => void press('Step') },
   { key: ',', does: 'Step a replay back', run: () => void press('Step back') },
@@ -104,12 +100,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   {
     key: 'f',
     does: 'Presenter mode on or off',
-    run: () => presenterStore.setState((s) => ({ presenter: !s.presenter })),
+    run: togglePresenter,
   },
   {
     key: '?',
     does: 'Show or hide this list',
-    run: () => presenterStore.setState((s) => ({ help: !s.help })),
+    run: toggleShortcutList,
   },
 ];
 
@@ -123,7 +119,7 @@ export function onShortcutKey(event: KeyboardEvent): void {
   if (event.key === 'Escape' && presenterStore.getState().help) {
     // Handled: an Esc closes one thing at a time (the inspector listens too).
     event.preventDefault();
-    presenterStore.setState({ help: false });
+    closeShortcutList();
     return;
   }
   const shortcut = SHORTCUTS.find((s) => s.key === event.key);

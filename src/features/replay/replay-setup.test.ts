@@ -2,9 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createStore } from 'zustand/vanilla';
-import { parseTraceFile, segmentEvent, type RunSetup, type TraceEvent } from '../../core';
+import {
+  parseTraceFile,
+  segmentEvent,
+  type RunSetup,
+  type TraceEvent,
+  DEFAULT_KNOBS,
+} from '../../core';
 import { initialLabState, type LabState } from '../../store/lab-store';
-import { DEFAULT_KNOBS } from '../../transports/types';
 import { knobsOf, ReplaySetup } from './replay-setup';
 
 const fixture = (name: string): TraceEvent[] =>

@@ -8,9 +8,10 @@ import {
   type RecordingSegment,
   type RunSetup,
   type TraceEvent,
+  DEFAULT_KNOBS,
+  type Knobs,
 } from '../../core';
-import { labStore, type LabState } from '../../store/lab-store';
-import { DEFAULT_KNOBS, type Knobs } from '../../transports/types';
+import { labRunAfter, labStore, type LabState } from '../../store/lab-store';
 import { KNOB_FIELDS, labController } from '../playground/controller';
 
 /** The page's own set-up, kept aside while a recording shows its own. */
@@ -82,7 +83,12 @@ export class ReplaySetup {
     // A recorded estimate has no live sync exchanges behind it: samples 0.
     this.clock = clock ? { ...clock, samples: 0 } : null;
     this.shown = null;
-    this.lab.setState({ replaying: true, inspected: null, inboxes: {}, clock: this.clock });
+    this.lab.setState((s) => ({
+      ...labRunAfter(s, 'replay'),
+      inspected: null,
+      inboxes: {},
+      clock: this.clock,
+    }));
     this.follow(0);
   }
 
@@ -103,7 +109,7 @@ export class ReplaySetup {
     this.segments = [];
     this.shown = null;
     this.clock = null;
-    this.lab.setState({ ...saved, replaying: false, inspected: null });
+    this.lab.setState((s) => ({ ...saved, ...labRunAfter(s, 'live'), inspected: null }));
   }
 }
 

@@ -3,9 +3,9 @@ import { checkRange, PRESETS, presetById, TECHNIQUE_LABELS } from '../../core';
 import { NumberField } from '../NumberField';
 import { labController, SERVER_RATE } from '../playground/controller';
 import { labStore } from '../../store/lab-store';
-import { viewStore } from '../../store/view-store';
+import { screenStore } from '../../store/screen-store';
 import { readFaults } from '../faults/faults-api';
-import { useLab } from '../playground/useStore';
+import { useLab } from '../playground/store-hooks';
 import { presetLink, writeSetup } from './url-state';
 
 /** The classic use cases, one link each (a link runs its preset), and the link to the set-up as it is now. */
@@ -17,7 +17,7 @@ export function PresetsPanel() {
   const channel = useLab((s) => s.channel);
   const share = async () => {
     const faults = await readFaults().catch(() => null);
-    const query = writeSetup(labStore.getState(), viewStore.getState().view, faults);
+    const query = writeSetup(labStore.getState(), screenStore.getState().screen, faults);
     const url = `${location.origin}${location.pathname}${query}`;
     setLink(url);
     await navigator.clipboard?.writeText(url).catch(() => undefined);

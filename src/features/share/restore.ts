@@ -1,5 +1,5 @@
 import { labStore } from '../../store/lab-store';
-import { viewStore } from '../../store/view-store';
+import { screenStore } from '../../store/screen-store';
 import { setFaults } from '../faults/faults-api';
 import { labController } from '../playground/controller';
 import { readSetup, writeSetup } from './url-state';
@@ -16,16 +16,16 @@ export async function restoreSetup(): Promise<void> {
   const sync = () => {
     // A replay shows the recording's set-up; the address keeps the page's own.
     if (labStore.getState().replaying) return;
-    const query = writeSetup(labStore.getState(), viewStore.getState().view, null);
+    const query = writeSetup(labStore.getState(), screenStore.getState().screen, null);
     history.replaceState(null, '', `${location.pathname}${query}`);
   };
   labStore.subscribe(sync);
-  viewStore.subscribe(sync);
+  screenStore.subscribe(sync);
   sync();
   if (setup.faults) {
     await setFaults(setup.faults).catch((error: unknown) =>
       labStore.setState({ notice: `The link's faults could not be set: ${String(error)}` }),
     );
   }
-  if (setup.run && viewStore.getState().view === 'playground') await labController.start();
+  if (setup.run && screenStore.getState().screen === 'playground') await labController.start();
 }

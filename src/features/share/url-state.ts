@@ -6,10 +6,11 @@ import {
   BACKOFF_RANGES,
   isTechnique,
   type Preset,
+  DEFAULT_KNOBS,
+  type Knobs,
 } from '../../core';
 import { MAX_AUTO_RATE, MAX_RECEIVERS, MAX_SEED, type LabState } from '../../store/lab-store';
 import { DEFAULT_PARTICIPANTS } from '../../transports/session';
-import { DEFAULT_KNOBS, type Knobs } from '../../transports/types';
 import type { FaultRequest, FaultState } from '../faults/faults-api';
 
 /** The knobs a link carries, each with its range (the jitter switch is `jitter=0|1`). */
@@ -155,11 +156,11 @@ export function readSetup(search: string, base: LabState): UrlSetup {
 /** The query that reproduces the set-up: only what differs from a fresh page, so links stay short. */
 export function writeSetup(
   state: LabState,
-  view: string,
+  screen: string,
   faults: Pick<FaultState, 'latencyMs' | 'blockWebSockets'> | null,
 ): string {
   const params = new URLSearchParams();
-  if (view !== 'playground') params.set('view', view);
+  if (screen !== 'playground') params.set('view', screen);
   if (state.channel !== DEFAULT_CHANNEL) params.set('channel', state.channel);
   if (state.preset) params.set('preset', state.preset);
   params.set('technique', state.technique);

@@ -3,7 +3,8 @@ import { createPortal } from 'react-dom';
 import { placePanel, type Box, type Placement } from '../layout/placement';
 import { useLayoutMode } from '../layout/useLayout';
 import { presenterStore } from '../presenter/presenter-store';
-import { switchView } from '../ViewSwitch';
+import { leavePresenterMode } from '../presenter/presenter-controller';
+import { switchScreen } from '../screen-controller';
 import { TOUR_STEPS } from './tour-steps';
 import {
   endTour,
@@ -40,8 +41,8 @@ export function TourButton() {
       type="button"
       className="tour-button"
       onClick={() => {
-        switchView('playground');
-        presenterStore.setState({ presenter: false, help: false });
+        switchScreen('playground');
+        leavePresenterMode();
         openTour();
       }}
     >

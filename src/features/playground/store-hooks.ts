@@ -1,18 +1,18 @@
-import { useSyncExternalStore } from 'react';
-import type { StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
 import { labStore, type LabState } from '../../store/lab-store';
 import { traceStore, type TraceState, type TraceStore } from '../../store/trace-store';
 
 /** One field (or derived value) of the lab's settings; re-renders when it changes. */
 export function useLab<T>(select: (state: LabState) => T): T {
-  return useSyncExternalStore(
-    (listener) => (labStore as StoreApi<LabState>).subscribe(listener),
-    () => select(labStore.getState()),
-  );
+  return useStore(labStore, select);
 }
 
-/** The trace's state, re-read once per store flush (at most once per animation frame). */
+/**
+ * The trace's state, re-read once per store flush (at most once per animation
+ * frame): its log grows in place, so the hook selects `version` to learn that
+ * it changed.
+ */
 export function useTrace(store: TraceStore = traceStore): TraceState {
-  useSyncExternalStore(store.subscribe, () => store.getState().version);
+  useStore(store, (s) => s.version);
   return store.getState();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEventInput } from '../core';
-import { pageShare } from './page-filter';
+import { ownStepsFilter as pageShare } from './own-steps-filter';
 
 const step = (partial: Partial<TraceEventInput>): TraceEventInput => ({
   t: 0,

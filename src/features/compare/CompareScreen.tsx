@@ -66,7 +66,7 @@ function exportName(kind: string, extension: string): string {
 }
 
 /** Compare mode: the four techniques side by side on one seeded schedule the server plays. */
-export function CompareView() {
+export function CompareScreen() {
   const running = useCompare((s) => s.running);
   const progress = useCompare((s) => s.progress);
   const notice = useCompare((s) => s.notice);

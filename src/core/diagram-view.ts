@@ -1,4 +1,5 @@
-import type { DiagramMode } from './shapes';
+/** One row per step, or time to scale. */
+export type DiagramMode = 'rows' | 'time';
 
 /**
  * What part of the trace a diagram shows, as one value a store can hold:
@@ -42,7 +43,7 @@ export const INITIAL_VIEW: DiagramView = {
   receiversOnly: false,
 };
 
-export function initialViewSlice(view: Partial<DiagramView> = {}): DiagramViewSlice {
+export function initialDiagramViewSlice(view: Partial<DiagramView> = {}): DiagramViewSlice {
   return { view: { ...INITIAL_VIEW, ...view }, shown: null };
 }
 

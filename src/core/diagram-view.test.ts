@@ -10,7 +10,7 @@ import {
   windowFrom,
   withMode,
   zoomTo,
-} from './view';
+} from './diagram-view';
 
 describe('the diagram view', () => {
   it('follows by default, one row per step', () => {

@@ -2,7 +2,7 @@ import { ConnectionLesson } from '../budget/ConnectionLesson';
 import { StormLesson } from '../storm/StormLesson';
 
 /** Lessons that need a screen of their own: each runs a small experiment for real and explains it. */
-export function LessonsView() {
+export function LessonsScreen() {
   return (
     <div className="lessons" data-testid="lessons-view">
       <ConnectionLesson />
