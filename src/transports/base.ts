@@ -8,23 +8,25 @@ import {
   type TraceKind,
 } from '../core';
 import {
-  CLIENT_ERROR_CODES,
-  TransportError,
   UNKNOWN_REQUEST_HEAD,
   SeenIds,
   Timers,
   channelUrl,
   connIds,
-  describeError,
-  isAbortError,
   pageClock,
-  parseErrorBody,
   parsePollResponse,
   responseBytes,
   traceBody,
   type ConnKind,
   type QueryValue,
 } from './common';
+import {
+  CLIENT_ERROR_CODES,
+  TransportError,
+  describeError,
+  isAbortError,
+  parseErrorBody,
+} from './transport-error';
 import type { Knobs, Transport, TransportOptions, TransportState } from './types';
 
 /** The fields of a trace event a transport fills in itself (the rest is the same for every step). */

@@ -3,13 +3,12 @@ import {
   ConnIds,
   SeenIds,
   Timers,
-  TransportError,
   absoluteUrl,
   channelUrl,
-  parseErrorBody,
   parsePollResponse,
   toWebSocketUrl,
 } from './common';
+import { TransportError } from './transport-error';
 import { message } from './test-fakes';
 
 describe('channelUrl', () => {
@@ -101,15 +100,5 @@ describe('parsePollResponse', () => {
     } catch (error) {
       expect((error as TransportError).code).toBe('RL_ERR_BAD_RESPONSE');
     }
-  });
-});
-
-describe('parseErrorBody', () => {
-  it('reads the server error body, or names the status', () => {
-    expect(parseErrorBody(400, '{"error":"bad since","code":"RL_ERR_BAD_SINCE"}')).toEqual({
-      error: 'bad since',
-      code: 'RL_ERR_BAD_SINCE',
-    });
-    expect(parseErrorBody(503, '')).toEqual({ error: 'HTTP 503', code: 'HTTP_503' });
   });
 });

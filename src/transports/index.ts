@@ -1,15 +1,6 @@
 export { createTransport } from './factory';
 export { BaseTransport } from './base';
-export {
-  CLIENT_ERROR_CODES,
-  ConnIds,
-  SeenIds,
-  TransportError,
-  channelUrl,
-  connIds,
-  pageClock,
-  toWebSocketUrl,
-} from './common';
+export { ConnIds, SeenIds, channelUrl, connIds, pageClock, toWebSocketUrl } from './common';
 export { LongPollTransport, MIN_EMPTY_REPOLL_MS } from './long-poll';
 export {
   ObserverClient,
@@ -30,4 +21,5 @@ export { DEFAULT_PARTICIPANTS, Session, type Participant, type SessionOptions } 
 export { ShortPollTransport } from './short-poll';
 export { DEFAULT_SSE_EVENT_TYPES, SseTransport } from './sse';
 export * from './types';
+export { CLIENT_ERROR_CODES, TransportError } from './transport-error';
 export { WebSocketTransport } from './websocket';

@@ -1,12 +1,7 @@
 import { DEFAULT_MESSAGE_TYPE, encodeSseEvent, utf8Bytes } from '../core';
 import { BaseTransport } from './base';
-import {
-  CLIENT_ERROR_CODES,
-  UNKNOWN_REQUEST_HEAD,
-  describeError,
-  parseMessageJson,
-  SILENCE_HEARTBEATS,
-} from './common';
+import { UNKNOWN_REQUEST_HEAD, parseMessageJson, SILENCE_HEARTBEATS } from './common';
+import { CLIENT_ERROR_CODES, describeError } from './transport-error';
 import type { Knobs, TransportOptions } from './types';
 
 /**

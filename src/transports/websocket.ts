@@ -7,15 +7,8 @@ import {
   type TraceDetails,
 } from '../core';
 import { BaseTransport } from './base';
-import {
-  CLIENT_ERROR_CODES,
-  TransportError,
-  UNKNOWN_REQUEST_HEAD,
-  describeError,
-  isMessage,
-  toWebSocketUrl,
-  traceBody,
-} from './common';
+import { UNKNOWN_REQUEST_HEAD, isMessage, toWebSocketUrl, traceBody } from './common';
+import { CLIENT_ERROR_CODES, TransportError, describeError } from './transport-error';
 import type { Knobs } from './types';
 import { SILENCE_HEARTBEATS } from './common';
 
