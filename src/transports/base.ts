@@ -7,19 +7,14 @@ import {
   type TraceEventInput,
   type TraceKind,
 } from '../core';
-import {
-  UNKNOWN_REQUEST_HEAD,
-  SeenIds,
-  Timers,
-  channelUrl,
-  connIds,
-  pageClock,
-  parsePollResponse,
-  responseBytes,
-  traceBody,
-  type ConnKind,
-  type QueryValue,
-} from './common';
+import { connIds, type ConnKind } from './conn-ids';
+import { parsePollResponse } from './message-parsers';
+import { pageClock } from './page-clock';
+import { UNKNOWN_REQUEST_HEAD, responseBytes } from './resource-timing';
+import { SeenIds } from './seen-ids';
+import { Timers } from './timers';
+import { traceBody } from './trace-body';
+import { channelUrl, type QueryValue } from './urls';
 import {
   CLIENT_ERROR_CODES,
   TransportError,

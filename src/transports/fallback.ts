@@ -1,5 +1,7 @@
 import type { TraceEventInput } from '../core';
-import { connIds, pageClock, toWebSocketUrl, channelUrl } from './common';
+import { connIds } from './conn-ids';
+import { pageClock } from './page-clock';
+import { toWebSocketUrl, channelUrl } from './urls';
 import { LongPollTransport } from './long-poll';
 import type { Knobs, Transport, TransportOptions, TransportState } from './types';
 import { WebSocketTransport } from './websocket';

@@ -1,6 +1,6 @@
 import { DEFAULT_CHANNEL, type Message, type Technique, type TraceEventInput } from '../core';
 import { traceStore } from '../store/trace-store';
-import { channelUrl } from './common';
+import { channelUrl } from './urls';
 import { createTransport } from './factory';
 import { ObserverClient, type ClockEstimate, type ObserverHello } from './observer';
 import { SseTransport } from './sse';

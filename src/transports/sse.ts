@@ -1,6 +1,8 @@
 import { DEFAULT_MESSAGE_TYPE, encodeSseEvent, utf8Bytes } from '../core';
 import { BaseTransport } from './base';
-import { UNKNOWN_REQUEST_HEAD, parseMessageJson, SILENCE_HEARTBEATS } from './common';
+import { parseMessageJson } from './message-parsers';
+import { UNKNOWN_REQUEST_HEAD } from './resource-timing';
+import { SILENCE_HEARTBEATS } from './silence';
 import { CLIENT_ERROR_CODES, describeError } from './transport-error';
 import type { Knobs, TransportOptions } from './types';
 

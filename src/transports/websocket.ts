@@ -7,10 +7,13 @@ import {
   type TraceDetails,
 } from '../core';
 import { BaseTransport } from './base';
-import { UNKNOWN_REQUEST_HEAD, isMessage, toWebSocketUrl, traceBody } from './common';
+import { isMessage } from './message-parsers';
+import { UNKNOWN_REQUEST_HEAD } from './resource-timing';
+import { traceBody } from './trace-body';
+import { toWebSocketUrl } from './urls';
 import { CLIENT_ERROR_CODES, TransportError, describeError } from './transport-error';
 import type { Knobs } from './types';
-import { SILENCE_HEARTBEATS } from './common';
+import { SILENCE_HEARTBEATS } from './silence';
 
 export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 
