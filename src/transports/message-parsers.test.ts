@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePollResponse } from './message-parsers';
 import { TransportError } from './transport-error';
-import { message } from './test-fakes';
+import { message } from './test/fakes';
 
 describe('parsePollResponse', () => {
   it('reads messages and lastId', () => {

@@ -11,7 +11,7 @@ import {
   never,
   options,
   recorder,
-} from './test-fakes';
+} from './test/fakes';
 import { WebSocketTransport } from './websocket';
 import { DEFAULT_KNOBS } from './types';
 
