@@ -2,7 +2,7 @@ import { DEFAULT_MESSAGE_TYPE, encodeSseEvent, utf8Bytes } from '../core';
 import { BaseTransport } from './base';
 import { parseMessageJson } from './message-parsers';
 import { UNKNOWN_REQUEST_HEAD } from './resource-timing';
-import { SILENCE_HEARTBEATS } from './silence';
+import { SILENCE_HEARTBEATS, watchSilence } from './silence';
 import { CLIENT_ERROR_CODES, describeError } from './transport-error';
 import type { Knobs, TransportOptions } from './types';
 
@@ -165,17 +165,17 @@ export class SseTransport extends BaseTransport {
 
   /**
    * Notices a silent stream: open, but no event and no heartbeat for
-   * SILENCE_HEARTBEATS heartbeat intervals (a half-open connection never
-   * errors by itself). It is closed and opened again from the last id.
+   * SILENCE_HEARTBEATS heartbeat intervals. It is closed and opened again from the last id.
    */
   private watch(): void {
     this.unwatch();
-    const windowMs = SILENCE_HEARTBEATS * this.knobs.sseHeartbeatMs;
-    this.watchdog = this.timers.every(
-      () => {
-        const silentFor = this.now() - this.lastHeard;
-        if (!this.source || silentFor < windowMs) return;
-        this.unwatch();
+    this.watchdog = watchSilence(this.timers, {
+      heartbeatMs: this.knobs.sseHeartbeatMs,
+      now: () => this.now(),
+      lastHeard: () => this.lastHeard,
+      isCurrent: () => this.source !== undefined,
+      onSilent: (silentFor) => {
+        this.watchdog = null;
         const source = this.detach();
         source?.close();
         this.step('error', this.conn, {
@@ -187,8 +187,7 @@ export class SseTransport extends BaseTransport {
         this.step('close', this.conn, { details: { wasClean: false, note: 'closed as silent' } });
         this.retry();
       },
-      Math.max(100, windowMs / 4),
-    );
+    });
   }
 
   private unwatch(): void {

@@ -13,7 +13,7 @@ import { traceBody } from './trace-body';
 import { toWebSocketUrl } from './urls';
 import { CLIENT_ERROR_CODES, TransportError, describeError } from './transport-error';
 import type { Knobs } from './types';
-import { SILENCE_HEARTBEATS } from './silence';
+import { SILENCE_HEARTBEATS, watchSilence } from './silence';
 
 export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 
@@ -397,16 +397,12 @@ export class WebSocketTransport extends BaseTransport {
    * from the last id.
    */
   private watch(socket: WebSocket, conn: string): void {
-    const windowMs = SILENCE_HEARTBEATS * this.knobs.wsHeartbeatMs;
-    const check = this.timers.every(
-      () => {
-        if (socket !== this.socket) {
-          this.timers.clear(check);
-          return;
-        }
-        const silentFor = this.now() - this.lastHeard;
-        if (silentFor < windowMs) return;
-        this.timers.clear(check);
+    watchSilence(this.timers, {
+      heartbeatMs: this.knobs.wsHeartbeatMs,
+      now: () => this.now(),
+      lastHeard: () => this.lastHeard,
+      isCurrent: () => socket === this.socket,
+      onSilent: (silentFor) => {
         this.step('error', conn, {
           details: {
             error: `silent for ${Math.round(silentFor)} ms (no frame within ${SILENCE_HEARTBEATS} heartbeats): presumed dead`,
@@ -415,7 +411,6 @@ export class WebSocketTransport extends BaseTransport {
         });
         this.abandon(socket, conn, 'silent');
       },
-      Math.max(100, windowMs / 4),
-    );
+    });
   }
 }
