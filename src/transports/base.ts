@@ -9,7 +9,7 @@ import {
 } from '../core';
 import { connIds, type ConnKind } from './conn-ids';
 import { parsePollResponse } from './message-parsers';
-import { pageClock } from './page-clock';
+import { pageClock } from '../core/clock';
 import { UNKNOWN_REQUEST_HEAD, responseBytes } from './resource-timing';
 import { SeenIds } from './seen-ids';
 import { Timers } from './timers';

@@ -1,6 +1,6 @@
 import type { TraceEventInput } from '../core';
 import { connIds } from './conn-ids';
-import { pageClock } from './page-clock';
+import { pageClock } from '../core/clock';
 import { toWebSocketUrl, channelUrl } from './urls';
 import { LongPollTransport } from './long-poll';
 import type { Knobs, Transport, TransportOptions, TransportState } from './types';

@@ -1,5 +1,5 @@
 import { estimateClockOffset, type SyncSample, type TraceEventInput } from '../core';
-import { pageClock } from './page-clock';
+import { pageClock } from '../core/clock';
 import { Timers } from './timers';
 import { toWebSocketUrl } from './urls';
 

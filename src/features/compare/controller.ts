@@ -18,7 +18,7 @@ import {
   type CompareTraces,
 } from '../../store/compare-store';
 import { labStore } from '../../store/lab-store';
-import { pageClock } from '../../transports/page-clock';
+import { pageClock } from '../../core/clock';
 import { ObserverClient } from '../../transports/observer';
 import { PAGE_ID } from '../../transports/page-id';
 import { ServerSchedule } from '../../transports/schedule-client';
