@@ -1,5 +1,4 @@
-import { DEFAULT_CHANNEL, type Message, type Technique, type TraceEventInput } from '../core';
-import { traceStore } from '../store/trace-store';
+import { DEFAULT_CHANNEL, type Message, type Technique } from '../core';
 import { channelUrl } from './urls';
 import { createTransport } from './factory';
 import { ObserverClient, type ClockEstimate, type ObserverHello } from './observer';
@@ -7,6 +6,7 @@ import { SseTransport } from './sse';
 import {
   DEFAULT_KNOBS,
   type Knobs,
+  type TraceSink,
   type Transport,
   type TransportOptions,
   type TransportState,
@@ -47,8 +47,8 @@ export interface SessionOptions {
   sender?: string | null;
   /** The receivers' names; default `['bob']`. */
   receivers?: readonly string[];
-  /** Where every trace step goes; default the page's trace store. */
-  store?: { append(event: TraceEventInput): void };
+  /** The sink every trace step goes to (the page's trace store, a test's list): the caller's choice. */
+  store: TraceSink;
   /** Also run the observer client (the server's own trace) into the same store. Default false. */
   observe?: boolean;
   /** The page's id, given to the observer stream (`?owner=`), so the server knows when the page is gone. */
@@ -102,8 +102,8 @@ interface Member {
 /**
  * One run of the lab for one technique: a sender (Alice) and N receivers
  * (Bob, Carol, …), each with its own transport and its own connections (for
- * WebSocket the sender has its own socket). Everything they trace goes to one
- * store. Changing technique means a new Session.
+ * WebSocket the sender has its own socket). Everything they trace goes to the
+ * sink the caller gives (`store`). Changing technique means a new Session.
  */
 export class Session {
   readonly technique: Technique;
@@ -111,7 +111,7 @@ export class Session {
   private knobsValue: Knobs;
   private readonly members = new Map<string, Member>();
   private readonly senderName: string | null;
-  private readonly store: { append(event: TraceEventInput): void };
+  private readonly store: TraceSink;
   private readonly build: (technique: Technique, options: TransportOptions) => Transport;
   private observer: ObserverClient | undefined;
   private state: SessionState = { phase: 'stopped', synced: false };
@@ -122,7 +122,7 @@ export class Session {
     this.technique = options.technique;
     this.channel = options.channel ?? DEFAULT_CHANNEL;
     this.knobsValue = { ...(options.knobs ?? DEFAULT_KNOBS) };
-    this.store = options.store ?? traceStore;
+    this.store = options.store;
     this.build = options.createTransport ?? createTransport;
     this.senderName = options.sender === undefined ? DEFAULT_PARTICIPANTS[0]! : options.sender;
     if (this.senderName !== null)

@@ -106,4 +106,9 @@ export interface Transport {
   updateKnobs?(knobs: Knobs): void;
 }
 
+/** Where trace steps go: the page's trace store, or a test's list. */
+export interface TraceSink {
+  append(event: TraceEventInput): void;
+}
+
 export type TransportFactory = (options: TransportOptions) => Transport;
