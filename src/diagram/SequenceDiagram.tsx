@@ -8,6 +8,7 @@ import {
   useSyncExternalStore,
   type KeyboardEvent,
 } from 'react';
+import { pageClock } from '../core/clock';
 import type { TraceEvent } from '../core';
 import type { TraceStore } from '../store/trace-store';
 import { neighbourStep } from './inspect';
@@ -95,8 +96,6 @@ export function followPage(anchor: number, now: number, spanMs: number): number 
   // The first page starts just above the first event rather than in the empty past.
   return Math.max(paged, anchor - spanMs * 0.03 + spanMs);
 }
-
-const pageNow = (): number => performance.timeOrigin + performance.now();
 
 /** Live traffic redraws the diagram at most this often (ms): a class cannot read faster, and frames stay free. */
 const REDRAW_MS = 40;
@@ -196,7 +195,7 @@ function updateOpenBars(svg: SVGSVGElement, layout: SequenceLayout, now: number)
 export function SequenceDiagram({
   store,
   actors,
-  now = pageNow,
+  now = pageClock,
   onSelect,
   selectedSeq = null,
   width = 760,

@@ -7,24 +7,21 @@ import {
   type TraceEventInput,
   type TraceKind,
 } from '../core';
+import { connIds, type ConnKind } from './conn-ids';
+import { parsePollResponse } from './message-parsers';
+import { pageClock } from '../core/clock';
+import { UNKNOWN_REQUEST_HEAD, responseBytes } from './resource-timing';
+import { SeenIds } from './seen-ids';
+import { Timers } from './timers';
+import { traceBody } from './trace-body';
+import { channelUrl, type QueryValue } from './urls';
 import {
   CLIENT_ERROR_CODES,
   TransportError,
-  UNKNOWN_REQUEST_HEAD,
-  SeenIds,
-  Timers,
-  channelUrl,
-  connIds,
   describeError,
   isAbortError,
-  pageClock,
   parseErrorBody,
-  parsePollResponse,
-  responseBytes,
-  traceBody,
-  type ConnKind,
-  type QueryValue,
-} from './common';
+} from './transport-error';
 import type { Knobs, Transport, TransportOptions, TransportState } from './types';
 
 /** The fields of a trace event a transport fills in itself (the rest is the same for every step). */

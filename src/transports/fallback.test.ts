@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FALLBACK_AFTER_FAILURES, PROBE_EVERY_MS, WebSocketWithFallback } from './fallback';
-import { FakeWebSocket, fakeFetch, json, message, never, options, recorder } from './test-fakes';
+import { FakeWebSocket, fakeFetch, json, message, never, options, recorder } from './test/fakes';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -1,5 +1,7 @@
 import type { TraceEventInput } from '../core';
-import { connIds, pageClock, toWebSocketUrl, channelUrl } from './common';
+import { connIds } from './conn-ids';
+import { pageClock } from '../core/clock';
+import { toWebSocketUrl, channelUrl } from './urls';
 import { LongPollTransport } from './long-poll';
 import type { Knobs, Transport, TransportOptions, TransportState } from './types';
 import { WebSocketTransport } from './websocket';
@@ -8,6 +10,31 @@ import { WebSocketTransport } from './websocket';
 export const FALLBACK_AFTER_FAILURES = 3;
 /** While on long polling, how often to try a WebSocket again. */
 export const PROBE_EVERY_MS = 5000;
+
+/** How the current run of socket opens went. */
+interface SocketAttempts {
+  readonly sawOpen: boolean;
+  readonly failures: number;
+}
+
+/**
+ * Where a WebSocket-with-fallback client is; each state holds only what is true in it:
+ * - `idle-on-socket`, `on-socket`: stopped (or never started) / running on the
+ *   WebSocket; `failures` opens failed in a row, `sawOpen` the current attempt opened;
+ * - `idle-on-polls`: stopped while fallen back to long polling (start() resumes them);
+ * - `probe-due`: running on long polling, a probe socket due when `timer` fires;
+ * - `probing`: running on long polling, the `probe` socket opening.
+ */
+type FallbackState =
+  | ({ readonly phase: 'idle-on-socket' } & SocketAttempts)
+  | ({ readonly phase: 'on-socket' } & SocketAttempts)
+  | { readonly phase: 'idle-on-polls'; readonly polls: LongPollTransport }
+  | {
+      readonly phase: 'probe-due';
+      readonly polls: LongPollTransport;
+      readonly timer: ReturnType<typeof setTimeout>;
+    }
+  | { readonly phase: 'probing'; readonly polls: LongPollTransport; readonly probe: WebSocket };
 
 /**
  * WebSocket with a way out: when the upgrade keeps failing (a proxy that
@@ -20,12 +47,7 @@ export const PROBE_EVERY_MS = 5000;
 export class WebSocketWithFallback implements Transport {
   readonly technique = 'websocket' as const;
   private ws: WebSocketTransport;
-  private polls: LongPollTransport | null = null;
-  private failures = 0;
-  private sawOpen = false;
-  private probeTimer: ReturnType<typeof setTimeout> | null = null;
-  private probe: WebSocket | null = null;
-  private running = false;
+  private life: FallbackState = { phase: 'idle-on-socket', sawOpen: false, failures: 0 };
   private knobs: Knobs;
   private readonly now: () => number;
 
@@ -36,42 +58,67 @@ export class WebSocketWithFallback implements Transport {
   }
 
   get state(): TransportState {
-    return (this.polls ?? this.ws).state;
+    return this.carrier().state;
   }
 
   get lastId(): number | undefined {
-    const ids = [this.ws.lastId, this.polls?.lastId].filter((id) => id !== undefined);
+    const ids = [this.ws.lastId, this.polls()?.lastId].filter((id) => id !== undefined);
     return ids.length ? Math.max(...ids) : undefined;
   }
 
   /** Whether the client is on its long-polling fallback now. */
   get fallenBack(): boolean {
-    return this.polls !== null;
+    return this.polls() !== undefined;
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    (this.polls ?? this.ws).start();
-    if (this.polls) this.scheduleProbe();
+    const state = this.life;
+    if (state.phase === 'idle-on-socket') {
+      this.enter({ ...state, phase: 'on-socket' });
+      this.ws.start();
+    } else if (state.phase === 'idle-on-polls') {
+      this.scheduleProbe(state.polls);
+      state.polls.start();
+    }
   }
 
   stop(): void {
-    if (!this.running) return;
-    this.running = false;
-    this.clearProbe();
+    const state = this.life;
+    if (state.phase === 'idle-on-socket' || state.phase === 'idle-on-polls') return;
+    if (state.phase === 'on-socket') {
+      this.enter({ ...state, phase: 'idle-on-socket' });
+    } else {
+      this.clearProbe(state);
+      this.enter({ phase: 'idle-on-polls', polls: state.polls });
+    }
     this.ws.stop();
-    this.polls?.stop();
+    this.polls()?.stop();
   }
 
   send(text: string, type?: string): Promise<number> {
-    return (this.polls ?? this.ws).send(text, type);
+    return this.carrier().send(text, type);
   }
 
   updateKnobs(knobs: Knobs): void {
     this.knobs = { ...knobs };
     this.ws.updateKnobs(knobs);
-    this.polls?.updateKnobs(knobs);
+    this.polls()?.updateKnobs(knobs);
+  }
+
+  /** The one transition: every change of state goes through here. */
+  private enter(next: FallbackState): void {
+    this.life = next;
+  }
+
+  /** The long polls while fallen back. */
+  private polls(): LongPollTransport | undefined {
+    const life = this.life;
+    return 'polls' in life ? life.polls : undefined;
+  }
+
+  /** What carries the messages now: the long polls while fallen back, else the socket. */
+  private carrier(): Transport {
+    return this.polls() ?? this.ws;
   }
 
   private makeSocket(since: number | undefined): WebSocketTransport {
@@ -79,21 +126,28 @@ export class WebSocketWithFallback implements Transport {
       ...this.options,
       knobs: this.knobs,
       onState: (state) => {
-        if (state === 'open') {
-          this.sawOpen = true;
-          this.failures = 0;
-        } else if (state === 'reconnect-wait') {
-          if (!this.sawOpen) this.failures++;
-          this.sawOpen = false;
-          if (this.failures >= FALLBACK_AFTER_FAILURES && this.running && !this.polls)
-            this.fallBack();
-        }
+        this.socketState(state);
         this.options.onState?.(state);
       },
     };
     if (since !== undefined) options.since = since;
     else delete options.since;
     return new WebSocketTransport(options);
+  }
+
+  /** Counts the socket's failed opens in a row; falls back once there are enough. */
+  private socketState(socketState: TransportState): void {
+    const state = this.life;
+    if (state.phase !== 'on-socket' && state.phase !== 'idle-on-socket') return;
+    if (socketState === 'open') {
+      this.enter({ ...state, sawOpen: true, failures: 0 });
+    } else if (socketState === 'reconnect-wait') {
+      const failures = state.sawOpen ? state.failures : state.failures + 1;
+      this.enter({ ...state, sawOpen: false, failures });
+      if (failures >= FALLBACK_AFTER_FAILURES && state.phase === 'on-socket') {
+        this.fallBack(failures);
+      }
+    }
   }
 
   private trace(kind: TraceEventInput['kind'], conn: string, note: string): void {
@@ -109,14 +163,14 @@ export class WebSocketWithFallback implements Transport {
     });
   }
 
-  private fallBack(): void {
+  private fallBack(failures: number): void {
     const since = this.ws.lastId ?? this.options.since;
     this.ws.stop();
     const conn = connIds.next(this.options.actor, 'long-poll');
     this.trace(
       'fallback',
       conn,
-      `WebSocket failed to open ${this.failures} times in a row: falling back to long polling${since === undefined ? '' : ` from id ${since}`}`,
+      `WebSocket failed to open ${failures} times in a row: falling back to long polling${since === undefined ? '' : ` from id ${since}`}`,
     );
     const options: TransportOptions = {
       ...this.options,
@@ -130,31 +184,33 @@ export class WebSocketWithFallback implements Transport {
         }),
     };
     if (since !== undefined) options.since = since;
-    this.polls = new LongPollTransport(options);
-    this.polls.start();
-    this.scheduleProbe();
+    const polls = new LongPollTransport(options);
+    this.scheduleProbe(polls);
+    polls.start();
   }
 
-  private scheduleProbe(): void {
-    this.clearProbe();
-    this.probeTimer = setTimeout(() => this.runProbe(), PROBE_EVERY_MS);
+  private scheduleProbe(polls: LongPollTransport): void {
+    this.enter({
+      phase: 'probe-due',
+      polls,
+      timer: setTimeout(() => this.runProbe(), PROBE_EVERY_MS),
+    });
   }
 
-  private clearProbe(): void {
-    if (this.probeTimer !== null) clearTimeout(this.probeTimer);
-    this.probeTimer = null;
-    if (this.probe) {
-      this.probe.onopen = null;
-      this.probe.onclose = null;
-      this.probe.close();
-      this.probe = null;
+  private clearProbe(state: FallbackState): void {
+    if (state.phase === 'probe-due') clearTimeout(state.timer);
+    if (state.phase === 'probing') {
+      state.probe.onopen = null;
+      state.probe.onclose = null;
+      state.probe.close();
     }
   }
 
   /** Opens a socket that asks for nothing (since = the newest id possible) to see whether upgrades work again. */
   private runProbe(): void {
-    this.probeTimer = null;
-    if (!this.running || !this.polls) return;
+    const state = this.life;
+    if (state.phase !== 'probe-due') return;
+    const polls = state.polls;
     const conn = connIds.next(this.options.actor, 'websocket');
     const url = toWebSocketUrl(
       channelUrl(this.options.baseUrl, this.options.channel, 'ws', {
@@ -168,33 +224,27 @@ export class WebSocketWithFallback implements Transport {
     try {
       probe = new WebSocket(url);
     } catch {
-      this.scheduleProbe();
+      this.scheduleProbe(polls);
       return;
     }
-    this.probe = probe;
+    this.enter({ phase: 'probing', polls, probe });
     probe.onopen = () => {
-      this.probe = null;
       probe.onclose = null;
       probe.close(1000, 'probe done');
       this.trace('close', conn, 'probe opened: back to WebSocket');
-      this.comeBack();
+      this.comeBack(polls);
     };
     probe.onclose = () => {
-      this.probe = null;
       this.trace('close', conn, 'probe refused: staying on long polling');
-      this.scheduleProbe();
+      this.scheduleProbe(polls);
     };
   }
 
-  private comeBack(): void {
-    const polls = this.polls;
-    if (!polls || !this.running) return;
+  private comeBack(polls: LongPollTransport): void {
     const since = polls.lastId ?? this.ws.lastId;
     polls.stop();
-    this.polls = null;
-    this.failures = 0;
-    this.sawOpen = false;
     this.ws = this.makeSocket(since);
+    this.enter({ phase: 'on-socket', sawOpen: false, failures: 0 });
     this.trace(
       'fallback',
       connIds.next(this.options.actor, 'websocket'),

@@ -1,15 +1,6 @@
 export { createTransport } from './factory';
 export { BaseTransport } from './base';
-export {
-  CLIENT_ERROR_CODES,
-  ConnIds,
-  SeenIds,
-  TransportError,
-  channelUrl,
-  connIds,
-  pageClock,
-  toWebSocketUrl,
-} from './common';
+export { ConnIds, connIds } from './conn-ids';
 export { LongPollTransport, MIN_EMPTY_REPOLL_MS } from './long-poll';
 export {
   ObserverClient,
@@ -19,6 +10,7 @@ export {
   type ObserverState,
 } from './observer';
 export { PAGE_ID } from './page-id';
+export { pageClock } from '../core/clock';
 export {
   SCHEDULE_LEASE_MS,
   SCHEDULE_RENEW_MS,
@@ -26,8 +18,11 @@ export {
   type ScheduleSpec,
   type ServerScheduleOptions,
 } from './schedule-client';
+export { SeenIds } from './seen-ids';
 export { DEFAULT_PARTICIPANTS, Session, type Participant, type SessionOptions } from './session';
 export { ShortPollTransport } from './short-poll';
 export { DEFAULT_SSE_EVENT_TYPES, SseTransport } from './sse';
 export * from './types';
+export { CLIENT_ERROR_CODES, TransportError } from './transport-error';
+export { channelUrl, toWebSocketUrl } from './urls';
 export { WebSocketTransport } from './websocket';

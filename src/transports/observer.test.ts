@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { TraceEventInput } from '../core';
 import { ObserverClient } from './observer';
-import { FakeWebSocket } from './test-fakes';
+import { FakeWebSocket } from './test/fakes';
 
 beforeEach(() => {
   FakeWebSocket.instances = [];

@@ -1,5 +1,7 @@
 import { estimateClockOffset, type SyncSample, type TraceEventInput } from '../core';
-import { Timers, pageClock, toWebSocketUrl } from './common';
+import { pageClock } from '../core/clock';
+import { Timers } from './timers';
+import { toWebSocketUrl } from './urls';
 
 /** The observer client's life cycle. */
 export type ObserverState = 'idle' | 'connecting' | 'open' | 'reconnect-wait' | 'closed';

@@ -3,7 +3,7 @@ import { seededRandom } from '../core';
 import { DEFAULT_KNOBS } from './types';
 import { ANSWER_MARGIN_MS, LongPollTransport } from './long-poll';
 import { ShortPollTransport } from './short-poll';
-import { fakeFetch, json, message, never, options, recorder } from './test-fakes';
+import { fakeFetch, json, message, never, options, recorder } from './test/fakes';
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -6,7 +6,7 @@ import {
   SCHEDULE_RENEW_MS,
   ServerSchedule,
 } from './schedule-client';
-import { fakeFetch, json } from './test-fakes';
+import { fakeFetch, json } from './test/fakes';
 
 const status = (id: string, playing = true) => ({ id, count: 10, sent: 0, playing, ended: null });
 

@@ -1,5 +1,5 @@
 import type { ScheduleSpec } from '../core';
-import { describeError, parseErrorBody } from './common';
+import { describeError, parseErrorBody } from './transport-error';
 
 /** How long the server keeps a page's schedule without a renewal, ms. */
 export const SCHEDULE_LEASE_MS = 15_000;

@@ -1,12 +1,12 @@
-import { DEFAULT_CHANNEL, type Message, type Technique, type TraceEventInput } from '../core';
-import { traceStore } from '../store/trace-store';
-import { channelUrl } from './common';
+import { DEFAULT_CHANNEL, type Message, type Technique } from '../core';
+import { channelUrl } from './urls';
 import { createTransport } from './factory';
 import { ObserverClient, type ClockEstimate, type ObserverHello } from './observer';
 import { SseTransport } from './sse';
 import {
   DEFAULT_KNOBS,
   type Knobs,
+  type TraceSink,
   type Transport,
   type TransportOptions,
   type TransportState,
@@ -47,8 +47,8 @@ export interface SessionOptions {
   sender?: string | null;
   /** The receivers' names; default `['bob']`. */
   receivers?: readonly string[];
-  /** Where every trace step goes; default the page's trace store. */
-  store?: { append(event: TraceEventInput): void };
+  /** The sink every trace step goes to (the page's trace store, a test's list): the caller's choice. */
+  store: TraceSink;
   /** Also run the observer client (the server's own trace) into the same store. Default false. */
   observe?: boolean;
   /** The page's id, given to the observer stream (`?owner=`), so the server knows when the page is gone. */
@@ -75,6 +75,25 @@ export interface SessionOptions {
   onClock?: (clock: ClockEstimate) => void;
 }
 
+/**
+ * Where a session is in its life; each state holds only what is true in it:
+ * - `stopped`: nothing runs; `synced` once the channel's last id was read;
+ * - `syncing`: start() is reading the channel's last id;
+ * - `awaiting-observer`: start() waits for the observer's hello (`helloSeen` ends the wait);
+ * - `running`: every participant is started.
+ * A start() that awaits checks, when it resumes, that the session is still in
+ * the state it entered (a stop() in between moved it on).
+ */
+type SessionState =
+  | { readonly phase: 'stopped'; readonly synced: boolean }
+  | { readonly phase: 'syncing' }
+  | {
+      readonly phase: 'awaiting-observer';
+      readonly synced: boolean;
+      readonly helloSeen: () => void;
+    }
+  | { readonly phase: 'running'; readonly synced: boolean };
+
 interface Member {
   role: 'sender' | 'receiver';
   transport: Transport | undefined;
@@ -83,8 +102,8 @@ interface Member {
 /**
  * One run of the lab for one technique: a sender (Alice) and N receivers
  * (Bob, Carol, …), each with its own transport and its own connections (for
- * WebSocket the sender has its own socket). Everything they trace goes to one
- * store. Changing technique means a new Session.
+ * WebSocket the sender has its own socket). Everything they trace goes to the
+ * sink the caller gives (`store`). Changing technique means a new Session.
  */
 export class Session {
   readonly technique: Technique;
@@ -92,23 +111,18 @@ export class Session {
   private knobsValue: Knobs;
   private readonly members = new Map<string, Member>();
   private readonly senderName: string | null;
-  private readonly store: { append(event: TraceEventInput): void };
+  private readonly store: TraceSink;
   private readonly build: (technique: Technique, options: TransportOptions) => Transport;
   private observer: ObserverClient | undefined;
-  private started = false;
-  /** Bumped by start() and stop(), so a start() still awaiting its sync does nothing after stop(). */
-  private run = 0;
+  private state: SessionState = { phase: 'stopped', synced: false };
   /** The channel's last id when the run began (or the furthest any participant got). */
   private cursor: number | undefined;
-  private synced = false;
-  /** Resolves start()'s wait for the observer's hello. */
-  private helloSeen: (() => void) | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.technique = options.technique;
     this.channel = options.channel ?? DEFAULT_CHANNEL;
     this.knobsValue = { ...(options.knobs ?? DEFAULT_KNOBS) };
-    this.store = options.store ?? traceStore;
+    this.store = options.store;
     this.build = options.createTransport ?? createTransport;
     this.senderName = options.sender === undefined ? DEFAULT_PARTICIPANTS[0]! : options.sender;
     if (this.senderName !== null)
@@ -124,7 +138,7 @@ export class Session {
   }
 
   get running(): boolean {
-    return this.started;
+    return this.state.phase !== 'stopped';
   }
 
   get sender(): string | null {
@@ -150,42 +164,31 @@ export class Session {
 
   /** Starts every participant (and the observer when asked). Idempotent. */
   async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    const run = ++this.run;
-    if (!this.synced && this.options.syncLastId !== false) {
+    if (this.state.phase !== 'stopped') return;
+    let synced = this.state.synced;
+    if (!synced && this.options.syncLastId !== false) {
+      const syncing = this.enter({ phase: 'syncing' });
       this.cursor = await this.fetchLastId();
-      if (run !== this.run) return;
-      this.synced = true;
+      if (!this.isIn(syncing)) return;
+      synced = true;
     }
-    if (this.options.observe && !this.observer) {
-      const observerOptions: ConstructorParameters<typeof ObserverClient>[0] = {
-        baseUrl: this.options.baseUrl ?? '',
-        emit: (event) => this.store.append(event),
-      };
-      if (this.options.owner !== undefined) observerOptions.owner = this.options.owner;
-      observerOptions.onHello = (hello) => {
-        this.helloSeen?.();
-        this.options.onHello?.(hello);
-      };
-      if (this.options.now) observerOptions.now = this.options.now;
-      if (this.options.onClock) observerOptions.onClock = this.options.onClock;
-      this.observer = new ObserverClient(observerOptions);
-    }
-    if (this.observer && !this.observer.hello) {
+    const observer = this.observerClient();
+    if (observer && !observer.hello) {
       // Let the server's observer connect first, so that it sees (and counts the
       // bytes of) the run's very first request; give up waiting after a while.
+      let helloSeen = (): void => undefined;
       const connected = new Promise<void>((resolve) => {
-        this.helloSeen = resolve;
+        helloSeen = resolve;
         setTimeout(resolve, OBSERVER_WAIT_MS);
       });
-      this.observer.start();
+      const waiting = this.enter({ phase: 'awaiting-observer', synced, helloSeen });
+      observer.start();
       await connected;
-      this.helloSeen = undefined;
-      if (run !== this.run) return;
+      if (!this.isIn(waiting)) return;
     } else {
-      this.observer?.start();
+      observer?.start();
     }
+    this.enter({ phase: 'running', synced });
     for (const [actor, member] of this.members) {
       member.transport ??= this.create(actor, member.role);
       member.transport.start();
@@ -195,12 +198,42 @@ export class Session {
 
   /** Stops every participant and the observer; every timer and connection ends. Idempotent. */
   stop(): void {
-    if (!this.started) return;
-    this.started = false;
-    this.run++;
+    const state = this.state;
+    if (state.phase === 'stopped') return;
+    this.enter({ phase: 'stopped', synced: state.phase !== 'syncing' && state.synced });
     for (const member of this.members.values()) member.transport?.stop();
     this.observer?.stop();
     this.options.onChange?.();
+  }
+
+  /** The one transition: every change of state goes through here. */
+  private enter<S extends SessionState>(next: S): S {
+    this.state = next;
+    return next;
+  }
+
+  /** Whether the session is still in the state an awaiting start() entered. */
+  private isIn(state: SessionState): boolean {
+    return this.state === state;
+  }
+
+  /** The observer client when the session observes (made on the first start). */
+  private observerClient(): ObserverClient | undefined {
+    if (this.options.observe && !this.observer) {
+      const observerOptions: ConstructorParameters<typeof ObserverClient>[0] = {
+        baseUrl: this.options.baseUrl ?? '',
+        emit: (event) => this.store.append(event),
+      };
+      if (this.options.owner !== undefined) observerOptions.owner = this.options.owner;
+      observerOptions.onHello = (hello) => {
+        if (this.state.phase === 'awaiting-observer') this.state.helloSeen();
+        this.options.onHello?.(hello);
+      };
+      if (this.options.now) observerOptions.now = this.options.now;
+      if (this.options.onClock) observerOptions.onClock = this.options.onClock;
+      this.observer = new ObserverClient(observerOptions);
+    }
+    return this.observer;
   }
 
   /** Publishes from the sender; resolves with the message id. */
@@ -229,7 +262,7 @@ export class Session {
     if (this.members.has(actor)) throw new Error(`${actor} is already in the session`);
     const member: Member = { role: 'receiver', transport: undefined };
     this.members.set(actor, member);
-    if (this.started) {
+    if (this.running) {
       member.transport = this.create(actor, 'receiver');
       member.transport.start();
     }

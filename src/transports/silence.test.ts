@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ANSWER_MARGIN_MS, LongPollTransport } from './long-poll';
 import { ShortPollTransport, SHORT_POLL_ANSWER_MS } from './short-poll';
-import { SILENCE_HEARTBEATS } from './common';
+import { SILENCE_HEARTBEATS } from './silence';
 import { SseTransport } from './sse';
 import {
   FakeEventSource,
@@ -11,7 +11,7 @@ import {
   never,
   options,
   recorder,
-} from './test-fakes';
+} from './test/fakes';
 import { WebSocketTransport } from './websocket';
 import { DEFAULT_KNOBS } from './types';
 

@@ -1,12 +1,9 @@
 import { DEFAULT_MESSAGE_TYPE, encodeSseEvent, utf8Bytes } from '../core';
 import { BaseTransport } from './base';
-import {
-  CLIENT_ERROR_CODES,
-  UNKNOWN_REQUEST_HEAD,
-  describeError,
-  parseMessageJson,
-  SILENCE_HEARTBEATS,
-} from './common';
+import { parseMessageJson } from './message-parsers';
+import { UNKNOWN_REQUEST_HEAD } from './resource-timing';
+import { SILENCE_HEARTBEATS, watchSilence } from './silence';
+import { CLIENT_ERROR_CODES, describeError } from './transport-error';
 import type { Knobs, TransportOptions } from './types';
 
 /**
@@ -31,6 +28,18 @@ export const DEFAULT_SSE_EVENT_TYPES: readonly string[] = [
 ];
 
 /**
+ * Where the current stream is; each state holds only what is true in it:
+ * - `detached`: no EventSource (not started, stopped, or between our own reconnects);
+ * - `opening`: a new EventSource, not open yet;
+ * - `open`: the stream is open;
+ * - `browser-retrying`: an error happened and the browser reconnects by itself;
+ *   its next open is traced as the browser's reconnect.
+ */
+type StreamState =
+  | { readonly phase: 'detached' }
+  | { readonly phase: 'opening' | 'open' | 'browser-retrying'; readonly source: EventSource };
+
+/**
  * Server-Sent Events with the browser's own EventSource. The browser
  * reconnects by itself after an error while the stream may come back
  * (readyState CONNECTING), after the `retry:` the server announced, sending
@@ -45,10 +54,8 @@ export const DEFAULT_SSE_EVENT_TYPES: readonly string[] = [
  */
 export class SseTransport extends BaseTransport {
   readonly technique = 'sse' as const;
-  private source: EventSource | undefined;
+  private stream: StreamState = { phase: 'detached' };
   private conn = '';
-  /** An error happened on the current EventSource; its next open is the browser's reconnect. */
-  private browserRetrying = false;
   private readonly types: Set<string>;
   private readonly onEvent = (event: Event): void => this.handleEvent(event as MessageEvent);
   private readonly onHeartbeat = (): void => {
@@ -64,6 +71,17 @@ export class SseTransport extends BaseTransport {
       DEFAULT_MESSAGE_TYPE,
       ...(options.eventTypes ?? DEFAULT_SSE_EVENT_TYPES),
     ]);
+  }
+
+  /** The current EventSource, if any. */
+  private get source(): EventSource | undefined {
+    const stream = this.stream;
+    return stream.phase === 'detached' ? undefined : stream.source;
+  }
+
+  /** The one transition: every change of the stream's state goes through here. */
+  private enter(next: StreamState): void {
+    this.stream = next;
   }
 
   /** The event types listened for. */
@@ -110,7 +128,6 @@ export class SseTransport extends BaseTransport {
 
   private connect(conn: string): void {
     this.conn = conn;
-    this.browserRetrying = false;
     const url = this.url('events', conn, {
       retry: this.knobs.sseRetryMs,
       heartbeat: this.knobs.sseHeartbeatMs,
@@ -139,7 +156,7 @@ export class SseTransport extends BaseTransport {
       this.retry();
       return;
     }
-    this.source = source;
+    this.enter({ phase: 'opening', source });
     source.onopen = () => this.handleOpen(source);
     source.onerror = () => this.handleError(source);
     for (const type of this.types) source.addEventListener(type, this.onEvent);
@@ -148,17 +165,17 @@ export class SseTransport extends BaseTransport {
 
   /**
    * Notices a silent stream: open, but no event and no heartbeat for
-   * SILENCE_HEARTBEATS heartbeat intervals (a half-open connection never
-   * errors by itself). It is closed and opened again from the last id.
+   * SILENCE_HEARTBEATS heartbeat intervals. It is closed and opened again from the last id.
    */
   private watch(): void {
     this.unwatch();
-    const windowMs = SILENCE_HEARTBEATS * this.knobs.sseHeartbeatMs;
-    this.watchdog = this.timers.every(
-      () => {
-        const silentFor = this.now() - this.lastHeard;
-        if (!this.source || silentFor < windowMs) return;
-        this.unwatch();
+    this.watchdog = watchSilence(this.timers, {
+      heartbeatMs: this.knobs.sseHeartbeatMs,
+      now: () => this.now(),
+      lastHeard: () => this.lastHeard,
+      isCurrent: () => this.source !== undefined,
+      onSilent: (silentFor) => {
+        this.watchdog = null;
         const source = this.detach();
         source?.close();
         this.step('error', this.conn, {
@@ -170,8 +187,7 @@ export class SseTransport extends BaseTransport {
         this.step('close', this.conn, { details: { wasClean: false, note: 'closed as silent' } });
         this.retry();
       },
-      Math.max(100, windowMs / 4),
-    );
+    });
   }
 
   private unwatch(): void {
@@ -187,21 +203,21 @@ export class SseTransport extends BaseTransport {
     for (const type of this.types) source.removeEventListener(type, this.onEvent);
     source.removeEventListener('heartbeat', this.onHeartbeat);
     this.unwatch();
-    this.source = undefined;
+    this.enter({ phase: 'detached' });
     return source;
   }
 
   private handleOpen(source: EventSource): void {
     if (source !== this.source) return;
-    if (this.browserRetrying) {
+    if (this.stream.phase === 'browser-retrying') {
       this.step('reconnect', this.conn, {
         details: {
           note: 'the browser reconnected by itself and sent Last-Event-ID',
           lastEventId: this.since === undefined ? '' : String(this.since),
         },
       });
-      this.browserRetrying = false;
     }
+    this.enter({ phase: 'open', source });
     this.step('sse-open', this.conn, {
       dir: 'down',
       bytes: { header: 0, payload: 0 },
@@ -238,7 +254,7 @@ export class SseTransport extends BaseTransport {
       return;
     }
     // Each failed attempt fires another error while the browser keeps retrying.
-    this.browserRetrying = true;
+    this.enter({ phase: 'browser-retrying', source });
     this.setState('reconnect-wait');
     this.step('reconnect-wait', this.conn, {
       details: {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { wsFrameHeaderBytes } from '../core';
 import { SseTransport } from './sse';
-import { FakeEventSource, FakeWebSocket, message, options, recorder } from './test-fakes';
+import { FakeEventSource, FakeWebSocket, message, options, recorder } from './test/fakes';
 import { WebSocketTransport } from './websocket';
 
 beforeEach(() => {

@@ -31,7 +31,7 @@ export interface TransportOptions {
   onMessage?: (message: import('../core').Message) => void;
   /** Called when the life-cycle state changes. */
   onState?: (state: TransportState) => void;
-  /** The page's one clock, ms since the epoch with sub-ms precision. Defaults to performance.timeOrigin + performance.now(). */
+  /** The page's one clock, ms since the epoch with sub-ms precision. Defaults to pageClock (src/core/clock.ts). */
   now?: () => number;
   /**
    * Resume point: receive only messages with a greater id (`since=` / `lastEventId=`).
@@ -72,6 +72,11 @@ export interface Transport {
    * reopen their connection (the knobs travel in the URL). A transport without it is restarted.
    */
   updateKnobs?(knobs: Knobs): void;
+}
+
+/** Where trace steps go: the page's trace store, or a test's list. */
+export interface TraceSink {
+  append(event: TraceEventInput): void;
 }
 
 export type TransportFactory = (options: TransportOptions) => Transport;

@@ -9,17 +9,13 @@ import {
   type TraceDetails,
 } from '../core';
 import { BaseTransport } from './base';
-import {
-  CLIENT_ERROR_CODES,
-  TransportError,
-  UNKNOWN_REQUEST_HEAD,
-  describeError,
-  isMessage,
-  toWebSocketUrl,
-  traceBody,
-} from './common';
+import { isMessage } from './message-parsers';
+import { UNKNOWN_REQUEST_HEAD } from './resource-timing';
+import { traceBody } from './trace-body';
+import { toWebSocketUrl } from './urls';
+import { CLIENT_ERROR_CODES, TransportError, describeError } from './transport-error';
 import type { Knobs } from './types';
-import { SILENCE_HEARTBEATS } from './common';
+import { SILENCE_HEARTBEATS, watchSilence } from './silence';
 
 export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
 
@@ -129,22 +125,8 @@ export class WebSocketTransport extends BaseTransport {
 
   private connect(conn: string): void {
     this.conn = conn;
-    const httpUrl = this.url('ws', conn, {
-      since: this.since,
-      heartbeat: this.knobs.wsHeartbeatMs,
-      // A heartbeat frame with each ping: the page never sees pings, and must notice silence.
-      heartbeatAs: 'frame',
-    });
-    let url: string;
-    try {
-      url = toWebSocketUrl(httpUrl);
-    } catch (error) {
-      this.step('error', conn, {
-        details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.NETWORK },
-      });
-      this.setState('closed');
-      return;
-    }
+    const url = this.socketUrl(conn);
+    if (url === undefined) return;
     this.step('request', conn, {
       dir: 'up',
       bytes: { header: 0, payload: 0 },
@@ -172,61 +154,86 @@ export class WebSocketTransport extends BaseTransport {
       () => this.abandon(socket, conn, `not open after ${OPEN_TIMEOUT_MS} ms`),
       OPEN_TIMEOUT_MS,
     );
-    socket.onopen = () => {
-      if (socket !== this.socket) return;
-      this.timers.clear(openTimer);
-      this.step('ws-open', conn, {
-        dir: 'down',
-        bytes: { header: 0, payload: 0 },
-        details: {
-          status: 101,
-          statusText: 'Switching Protocols',
-          note: 'the browser does not expose the 101 head; the server observer has its bytes',
-        },
-      });
-      this.setState('open');
-      this.recovered();
-      this.lastHeard = this.now();
-      this.watch(socket, conn);
-      const waiters = this.openWaiters;
-      this.openWaiters = [];
-      for (const waiter of waiters) waiter.resolve();
-    };
+    socket.onopen = () => this.opened(socket, conn, openTimer);
     socket.onmessage = (event: MessageEvent) => {
       if (socket !== this.socket) return;
       this.lastHeard = this.now();
       this.handleFrame(event.data);
     };
-    socket.onerror = () => {
-      if (socket !== this.socket) return;
+    socket.onerror = () => this.errored(socket, conn);
+    socket.onclose = (event: CloseEvent) => this.closed(socket, conn, event);
+  }
+
+  /** The socket's `ws(s):` URL; undefined (traced, and the transport closed) when it cannot be made. */
+  private socketUrl(conn: string): string | undefined {
+    const httpUrl = this.url('ws', conn, {
+      since: this.since,
+      heartbeat: this.knobs.wsHeartbeatMs,
+      // A heartbeat frame with each ping: the page never sees pings, and must notice silence.
+      heartbeatAs: 'frame',
+    });
+    try {
+      return toWebSocketUrl(httpUrl);
+    } catch (error) {
       this.step('error', conn, {
-        details: {
-          error: 'WebSocket error (browsers do not say why; see the close code that follows)',
-          errorCode: CLIENT_ERROR_CODES.NETWORK,
-        },
+        details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.NETWORK },
       });
-      // The close event should follow at once; some clients never send it after a refused upgrade.
-      this.timers.set(
-        () => this.abandon(socket, conn, 'no close event followed the error'),
-        CLOSE_AFTER_ERROR_MS,
-      );
-    };
-    socket.onclose = (event: CloseEvent) => {
-      if (socket !== this.socket) return;
-      this.detach();
-      this.step('close', conn, {
-        details: { closeCode: event.code, closeReason: event.reason, wasClean: event.wasClean },
-      });
-      this.failPending(
-        new TransportError(
-          `the socket closed (${event.code}) before the acknowledgement`,
-          CLIENT_ERROR_CODES.NOT_OPEN,
-          undefined,
-          event.code,
-        ),
-      );
-      this.retry(conn);
-    };
+      this.setState('closed');
+      return undefined;
+    }
+  }
+
+  private opened(socket: WebSocket, conn: string, openTimer: ReturnType<typeof setTimeout>): void {
+    if (socket !== this.socket) return;
+    this.timers.clear(openTimer);
+    this.step('ws-open', conn, {
+      dir: 'down',
+      bytes: { header: 0, payload: 0 },
+      details: {
+        status: 101,
+        statusText: 'Switching Protocols',
+        note: 'the browser does not expose the 101 head; the server observer has its bytes',
+      },
+    });
+    this.setState('open');
+    this.recovered();
+    this.lastHeard = this.now();
+    this.watch(socket, conn);
+    const waiters = this.openWaiters;
+    this.openWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private errored(socket: WebSocket, conn: string): void {
+    if (socket !== this.socket) return;
+    this.step('error', conn, {
+      details: {
+        error: 'WebSocket error (browsers do not say why; see the close code that follows)',
+        errorCode: CLIENT_ERROR_CODES.NETWORK,
+      },
+    });
+    // The close event should follow at once; some clients never send it after a refused upgrade.
+    this.timers.set(
+      () => this.abandon(socket, conn, 'no close event followed the error'),
+      CLOSE_AFTER_ERROR_MS,
+    );
+  }
+
+  private closed(socket: WebSocket, conn: string, event: CloseEvent): void {
+    if (socket !== this.socket) return;
+    this.detach();
+    this.step('close', conn, {
+      details: { closeCode: event.code, closeReason: event.reason, wasClean: event.wasClean },
+    });
+    this.failPending(
+      new TransportError(
+        `the socket closed (${event.code}) before the acknowledgement`,
+        CLIENT_ERROR_CODES.NOT_OPEN,
+        undefined,
+        event.code,
+      ),
+    );
+    this.retry(conn);
   }
 
   /** Gives up on a socket that is stuck (traced as its close), and reconnects. */
@@ -403,16 +410,12 @@ export class WebSocketTransport extends BaseTransport {
    * from the last id.
    */
   private watch(socket: WebSocket, conn: string): void {
-    const windowMs = SILENCE_HEARTBEATS * this.knobs.wsHeartbeatMs;
-    const check = this.timers.every(
-      () => {
-        if (socket !== this.socket) {
-          this.timers.clear(check);
-          return;
-        }
-        const silentFor = this.now() - this.lastHeard;
-        if (silentFor < windowMs) return;
-        this.timers.clear(check);
+    watchSilence(this.timers, {
+      heartbeatMs: this.knobs.wsHeartbeatMs,
+      now: () => this.now(),
+      lastHeard: () => this.lastHeard,
+      isCurrent: () => socket === this.socket,
+      onSilent: (silentFor) => {
         this.step('error', conn, {
           details: {
             error: `silent for ${Math.round(silentFor)} ms (no frame within ${SILENCE_HEARTBEATS} heartbeats): presumed dead`,
@@ -421,7 +424,6 @@ export class WebSocketTransport extends BaseTransport {
         });
         this.abandon(socket, conn, 'silent');
       },
-      Math.max(100, windowMs / 4),
-    );
+    });
   }
 }

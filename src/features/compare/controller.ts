@@ -20,7 +20,7 @@ import {
   type CompareTraces,
 } from '../../store/compare-store';
 import { labStore } from '../../store/lab-store';
-import { pageClock } from '../../transports/common';
+import { pageClock } from '../../core/clock';
 import { ObserverClient } from '../../transports/observer';
 import { PAGE_ID } from '../../transports/page-id';
 import { ServerSchedule } from '../../transports/schedule-client';

@@ -1,5 +1,5 @@
 import { DEMO_HEARTBEAT_MS, formatDuration, TECHNIQUE_LABELS } from '../../core';
-import { SILENCE_HEARTBEATS } from '../../transports/common';
+import { SILENCE_HEARTBEATS } from '../../transports/silence';
 import type { Knobs } from '../../transports/types';
 import type { FaultChange, FaultState } from './faults-api';
 

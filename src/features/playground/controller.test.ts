@@ -3,7 +3,7 @@ import { createStore } from 'zustand/vanilla';
 import { sendGaps } from '../../core';
 import { initialLabState, MAX_SEED, type LabState } from '../../store/lab-store';
 import { createTraceStore } from '../../store/trace-store';
-import { fakeFetch, json } from '../../transports/test-fakes';
+import { fakeFetch, json } from '../../transports/test/fakes';
 import { LabController, REPLAY_SETUP_BLOCKED, REPLAY_START_BLOCKED } from './controller';
 
 /** When each automatic message went, on the fake clock. */

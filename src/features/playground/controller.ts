@@ -24,7 +24,7 @@ import {
   receiveInto,
 } from '../../store/lab-store';
 import { traceStore, type TraceStore } from '../../store/trace-store';
-import { pageClock } from '../../transports/common';
+import { pageClock } from '../../core/clock';
 import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
 import { PAGE_ID } from '../../transports/page-id';
 import { ServerSchedule } from '../../transports/schedule-client';

@@ -1,5 +1,5 @@
-import type { Message, TraceEventInput, TraceKind } from '../core';
-import { DEFAULT_KNOBS, type TransportOptions, type TransportState } from './types';
+import type { Message, TraceEventInput, TraceKind } from '../../core';
+import { DEFAULT_KNOBS, type TransportOptions, type TransportState } from '../types';
 
 /** Test doubles for the browser APIs the transports use (tests only). */
 
