@@ -21,6 +21,7 @@ import { labStore } from '../../store/lab-store';
 import { pageClock } from '../../transports/common';
 import { ObserverClient } from '../../transports/observer';
 import { PAGE_ID } from '../../transports/page-id';
+import { getSchedule } from '../../transports/schedule-api';
 import { ServerSchedule } from '../../transports/schedule-client';
 import { DEFAULT_PARTICIPANTS, OBSERVER_WAIT_MS, Session } from '../../transports/session';
 import { pageShare, type PageShare } from '../page-filter';
@@ -236,21 +237,13 @@ export class CompareController {
     const tick = async (): Promise<void> => {
       if (run !== this.run) return;
       try {
-        const response = await fetch(`/api/channels/${channel}/schedule`);
+        const status = await getSchedule({ channel });
         if (run !== this.run) return;
-        if (response.ok) {
-          const status = (await response.json()) as {
-            sent: number;
-            count: number;
-            playing: boolean;
-          };
-          if (run !== this.run) return;
-          this.store.setState({ progress: { sent: status.sent, count: status.count } });
-          if (!status.playing) {
-            this.schedule?.markEnded();
-            this.schedule = null;
-            finishedAt ??= pageClock();
-          }
+        this.store.setState({ progress: { sent: status.sent, count: status.count } });
+        if (!status.playing) {
+          this.schedule?.markEnded();
+          this.schedule = null;
+          finishedAt ??= pageClock();
         }
       } catch {
         // The next tick asks again.
