@@ -1,5 +1,6 @@
 import { scaleLinear } from 'd3-scale';
 import type { TraceEvent } from '../core';
+import { byTime } from './bisect';
 import type { LayoutCache } from './layout-cache';
 import type { LanePlacement } from './lanes';
 import { followRowsPage, sameBurst } from './rows';
@@ -255,16 +256,12 @@ export function rowsAxis(
   const y = (t: number): number => {
     if (anchors.length === 0) return top;
     if (t <= anchors[0]!.t) return anchors[0]!.t > t ? anchors[0]!.y - rowH : anchors[0]!.y;
-    let lo = 0;
-    let hi = anchors.length - 1;
-    if (t >= anchors[hi]!.t) return anchors[hi]!.y + (atEnd ? 0 : rowH);
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (anchors[mid]!.t <= t) lo = mid;
-      else hi = mid;
-    }
-    const a = anchors[lo]!;
-    const b = anchors[hi]!;
+    const newest = anchors[anchors.length - 1]!;
+    if (t >= newest.t) return newest.y + (atEnd ? 0 : rowH);
+    // anchors[0].t < t < newest.t: the first anchor after t, and the one before it.
+    const after = byTime.right(anchors, t, 1, anchors.length - 1);
+    const a = anchors[after - 1]!;
+    const b = anchors[after]!;
     return a.y + ((t - a.t) / Math.max(1e-9, b.t - a.t)) * (b.y - a.y);
   };
   return {
