@@ -33,10 +33,8 @@ export function layoutSequence(
   const fontSize = window.fontSize ?? 11;
   const filter = window.filter ?? ALL_STEPS;
   const lanes = placeLanes(index.actors, window.actors, window.width);
-  const axis =
-    window.mode === 'rows'
-      ? rowsAxis(index, window, cache, lanes, filter, top, fontSize)
-      : timeAxis(index, window, cache, lanes, filter, top);
+  const input = { index, window, cache, lanes, filter, top };
+  const axis = window.mode === 'rows' ? rowsAxis(input, fontSize) : timeAxis(input);
   const now = window.now ?? axis.t1;
 
   // Second pass: shapes.
