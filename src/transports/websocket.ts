@@ -125,6 +125,7 @@ export class WebSocketTransport extends BaseTransport {
     });
   }
 
+  // eslint-disable-next-line max-lines-per-function -- split on branch house/transports
   private connect(conn: string): void {
     this.conn = conn;
     const httpUrl = this.url('ws', conn, {

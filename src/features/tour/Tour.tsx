@@ -28,8 +28,7 @@ export function useTourOnFirstVisit(onPlayground: boolean): void {
   useEffect(() => {
     if (!onPlayground || presenterStore.getState().presenter) return;
     if (tourOnLoad(INITIAL_SEARCH, tourDone())) openTour();
-    // Only the page's first screen decides; switching views later does not open it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the page's first screen decides; switching views later does not open it
   }, []);
 }
 
