@@ -32,27 +32,9 @@ import { createTraceStore, traceStore } from './store/trace-store';
 
 const replayStore = createTraceStore();
 
-/**
- * The page: a header, then one screen. The playground is laid out for three
- * screens (see features/layout/useLayout.ts): on a laptop or a projector,
- * controls | diagram | measures, filling the window, each column scrolling on
- * its own, with the explanation over the diagram and the inspector as a panel
- * beside the clicked step; on a phone one column, the diagram first.
- */
-export function App() {
-  const notice = useLab((s) => s.notice);
-  const replaying = useLab((s) => s.replaying);
-  const inspected = useLab((s) => s.inspected);
-  const [replayClock, setReplayClock] = useState<(() => number) | null>(null);
-  const view = useView();
-  const presenter = usePresenterMode();
-  const mode = useLayoutMode();
-  const stage = useRef<HTMLDivElement>(null);
-  const diagramHeight = useDiagramHeight(stage, mode);
-  const closeInspector = useCallback(() => labStore.setState({ inspected: null }), []);
-  useTourOnFirstVisit(view === 'playground');
-  const shown = replaying ? replayStore : traceStore;
-  const header = (
+/** The title, the tagline, the screens to switch between, the tour and presenter mode. */
+function AppHeader() {
+  return (
     <header className="app__header">
       <h1>Realtime Lab</h1>
       <p className="app__tagline">
@@ -66,6 +48,30 @@ export function App() {
       <ShortcutsOverlay />
     </header>
   );
+}
+
+/**
+ * The page: a header, then one screen. The playground is laid out for three
+ * screens (see features/layout/useLayout.ts): on a laptop or a projector,
+ * controls | diagram | measures, filling the window, each column scrolling on
+ * its own, with the explanation over the diagram and the inspector as a panel
+ * beside the clicked step; on a phone one column, the diagram first.
+ */
+// eslint-disable-next-line max-lines-per-function -- the playground's three columns hold the store writes house/stores is moving into controllers; split them into column components after that merge
+export function App() {
+  const notice = useLab((s) => s.notice);
+  const replaying = useLab((s) => s.replaying);
+  const inspected = useLab((s) => s.inspected);
+  const [replayClock, setReplayClock] = useState<(() => number) | null>(null);
+  const view = useView();
+  const presenter = usePresenterMode();
+  const mode = useLayoutMode();
+  const stage = useRef<HTMLDivElement>(null);
+  const diagramHeight = useDiagramHeight(stage, mode);
+  const closeInspector = useCallback(() => labStore.setState({ inspected: null }), []);
+  useTourOnFirstVisit(view === 'playground');
+  const shown = replaying ? replayStore : traceStore;
+  const header = <AppHeader />;
   if (view === 'guide') {
     return (
       <div className="app app--guide">
