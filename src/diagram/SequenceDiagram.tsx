@@ -342,7 +342,7 @@ function diagramLabel(layout: SequenceLayout, index: TraceIndex): string {
  * traffic until the user pans or zooms (wheel, drag, the overview strip);
  * "Follow" brings it back.
  */
-// eslint-disable-next-line max-lines-per-function -- one render of the live diagram: its view, its layout and the latest-render ref that the frame loop, the gestures and the keys read; those and the label are split out above
+// eslint-disable-next-line max-lines-per-function -- one render of the live diagram: its view, its layout, the keyboard focus and the latest-render ref the frame loop and the gestures read belong together; the loop, the gestures, revealing a step and the label are split out above
 export function SequenceDiagram({
   store,
   actors,
