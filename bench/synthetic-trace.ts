@@ -1,5 +1,16 @@
 import type { Technique, TraceEvent, TraceEventInput } from '../src/core';
 
+/** A seeded xorshift32 generator: the same numbers in [0, 1) for the same seed, run after run. */
+function xorshift(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
+}
+
 /**
  * A plausible trace for load-testing the diagram: receivers on every technique,
  * with polls, holds, stream events and frames in the proportions real runs show.
@@ -22,13 +33,7 @@ export function syntheticStream(
   eventsPerSecond: number,
   seed = 1,
 ): { next(): TraceEventInput } {
-  let state = seed >>> 0 || 1;
-  const random = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
+  const random = xorshift(seed);
   const actors: Array<[string, Technique]> = [
     ['bob', 'short-poll'],
     ['carol', 'long-poll'],
@@ -110,13 +115,7 @@ export function syntheticStream(
  * a delivery per message. Times are ms from 0, in order.
  */
 export function classDemoEvents(seconds: number, seed = 1): TraceEventInput[] {
-  let state = seed >>> 0 || 1;
-  const random = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
+  const random = xorshift(seed);
   const out: TraceEventInput[] = [];
   const technique = 'short-poll' as const;
   const published: Array<{ id: number; t: number }> = [];

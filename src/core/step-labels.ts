@@ -1,4 +1,4 @@
-import type { TraceEvent, TraceKind } from './trace';
+import { TRACE_KINDS, type TraceEvent, type TraceKind } from './trace';
 import { wsOpcodeName } from './wsframe';
 
 /**
@@ -10,23 +10,17 @@ import { wsOpcodeName } from './wsframe';
 /** The lab server's actor name in a trace (docs/architecture.md, the trace model). */
 export const SERVER_ACTOR = 'server-1';
 
-const CLIENT_DRAWN: ReadonlySet<TraceKind> = new Set([
-  'request',
-  'response',
-  'sse-open',
-  'sse-event',
-  'ws-open',
-  'ws-frame',
-  'ping',
-  'pong',
-  'close',
-  'error',
-  'reconnect-wait',
-  'reconnect',
-  'deliver',
-  'fault',
-  'fallback',
+/** The kinds the browser's own view draws: all but the server's holds, releases, hold timeouts and publishes, and run boundaries. */
+const NOT_CLIENT_DRAWN: ReadonlySet<TraceKind> = new Set([
+  'hold',
+  'release',
+  'timeout',
+  'publish',
+  'segment',
 ]);
+const CLIENT_DRAWN: ReadonlySet<TraceKind> = new Set(
+  TRACE_KINDS.filter((kind) => !NOT_CLIENT_DRAWN.has(kind)),
+);
 /** The server's own view adds heartbeats, hold timeouts, publishes; faults are drawn whoever saw them. */
 const SERVER_DRAWN: ReadonlySet<TraceKind> = new Set([
   'ping',

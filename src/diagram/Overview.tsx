@@ -1,4 +1,4 @@
-import { bin, max } from 'd3-array';
+import { bin, max, type Bin } from 'd3-array';
 import { memo, useMemo, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { OKABE_ITO } from './palette';
 import type { TraceIndex } from './trace-index';
@@ -18,6 +18,76 @@ interface OverviewProps {
 
 const BINS = 80;
 const PAD = 6;
+
+type Bins = Array<Bin<number, number>>;
+
+/** How many steps fell in each of BINS stretches of the run. */
+function useDensity(index: TraceIndex, version: number, start: number, end: number): Bins {
+  const span = Math.max(1, end - start);
+  // Density is binned again only when the trace has grown by a few events or the run's end moved a bin.
+  const coarse = Math.floor(version / 8);
+  const endBin = Math.floor(end / (span / BINS));
+  return useMemo(() => {
+    const times = index.events.map((e) => e.t);
+    return bin()
+      .domain([start, end])
+      .thresholds(Array.from({ length: BINS - 1 }, (_, i) => start + ((i + 1) * span) / BINS))(
+      times,
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `coarse` stands for the trace's growth
+  }, [index, coarse, start, endBin]);
+}
+
+/** Each fault as a strip across the overview, to its end or to now. */
+function FaultStrips({
+  index,
+  y,
+  width,
+  now,
+}: {
+  index: TraceIndex;
+  y: (t: number) => number;
+  width: number;
+  now: number;
+}) {
+  return (
+    <>
+      {index.faults.map((fault) => (
+        <rect
+          key={fault.seq}
+          x={0}
+          y={y(fault.start)}
+          width={width}
+          height={Math.max(2, y(fault.end ?? now) - y(fault.start))}
+          fill={OKABE_ITO.yellow}
+          opacity={0.6}
+        />
+      ))}
+    </>
+  );
+}
+
+/** A bar per busy stretch, as long as its share of the busiest. */
+function DensityBars({ bins, y, width }: { bins: Bins; y: (t: number) => number; width: number }) {
+  const most = max(bins, (b) => b.length) ?? 0;
+  return (
+    <>
+      {bins.map((b) =>
+        b.length === 0 ? null : (
+          <rect
+            key={b.x0}
+            x={2}
+            y={y(b.x0!)}
+            width={Math.max(1, ((width - 4) * b.length) / Math.max(1, most))}
+            height={Math.max(1, y(b.x1!) - y(b.x0!))}
+            fill={OKABE_ITO.blue}
+            opacity={0.55}
+          />
+        ),
+      )}
+    </>
+  );
+}
 
 /**
  * The whole run at a glance, beside the diagram: how busy each moment was,
@@ -39,18 +109,7 @@ export const RunOverview = memo(function RunOverview({
   const span = Math.max(1, end - start);
   const y = (t: number): number => PAD + ((t - start) / span) * (height - 2 * PAD);
   const tAt = (py: number): number => start + ((py - PAD) / (height - 2 * PAD)) * span;
-  // Density is binned again only when the trace has grown by a few events or the run's end moved a bin.
-  const coarse = Math.floor(version / 8);
-  const bins = useMemo(() => {
-    const times = index.events.map((e) => e.t);
-    return bin()
-      .domain([start, end])
-      .thresholds(Array.from({ length: BINS - 1 }, (_, i) => start + ((i + 1) * span) / BINS))(
-      times,
-    );
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `coarse` stands for the trace's growth
-  }, [index, coarse, start, Math.floor(end / (span / BINS))]);
-  const most = max(bins, (b) => b.length) ?? 0;
+  const bins = useDensity(index, version, start, end);
   const dragging = useRef(false);
   const length = shown.t1 - shown.t0;
   const moveTo = (centre: number): void => onMove(centre - length / 2, centre + length / 2);
@@ -94,30 +153,8 @@ export const RunOverview = memo(function RunOverview({
       onKeyDown={onKey}
     >
       <rect x={0} y={0} width={width} height={height} fill="#f4f4f6" />
-      {index.faults.map((fault) => (
-        <rect
-          key={fault.seq}
-          x={0}
-          y={y(fault.start)}
-          width={width}
-          height={Math.max(2, y(fault.end ?? now) - y(fault.start))}
-          fill={OKABE_ITO.yellow}
-          opacity={0.6}
-        />
-      ))}
-      {bins.map((b) =>
-        b.length === 0 ? null : (
-          <rect
-            key={b.x0}
-            x={2}
-            y={y(b.x0!)}
-            width={Math.max(1, ((width - 4) * b.length) / Math.max(1, most))}
-            height={Math.max(1, y(b.x1!) - y(b.x0!))}
-            fill={OKABE_ITO.blue}
-            opacity={0.55}
-          />
-        ),
-      )}
+      <FaultStrips index={index} y={y} width={width} now={now} />
+      <DensityBars bins={bins} y={y} width={width} />
       <rect
         data-testid="run-overview-window"
         x={0.5}

@@ -1,12 +1,14 @@
 import { select } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent } from 'd3-zoom';
 import {
+  useCallback,
   useEffect,
   useLayoutEffect,
   useRef,
   useState,
   useSyncExternalStore,
   type KeyboardEvent,
+  type RefObject,
 } from 'react';
 import { pageClock } from '../core/clock';
 import type { TraceEvent } from '../core';
@@ -186,90 +188,27 @@ function updateOpenBars(svg: SVGSVGElement, layout: SequenceLayout, now: number)
   }
 }
 
-/**
- * The live sequence diagram: one lane per participant and one for the server,
- * time running downward — one row per step, or to scale. It follows live
- * traffic until the user pans or zooms (wheel, drag, the overview strip);
- * "Follow" brings it back.
- */
-export function SequenceDiagram({
-  store,
-  actors,
-  now = pageClock,
-  onSelect,
-  selectedSeq = null,
-  width = 760,
-  height = 560,
-  onRenderWork,
-  view: sharedView,
-  onViewChange,
-  onShown,
-  anchor: sharedAnchor,
-  chrome = true,
-  fontSize = 11,
-}: SequenceDiagramProps) {
-  // Timing this render is the point: the benchmark reads it.
-  const renderStart = performance.now();
-  useLayoutEffect(() => {
-    onRenderWork?.(performance.now() - renderStart);
-  });
-  const [ownView, setOwnView] = useState<DiagramView>(INITIAL_VIEW);
-  const view = sharedView ?? ownView;
-  const setView = (next: DiagramView): void => {
-    latest.current.view = next;
-    onViewChange?.(next);
-    if (!sharedView) setOwnView(next);
-  };
-  const version = useSyncExternalStore(throttled(store), () => store.getState().version);
-  // Bumped by the frame loop when following time moves the view to its next page.
-  const [, setPage] = useState(0);
-  const [cache] = useState(() => new LayoutCache(pageMeasure()));
-  const svgRef = useRef<SVGSVGElement>(null);
-  const [focusSeq, setFocusSeq] = useState<number | null>(null);
+/** Everything the gesture handlers and the frame loop need, as of the last render. */
+interface LatestRender {
+  view: DiagramView;
+  shown: ShownWindow;
+  layout: SequenceLayout;
+  index: TraceIndex;
+  filter: StepFilter;
+  anchor: number;
+  now: () => number;
+  setView: (next: DiagramView) => void;
+  onShown: ((shown: ShownWindow) => void) | undefined;
+}
+type LatestRef = RefObject<LatestRender>;
 
-  const index = traceIndexFor(store);
-  const sender = actors?.[0] ?? null;
-  const filter: StepFilter = { receiversOnly: view.receiversOnly, sender };
-  // A live diagram is drawn as of the moment it is drawn.
-  const renderNow = now();
-  const anchor = sharedAnchor ?? index.first ?? renderNow;
-  const resolved = resolveWindow(view, index, cache, filter, anchor, renderNow);
-  const svgWidth = chrome ? diagramWidth(width) : width;
-  const layout: SequenceLayout = layoutSequence(
-    index,
-    {
-      mode: view.mode,
-      ...resolved,
-      width: svgWidth,
-      height,
-      top: TOP,
-      anchor,
-      now: renderNow,
-      origin: sharedAnchor ?? index.first ?? resolved.t0,
-      filter,
-      fontSize,
-      ...(actors ? { actors } : {}),
-    },
-    cache,
-  );
-  const shown: ShownWindow = { t0: layout.t0, t1: layout.t1 };
-
-  // Everything the gesture handlers and the frame loop need, as of the last render.
-  const latest = useRef({ view, shown, layout, index, filter, anchor, now, setView, onShown });
-  useLayoutEffect(() => {
-    latest.current = { view, shown, layout, index, filter, anchor, now, setView, onShown };
-  });
-  const reported = useRef<ShownWindow | null>(null);
-  useEffect(() => {
-    // An empty trace has no window worth reporting (its "now" moves every frame).
-    if (index.events.length === 0 || sameShown(reported.current, shown)) return;
-    reported.current = shown;
-    onShown?.(shown);
-  });
-
-  // The frame loop: runs only while something moves on its own (an open bar, the time view's pages).
-  const timeFollowing = view.mode === 'time' && isFollowing(view);
-  const moving = timeFollowing || layout.bars.some((bar) => bar.open);
+/** The frame loop: runs only while something moves on its own (an open bar, the time view's pages). */
+function useFrameLoop(
+  moving: boolean,
+  latest: LatestRef,
+  svgRef: RefObject<SVGSVGElement | null>,
+  nextPage: () => void,
+): void {
   useEffect(() => {
     if (!moving) return;
     let frame = requestAnimationFrame(function tick() {
@@ -283,14 +222,21 @@ export function SequenceDiagram({
           Math.max(t, current.index.last ?? t),
           current.view.window.spanMs,
         );
-        if (t1 !== current.layout.t1) setPage((n) => n + 1);
+        if (t1 !== current.layout.t1) nextPage();
       }
       frame = requestAnimationFrame(tick);
     });
     return () => cancelAnimationFrame(frame);
-  }, [moving]);
+  }, [moving, latest, svgRef, nextPage]);
+}
 
-  // d3-zoom owns only the gesture; we turn it into the view: a span and a window (time), or rows (rows view).
+/** d3-zoom owns only the gesture; we turn it into the view: a span and a window (time), or rows (rows view). */
+function useZoomGesture(
+  svgRef: RefObject<SVGSVGElement | null>,
+  latest: LatestRef,
+  cache: LayoutCache,
+  { height, fontSize }: { height: number; fontSize: number },
+): void {
   useEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
@@ -350,7 +296,133 @@ export function SequenceDiagram({
       select(svg).on('.zoom', null);
       svg.removeEventListener('wheel', onWheel);
     };
-  }, [cache, height, fontSize]);
+  }, [svgRef, latest, cache, height, fontSize]);
+}
+
+/** Brings a step the keyboard moved to into view, if it is not drawn there: its row near the middle, or the window around it. */
+function revealStep(
+  step: TraceEvent,
+  {
+    layout,
+    view,
+    cache,
+    index,
+    filter,
+    setView,
+  }: Omit<LatestRender, 'shown' | 'anchor' | 'now' | 'onShown'> & {
+    cache: LayoutCache;
+  },
+): void {
+  const next = step.seq;
+  const inView =
+    step.t >= layout.t0 &&
+    step.t <= layout.t1 &&
+    (layout.arrows.some((a) => a.seq === next) || layout.marks.some((m) => m.seq === next));
+  if (inView) return;
+  if (view.mode === 'rows') {
+    const rowIndex = cache.rows(index, filter);
+    const row = Math.max(0, rowIndex.rowAt(step.t) - Math.floor((layout.rows?.shown ?? 10) / 2));
+    setView(windowFrom(view, rowIndex.timeOfRow(row) ?? step.t));
+  } else setView(windowEndingAt(view, step.t + spanOf(view) / 2));
+}
+
+/** The diagram's accessible name: its lanes, how many events, how many drawn, how many labels only on hover. */
+function diagramLabel(layout: SequenceLayout, index: TraceIndex): string {
+  const steps = layout.arrows.length + layout.marks.length + layout.bars.length;
+  const hidden =
+    layout.arrows.filter((a) => a.placed === null).length +
+    layout.marks.filter((m) => m.placed === null).length;
+  return `Sequence diagram: ${layout.lanes.map((l) => l.label).join(', ')}; ${index.events.length} events, ${steps} drawn in view${hidden > 0 ? `, ${hidden} labels on hover for want of room` : ''}`;
+}
+
+/**
+ * The live sequence diagram: one lane per participant and one for the server,
+ * time running downward — one row per step, or to scale. It follows live
+ * traffic until the user pans or zooms (wheel, drag, the overview strip);
+ * "Follow" brings it back.
+ */
+// eslint-disable-next-line max-lines-per-function -- one render of the live diagram: its view, its layout, the keyboard focus and the latest-render ref the frame loop and the gestures read belong together; the loop, the gestures, revealing a step and the label are split out above
+export function SequenceDiagram({
+  store,
+  actors,
+  now = pageClock,
+  onSelect,
+  selectedSeq = null,
+  width = 760,
+  height = 560,
+  onRenderWork,
+  view: sharedView,
+  onViewChange,
+  onShown,
+  anchor: sharedAnchor,
+  chrome = true,
+  fontSize = 11,
+}: SequenceDiagramProps) {
+  // eslint-disable-next-line react-hooks/purity -- timing this render is the point: the benchmark reads it
+  const renderStart = performance.now();
+  useLayoutEffect(() => {
+    onRenderWork?.(performance.now() - renderStart);
+  });
+  const [ownView, setOwnView] = useState<DiagramView>(INITIAL_VIEW);
+  const view = sharedView ?? ownView;
+  const setView = (next: DiagramView): void => {
+    latest.current.view = next;
+    onViewChange?.(next);
+    if (!sharedView) setOwnView(next);
+  };
+  const version = useSyncExternalStore(throttled(store), () => store.getState().version);
+  // Bumped by the frame loop when following time moves the view to its next page.
+  const [, setPage] = useState(0);
+  const nextPage = useCallback(() => setPage((n) => n + 1), []);
+  const [cache] = useState(() => new LayoutCache(pageMeasure()));
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [focusSeq, setFocusSeq] = useState<number | null>(null);
+
+  const index = traceIndexFor(store);
+  const sender = actors?.[0] ?? null;
+  const filter: StepFilter = { receiversOnly: view.receiversOnly, sender };
+  // A live diagram is drawn as of the moment it is drawn.
+  const renderNow = now();
+  const anchor = sharedAnchor ?? index.first ?? renderNow;
+  const resolved = resolveWindow(view, index, cache, filter, anchor, renderNow);
+  const svgWidth = chrome ? diagramWidth(width) : width;
+  const layout: SequenceLayout = layoutSequence(
+    index,
+    {
+      mode: view.mode,
+      ...resolved,
+      width: svgWidth,
+      height,
+      top: TOP,
+      anchor,
+      now: renderNow,
+      origin: sharedAnchor ?? index.first ?? resolved.t0,
+      filter,
+      fontSize,
+      ...(actors ? { actors } : {}),
+    },
+    cache,
+  );
+  const shown: ShownWindow = { t0: layout.t0, t1: layout.t1 };
+
+  // Everything the gesture handlers and the frame loop need, as of the last render.
+  const latest = useRef({ view, shown, layout, index, filter, anchor, now, setView, onShown });
+  useLayoutEffect(() => {
+    latest.current = { view, shown, layout, index, filter, anchor, now, setView, onShown };
+  });
+  const reported = useRef<ShownWindow | null>(null);
+  useEffect(() => {
+    // An empty trace has no window worth reporting (its "now" moves every frame).
+    if (index.events.length === 0 || sameShown(reported.current, shown)) return;
+    reported.current = shown;
+    onShown?.(shown);
+  });
+
+  // The frame loop: runs only while something moves on its own (an open bar, the time view's pages).
+  const timeFollowing = view.mode === 'time' && isFollowing(view);
+  const moving = timeFollowing || layout.bars.some((bar) => bar.open);
+  useFrameLoop(moving, latest, svgRef, nextPage);
+  useZoomGesture(svgRef, latest, cache, { height, fontSize });
 
   const drawable = (event: TraceEvent): boolean =>
     participantOf(event) !== undefined && cache.spec(event, filter) !== null;
@@ -368,19 +440,7 @@ export function SequenceDiagram({
       setFocusSeq(next);
       const step = index.events.find((e) => e.seq === next);
       if (!step) return;
-      const inView =
-        step.t >= layout.t0 &&
-        step.t <= layout.t1 &&
-        (layout.arrows.some((a) => a.seq === next) || layout.marks.some((m) => m.seq === next));
-      if (inView) return;
-      if (view.mode === 'rows') {
-        const rowIndex = cache.rows(index, filter);
-        const row = Math.max(
-          0,
-          rowIndex.rowAt(step.t) - Math.floor((layout.rows?.shown ?? 10) / 2),
-        );
-        setView(windowFrom(view, rowIndex.timeOfRow(row) ?? step.t));
-      } else setView(windowEndingAt(view, step.t + spanOf(view) / 2));
+      revealStep(step, { layout, view, cache, index, filter, setView });
     } else if (event.key === 'Enter' && (focusSeq ?? null) !== null) {
       event.preventDefault();
       onSelect?.(focusSeq!);
@@ -389,10 +449,6 @@ export function SequenceDiagram({
     }
   };
 
-  const steps = layout.arrows.length + layout.marks.length + layout.bars.length;
-  const hidden =
-    layout.arrows.filter((a) => a.placed === null).length +
-    layout.marks.filter((m) => m.placed === null).length;
   return (
     <div className="sequence-diagram" data-version={version} data-mode={view.mode}>
       {chrome && (
@@ -408,7 +464,7 @@ export function SequenceDiagram({
         <svg
           ref={svgRef}
           role="img"
-          aria-label={`Sequence diagram: ${layout.lanes.map((l) => l.label).join(', ')}; ${index.events.length} events, ${steps} drawn in view${hidden > 0 ? `, ${hidden} labels on hover for want of room` : ''}`}
+          aria-label={diagramLabel(layout, index)}
           width={svgWidth}
           height={height}
           viewBox={`0 0 ${svgWidth} ${height}`}

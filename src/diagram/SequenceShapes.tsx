@@ -2,7 +2,15 @@ import { memo, type ReactNode } from 'react';
 import { BAR_WIDTH } from './lanes';
 import { estimateWidth } from './labels';
 import { ARROW_STYLE, BAR_STYLE, OKABE_ITO } from './palette';
-import type { Arrow, Bar, Gap, Mark, PlacedLabel, SequenceLayout } from './shapes';
+import type {
+  Arrow,
+  Bar,
+  Gap,
+  Mark,
+  MarkShape as MarkShapeName,
+  PlacedLabel,
+  SequenceLayout,
+} from './shapes';
 
 interface ShapesProps {
   layout: SequenceLayout;
@@ -18,44 +26,36 @@ interface ShapesProps {
 const HEAD = 7;
 export const LANE_TOP = 34;
 
-/**
- * Draws a laid-out window. Lifelines and lane headers stay put; everything on
- * the time axis sits in one group moved by `scrollY`, so following live traffic
- * moves a transform instead of redrawing every shape. Every drawn step carries
- * its trace kind and connection. Labels are where the layout placed them;
- * one it found no room for is the step's tooltip, and shows on focus.
- */
-export function SequenceShapes({
-  layout,
-  width,
-  height,
-  selectedSeq,
-  focusSeq = null,
-  onSelect,
-  fontSize = 11,
-}: ShapesProps) {
+/** The arrowheads, one per arrow style, and the clip of what moves with time. */
+function ShapeDefs({ width, height }: { width: number; height: number }) {
+  return (
+    <defs>
+      {Object.entries(ARROW_STYLE).map(([variant, style]) => (
+        <marker
+          key={variant}
+          id={`seq-head-${variant}`}
+          viewBox="0 0 8 8"
+          refX={6}
+          refY={4}
+          markerWidth={HEAD}
+          markerHeight={HEAD}
+          markerUnits="userSpaceOnUse"
+          orient="auto"
+        >
+          <path d="M0,0L8,4L0,8Z" fill={style.stroke} />
+        </marker>
+      ))}
+      <clipPath id="seq-clip">
+        <rect x={0} y={LANE_TOP} width={width} height={height - LANE_TOP} />
+      </clipPath>
+    </defs>
+  );
+}
+
+/** Each lane's lifeline, top to bottom: the server's solid, the participants' dashed. */
+function Lifelines({ layout, height }: { layout: SequenceLayout; height: number }) {
   return (
     <>
-      <defs>
-        {Object.entries(ARROW_STYLE).map(([variant, style]) => (
-          <marker
-            key={variant}
-            id={`seq-head-${variant}`}
-            viewBox="0 0 8 8"
-            refX={6}
-            refY={4}
-            markerWidth={HEAD}
-            markerHeight={HEAD}
-            markerUnits="userSpaceOnUse"
-            orient="auto"
-          >
-            <path d="M0,0L8,4L0,8Z" fill={style.stroke} />
-          </marker>
-        ))}
-        <clipPath id="seq-clip">
-          <rect x={0} y={LANE_TOP} width={width} height={height - LANE_TOP} />
-        </clipPath>
-      </defs>
       {layout.lanes.map((lane) => (
         <line
           key={`life-${lane.actor}`}
@@ -68,60 +68,68 @@ export function SequenceShapes({
           aria-hidden="true"
         />
       ))}
-      <g clipPath="url(#seq-clip)">
-        <g transform={`translate(0,${-layout.scrollY})`} className="seq-scroll">
-          <g className="seq-axis" aria-hidden="true">
-            {layout.ticks.map((tick) => (
-              <g key={`${tick.t}-${tick.y}`} transform={`translate(0,${tick.y})`}>
-                {layout.mode === 'time' && <line x1={0} x2={width} stroke="#e6e6e6" />}
-                <text
-                  x={4}
-                  y={-3}
-                  fontSize={Math.round(fontSize * 0.91)}
-                  fill="#666"
-                  className="seq-label"
-                >
-                  {tick.label}
-                </text>
-              </g>
-            ))}
-            {layout.gaps.map((gap) => (
-              <GapShape key={`gap-${gap.y}`} gap={gap} layout={layout} fontSize={fontSize} />
-            ))}
-          </g>
-          {layout.bands.map((band) => (
-            <g key={`band-${band.seq}`} data-kind="fault" data-seq={band.seq} data-conn="">
-              <rect
-                x={0}
-                y={band.y1}
-                width={width}
-                height={Math.max(2, band.y2 - band.y1)}
-                fill={OKABE_ITO.yellow}
-                opacity={0.25}
-              />
-              {band.placed ? <Label placed={band.placed} /> : <title>{band.label}</title>}
-            </g>
-          ))}
-          {layout.bars.map((bar) => (
-            <BarShape
-              key={`bar-${bar.conn}-${bar.startSeq}`}
-              bar={bar}
-              selected={bar.startSeq === selectedSeq}
-              onSelect={onSelect}
-            />
-          ))}
-          {chunkSteps(layout).map((chunk) => (
-            <StepChunk
-              key={chunk.key}
-              chunk={chunk}
-              generation={layout.generation}
-              selectedSeq={chunk.seqs.has(selectedSeq ?? -1) ? selectedSeq : null}
-              onSelect={onSelect}
-            />
-          ))}
-          <FocusLabel layout={layout} seq={focusSeq ?? selectedSeq} fontSize={fontSize} />
+    </>
+  );
+}
+
+/** The time margin: each tick's time (to scale, with its grid line) and the folded gaps. */
+function AxisTicks({
+  layout,
+  width,
+  fontSize,
+}: {
+  layout: SequenceLayout;
+  width: number;
+  fontSize: number;
+}) {
+  return (
+    <g className="seq-axis" aria-hidden="true">
+      {layout.ticks.map((tick) => (
+        <g key={`${tick.t}-${tick.y}`} transform={`translate(0,${tick.y})`}>
+          {layout.mode === 'time' && <line x1={0} x2={width} stroke="#e6e6e6" />}
+          <text
+            x={4}
+            y={-3}
+            fontSize={Math.round(fontSize * 0.91)}
+            fill="#666"
+            className="seq-label"
+          >
+            {tick.label}
+          </text>
         </g>
-      </g>
+      ))}
+      {layout.gaps.map((gap) => (
+        <GapShape key={`gap-${gap.y}`} gap={gap} layout={layout} fontSize={fontSize} />
+      ))}
+    </g>
+  );
+}
+
+/** A fault as a band across the diagram, from when it was set to when it was lifted. */
+function FaultBands({ layout, width }: { layout: SequenceLayout; width: number }) {
+  return (
+    <>
+      {layout.bands.map((band) => (
+        <g key={`band-${band.seq}`} data-kind="fault" data-seq={band.seq} data-conn="">
+          <rect
+            x={0}
+            y={band.y1}
+            width={width}
+            height={Math.max(2, band.y2 - band.y1)}
+            fill={OKABE_ITO.yellow}
+            opacity={0.25}
+          />
+          {band.placed ? <Label placed={band.placed} /> : <title>{band.label}</title>}
+        </g>
+      ))}
+    </>
+  );
+}
+
+/** The lanes' name tags, on top of everything. */
+function LaneHeaders({ layout }: { layout: SequenceLayout }) {
+  return (
+    <>
       {layout.lanes.map((lane) => (
         <g key={lane.actor} className={`seq-lane seq-lane--${lane.role}`} data-lane={lane.actor}>
           <rect
@@ -145,6 +153,55 @@ export function SequenceShapes({
           </text>
         </g>
       ))}
+    </>
+  );
+}
+
+/**
+ * Draws a laid-out window. Lifelines and lane headers stay put; everything on
+ * the time axis sits in one group moved by `scrollY`, so following live traffic
+ * moves a transform instead of redrawing every shape. Every drawn step carries
+ * its trace kind and connection. Labels are where the layout placed them;
+ * one it found no room for is the step's tooltip, and shows on focus.
+ */
+export function SequenceShapes({
+  layout,
+  width,
+  height,
+  selectedSeq,
+  focusSeq = null,
+  onSelect,
+  fontSize = 11,
+}: ShapesProps) {
+  return (
+    <>
+      <ShapeDefs width={width} height={height} />
+      <Lifelines layout={layout} height={height} />
+      <g clipPath="url(#seq-clip)">
+        <g transform={`translate(0,${-layout.scrollY})`} className="seq-scroll">
+          <AxisTicks layout={layout} width={width} fontSize={fontSize} />
+          <FaultBands layout={layout} width={width} />
+          {layout.bars.map((bar) => (
+            <BarShape
+              key={`bar-${bar.conn}-${bar.startSeq}`}
+              bar={bar}
+              selected={bar.startSeq === selectedSeq}
+              onSelect={onSelect}
+            />
+          ))}
+          {chunkSteps(layout).map((chunk) => (
+            <StepChunk
+              key={chunk.key}
+              chunk={chunk}
+              generation={layout.generation}
+              selectedSeq={chunk.seqs.has(selectedSeq ?? -1) ? selectedSeq : null}
+              onSelect={onSelect}
+            />
+          ))}
+          <FocusLabel layout={layout} seq={focusSeq ?? selectedSeq} fontSize={fontSize} />
+        </g>
+      </g>
+      <LaneHeaders layout={layout} />
     </>
   );
 }
@@ -456,18 +513,84 @@ const ArrowShape = memo(function ArrowShape({
   );
 }, sameShape('arrow'));
 
+/** Each mark's glyph at its point, by shape (a wait runs down to its end). */
+const MARK_GLYPHS: Record<MarkShapeName, (mark: Mark) => ReactNode> = {
+  cross: (mark) => (
+    <path
+      d={`M${mark.x - 5},${mark.y - 5}L${mark.x + 5},${mark.y + 5}M${mark.x - 5},${mark.y + 5}L${mark.x + 5},${mark.y - 5}`}
+      stroke={OKABE_ITO.vermillion}
+      strokeWidth={3}
+    />
+  ),
+  wait: (mark) => (
+    <line
+      x1={mark.x}
+      x2={mark.x}
+      y1={mark.y}
+      y2={mark.y2 ?? mark.y}
+      stroke={OKABE_ITO.vermillion}
+      strokeWidth={3}
+      strokeDasharray="1 4"
+      strokeLinecap="round"
+    />
+  ),
+  close: (mark) => (
+    <rect
+      x={mark.x - 5}
+      y={mark.y - 5}
+      width={10}
+      height={10}
+      fill="#fff"
+      stroke="#333"
+      strokeWidth={2}
+    />
+  ),
+  // A change of technique: a diamond.
+  switch: (mark) => (
+    <path
+      d={`M${mark.x},${mark.y - 7}L${mark.x + 7},${mark.y}L${mark.x},${mark.y + 7}L${mark.x - 7},${mark.y}Z`}
+      fill={OKABE_ITO.orange}
+      stroke="#333"
+      strokeWidth={1.5}
+    />
+  ),
+  // A run begins here: a line across the whole diagram (counters count from it).
+  segment: (mark) => (
+    <line
+      x1={0}
+      x2={10_000}
+      y1={mark.y}
+      y2={mark.y}
+      stroke="#333"
+      strokeWidth={1.5}
+      strokeDasharray="8 3 2 3"
+    />
+  ),
+  tick: (mark) => (
+    <line
+      x1={mark.x - 8}
+      x2={mark.x + 8}
+      y1={mark.y}
+      y2={mark.y}
+      stroke={OKABE_ITO.vermillion}
+      strokeWidth={3}
+    />
+  ),
+  dot: (mark) => (
+    <circle
+      cx={mark.x}
+      cy={mark.y}
+      r={4}
+      fill={mark.kind === 'deliver' ? OKABE_ITO.green : '#333'}
+    />
+  ),
+};
+
 const MarkShape = memo(function MarkShape({
   mark,
   selected,
   onSelect,
 }: { mark: Mark } & Selectable) {
-  const common = {
-    'data-kind': mark.kind,
-    'data-conn': mark.conn,
-    'data-seq': mark.seq,
-    className: 'seq-step seq-mark',
-    onClick: () => onSelect?.(mark.seq),
-  };
   const label: ReactNode = mark.placed ? (
     <>
       <Label placed={mark.placed} fill="#333" />
@@ -476,113 +599,19 @@ const MarkShape = memo(function MarkShape({
   ) : (
     <title>{mark.label}</title>
   );
-  const ring = selected ? (
-    <circle cx={mark.x} cy={mark.y} r={8} fill="none" stroke="#000" strokeWidth={2} />
-  ) : null;
-  switch (mark.shape) {
-    case 'cross':
-      return (
-        <g {...common}>
-          <path
-            d={`M${mark.x - 5},${mark.y - 5}L${mark.x + 5},${mark.y + 5}M${mark.x - 5},${mark.y + 5}L${mark.x + 5},${mark.y - 5}`}
-            stroke={OKABE_ITO.vermillion}
-            strokeWidth={3}
-          />
-          {ring}
-          {label}
-        </g>
-      );
-    case 'wait':
-      return (
-        <g {...common}>
-          <line
-            x1={mark.x}
-            x2={mark.x}
-            y1={mark.y}
-            y2={mark.y2 ?? mark.y}
-            stroke={OKABE_ITO.vermillion}
-            strokeWidth={3}
-            strokeDasharray="1 4"
-            strokeLinecap="round"
-          />
-          {ring}
-          {label}
-        </g>
-      );
-    case 'close':
-      return (
-        <g {...common}>
-          <rect
-            x={mark.x - 5}
-            y={mark.y - 5}
-            width={10}
-            height={10}
-            fill="#fff"
-            stroke="#333"
-            strokeWidth={2}
-          />
-          {ring}
-          {label}
-        </g>
-      );
-    case 'switch':
-      // A change of technique: a diamond.
-      return (
-        <g {...common}>
-          <path
-            d={`M${mark.x},${mark.y - 7}L${mark.x + 7},${mark.y}L${mark.x},${mark.y + 7}L${mark.x - 7},${mark.y}Z`}
-            fill={OKABE_ITO.orange}
-            stroke="#333"
-            strokeWidth={1.5}
-          />
-          {ring}
-          {label}
-        </g>
-      );
-    case 'segment':
-      // A run begins here: a line across the whole diagram (counters count from it).
-      return (
-        <g {...common}>
-          <line
-            x1={0}
-            x2={10_000}
-            y1={mark.y}
-            y2={mark.y}
-            stroke="#333"
-            strokeWidth={1.5}
-            strokeDasharray="8 3 2 3"
-          />
-          {ring}
-          {label}
-        </g>
-      );
-    case 'tick':
-      return (
-        <g {...common}>
-          <line
-            x1={mark.x - 8}
-            x2={mark.x + 8}
-            y1={mark.y}
-            y2={mark.y}
-            stroke={OKABE_ITO.vermillion}
-            strokeWidth={3}
-          />
-          {ring}
-          {label}
-        </g>
-      );
-    default:
-      return (
-        <g {...common}>
-          <circle
-            cx={mark.x}
-            cy={mark.y}
-            r={4}
-            fill={mark.kind === 'deliver' ? OKABE_ITO.green : '#333'}
-          />
-          {ring}
-          {label}
-        </g>
-      );
-  }
+  return (
+    <g
+      data-kind={mark.kind}
+      data-conn={mark.conn}
+      data-seq={mark.seq}
+      className="seq-step seq-mark"
+      onClick={() => onSelect?.(mark.seq)}
+    >
+      {(MARK_GLYPHS[mark.shape] ?? MARK_GLYPHS.dot)(mark)}
+      {selected && (
+        <circle cx={mark.x} cy={mark.y} r={8} fill="none" stroke="#000" strokeWidth={2} />
+      )}
+      {label}
+    </g>
+  );
 }, sameShape('mark'));

@@ -1,8 +1,9 @@
 import { scaleLinear } from 'd3-scale';
 import type { TraceEvent } from '../core';
+import { byTime } from './bisect';
 import type { LayoutCache } from './layout-cache';
 import type { LanePlacement } from './lanes';
-import { followRowsPage, sameBurst } from './rows';
+import { followRowsPage, sameBurst, type Row } from './rows';
 import type { DiagramMode, Gap, SequenceLayout, Tick } from './shapes';
 import { participantOf, type StepFilter, type StepSpec } from './steps';
 import type { TraceIndex } from './trace-index';
@@ -104,15 +105,18 @@ export interface Axis {
 const filterKey = (filter: StepFilter): string =>
   filter.receiversOnly ? `receivers:${filter.sender ?? ''}` : 'all';
 
+/** What either axis is built from: the trace, the window in view, the layout's caches, the lanes, the step filter and the top of the first step. */
+export interface AxisInput {
+  index: TraceIndex;
+  window: SequenceWindow;
+  cache: LayoutCache;
+  lanes: LanePlacement;
+  filter: StepFilter;
+  top: number;
+}
+
 /** Time to scale: y grows with time; a lane's arrows are kept a label apart, a few labels at most. */
-export function timeAxis(
-  index: TraceIndex,
-  window: SequenceWindow,
-  cache: LayoutCache,
-  lanes: LanePlacement,
-  filter: StepFilter,
-  top: number,
-): Axis {
+export function timeAxis({ index, window, cache, lanes, filter, top }: AxisInput): Axis {
   const origin = window.origin ?? index.first ?? window.t0;
   const anchor = window.anchor ?? window.t0;
   const visibleMs = Math.max(1e-9, window.t1 - window.t0);
@@ -184,6 +188,79 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 3 : 2)} s`;
 }
 
+/** The rows in view (and one either side) as the axis's steps, ticks, gaps, the anchors its time mapping runs through, and the time they span. */
+interface RowsInView {
+  anchors: Array<{ t: number; y: number }>;
+  steps: Placed[];
+  ticks: Tick[];
+  gaps: Gap[];
+  t0: number;
+  t1: number;
+}
+
+function placeRows(
+  rows: readonly Row[],
+  { first, visible, origin }: { first: number; visible: number; origin: number },
+  rowY: (row: number) => number,
+  spec: (row: Extract<Row, { kind: 'step' }>) => StepSpec | null,
+): RowsInView {
+  const placed: RowsInView = {
+    anchors: [],
+    steps: [],
+    ticks: [],
+    gaps: [],
+    t0: Infinity,
+    t1: -Infinity,
+  };
+  for (const row of rows) {
+    const yy = rowY(row.row);
+    const inView = row.row >= first && row.row < first + visible;
+    if (row.kind === 'gap') {
+      if (inView) {
+        placed.gaps.push({
+          y: yy,
+          ms: row.until - row.t,
+          label: `… ${(Math.max(0, row.until - row.t) / 1000).toFixed(1)} s`,
+        });
+        placed.t0 = Math.min(placed.t0, row.t);
+        placed.t1 = Math.max(placed.t1, row.until);
+      }
+      continue;
+    }
+    placed.anchors.push({ t: row.t, y: yy });
+    if (!inView) continue;
+    placed.t0 = Math.min(placed.t0, row.t);
+    placed.t1 = Math.max(placed.t1, row.t);
+    placed.ticks.push({ t: row.t, y: yy, label: seconds(row.t - origin) });
+    if (row.event.kind === 'fault') continue;
+    const stepSpec = spec(row);
+    if (stepSpec) placed.steps.push({ event: row.event, spec: stepSpec, y: yy });
+  }
+  return placed;
+}
+
+/**
+ * Time to height through the rows' anchors, linearly between them; before the
+ * first, a row above it; past the newest, the row after it (or, at the end of
+ * the trace, the anchor where now is).
+ */
+function rowsTimeToY(
+  anchors: ReadonlyArray<{ t: number; y: number }>,
+  { top, rowH, atEnd }: { top: number; rowH: number; atEnd: boolean },
+): (t: number) => number {
+  return (t) => {
+    if (anchors.length === 0) return top;
+    if (t <= anchors[0]!.t) return anchors[0]!.t > t ? anchors[0]!.y - rowH : anchors[0]!.y;
+    const newest = anchors[anchors.length - 1]!;
+    if (t >= newest.t) return newest.y + (atEnd ? 0 : rowH);
+    // anchors[0].t < t < newest.t: the first anchor after t, and the one before it.
+    const after = byTime.right(anchors, t, 1, anchors.length - 1);
+    const a = anchors[after - 1]!;
+    const b = anchors[after]!;
+    return a.y + ((t - a.t) / Math.max(1e-9, b.t - a.t)) * (b.y - a.y);
+  };
+}
+
 /**
  * One row per step: the rows from `firstRow` (or the page that follows the
  * newest), each step at its row's height and its real time beside it; idle
@@ -191,12 +268,7 @@ function seconds(ms: number): string {
  * runs from its opening step's row to its closing step's row.
  */
 export function rowsAxis(
-  index: TraceIndex,
-  window: SequenceWindow,
-  cache: LayoutCache,
-  lanes: LanePlacement,
-  filter: StepFilter,
-  top: number,
+  { index, window, cache, lanes, filter, top }: AxisInput,
   fontSize: number,
 ): Axis {
   const rowIndex = cache.rows(index, filter);
@@ -212,36 +284,13 @@ export function rowsAxis(
   const rowY = (row: number): number => top + (row - first) * rowH + Math.round(rowH * 0.7);
   // One row either side of the view as well, so that bars and waits reaching out of view point the right way.
   const rows = rowIndex.rows(Math.max(0, first - 1), visible + 2);
-  const anchors: Array<{ t: number; y: number }> = [];
-  const steps: Placed[] = [];
-  const ticks: Tick[] = [];
-  const gaps: Gap[] = [];
-  let t0 = Infinity;
-  let t1 = -Infinity;
-  for (const row of rows) {
-    const yy = rowY(row.row);
-    const inView = row.row >= first && row.row < first + visible;
-    if (row.kind === 'gap') {
-      if (inView) {
-        gaps.push({
-          y: yy,
-          ms: row.until - row.t,
-          label: `… ${(Math.max(0, row.until - row.t) / 1000).toFixed(1)} s`,
-        });
-        t0 = Math.min(t0, row.t);
-        t1 = Math.max(t1, row.until);
-      }
-      continue;
-    }
-    anchors.push({ t: row.t, y: yy });
-    if (!inView) continue;
-    t0 = Math.min(t0, row.t);
-    t1 = Math.max(t1, row.t);
-    ticks.push({ t: row.t, y: yy, label: seconds(row.t - origin) });
-    if (row.event.kind === 'fault') continue;
-    const spec = row.events.length > 1 ? burstSpec(row.events) : cache.spec(row.event, filter);
-    if (spec) steps.push({ event: row.event, spec, y: yy });
-  }
+  const { anchors, steps, ticks, gaps, ...span } = placeRows(
+    rows,
+    { first, visible, origin },
+    rowY,
+    (row) => (row.events.length > 1 ? burstSpec(row.events) : cache.spec(row.event, filter)),
+  );
+  let { t0, t1 } = span;
   if (t0 === Infinity) {
     t0 = window.now ?? index.last ?? 0;
     t1 = t0;
@@ -252,24 +301,9 @@ export function rowsAxis(
   const now = Math.max(window.now ?? t1, last?.t ?? -Infinity);
   // Past the newest row, time runs on into the next row (where now is).
   if (atEnd) anchors.push({ t: now + 1e-6, y: (last ? last.y : top) + rowH * 0.8 });
-  const y = (t: number): number => {
-    if (anchors.length === 0) return top;
-    if (t <= anchors[0]!.t) return anchors[0]!.t > t ? anchors[0]!.y - rowH : anchors[0]!.y;
-    let lo = 0;
-    let hi = anchors.length - 1;
-    if (t >= anchors[hi]!.t) return anchors[hi]!.y + (atEnd ? 0 : rowH);
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >>> 1;
-      if (anchors[mid]!.t <= t) lo = mid;
-      else hi = mid;
-    }
-    const a = anchors[lo]!;
-    const b = anchors[hi]!;
-    return a.y + ((t - a.t) / Math.max(1e-9, b.t - a.t)) * (b.y - a.y);
-  };
   return {
     mode: 'rows',
-    y,
+    y: rowsTimeToY(anchors, { top, rowH, atEnd }),
     steps,
     ticks,
     gaps,

@@ -80,16 +80,12 @@ export function estimateReason(client: TraceEvent, server: ByteCount | undefined
   }
 }
 
-/**
- * Everything the trace knows about one step, down to its bytes: both sides' view
- * of the same connection (client and server share `conn`), the span it belongs
- * to, and the latency of each message it carried.
- */
-export function inspectStep(index: TraceIndex, seq: number, origin: number): Inspection | null {
-  const event = index.events.find((e) => e.seq === seq);
-  if (!event) return null;
-  const sameConn = index.events.filter((e) => e.conn === event.conn);
-  const rows: Array<[string, string]> = [
+type Rows = Array<[string, string]>;
+type Blocks = Inspection['blocks'];
+
+/** Which step: its kind and direction, who saw it, whose it is, its technique, connection and time. */
+function identityRows(event: TraceEvent, origin: number): Rows {
+  return [
     [
       'step',
       `${event.kind} (${event.dir === 'up' ? 'client → server' : event.dir === 'down' ? 'server → client' : 'local'})`,
@@ -103,7 +99,11 @@ export function inspectStep(index: TraceIndex, seq: number, origin: number): Ins
     ['connection', event.conn],
     ['at', ms(event.t - origin)],
   ];
-  const blocks: Inspection['blocks'] = [];
+}
+
+/** The HTTP exchange: the request line, the status, what the answer carried. */
+function exchangeRows(event: TraceEvent): Rows {
+  const rows: Rows = [];
   const d = event.details ?? {};
   if (d.method || d.url) rows.push(['request', `${d.method ?? 'GET'} ${d.url ?? ''}`]);
   if (d.status !== undefined)
@@ -115,7 +115,12 @@ export function inspectStep(index: TraceIndex, seq: number, origin: number): Ins
         ? 'nothing (an empty, wasted response)'
         : `${event.messageIds?.length ?? 0} message(s)`,
     ]);
-  // One step, two counts: the server's is what was on the wire; the browser's is an estimate.
+  return rows;
+}
+
+/** One step, two counts: the server's is what was on the wire; the browser's is an estimate. */
+function byteRows(event: TraceEvent, sameConn: readonly TraceEvent[]): Rows {
+  const rows: Rows = [];
   const counterpart = counterpartOf(event, sameConn);
   const serverSide = [event, counterpart].find((e) => e?.observer === 'server' && e.bytes);
   const clientSide = [event, counterpart].find((e) => e?.observer === 'client' && e.bytes);
@@ -132,7 +137,13 @@ export function inspectStep(index: TraceIndex, seq: number, origin: number): Ins
       estimateReason(clientSide, server),
     ]);
   }
+  return rows;
+}
 
+/** The connection's life: how long it lasted (or since when it is open), its waits, timeouts, close and error. */
+function connectionRows(event: TraceEvent, sameConn: readonly TraceEvent[], origin: number): Rows {
+  const rows: Rows = [];
+  const d = event.details ?? {};
   const spanStart = sameConn.find(
     (e) => e.kind === 'request' || e.kind === 'sse-open' || e.kind === 'ws-open',
   );
@@ -152,21 +163,29 @@ export function inspectStep(index: TraceIndex, seq: number, origin: number): Ins
       `${d.closeCode}${d.closeReason ? ` (${d.closeReason})` : ''}${d.wasClean === false ? ', not clean' : ''}`,
     ]);
   if (d.error) rows.push(['error', `${d.error}${d.errorCode ? ` [${d.errorCode}]` : ''}`]);
+  return rows;
+}
 
-  for (const id of event.messageIds ?? []) {
+/** Each message the step carried: its latency on a delivery, otherwise when it was sent. */
+function messageRows(event: TraceEvent, index: TraceIndex, origin: number): Rows {
+  return (event.messageIds ?? []).map((id): [string, string] => {
     const publish = index.events.find(
       (e) => e.kind === 'publish' && e.observer === 'client' && e.messageIds?.includes(id),
     );
     const sentAt = publish?.details?.sentAt;
     if (event.kind === 'deliver' && sentAt !== undefined)
-      rows.push([`latency of #${id}`, ms(event.t - sentAt)]);
-    else
-      rows.push([
-        `message #${id}`,
-        sentAt !== undefined ? `sent at ${ms(sentAt - origin)}` : 'sent elsewhere',
-      ]);
-  }
+      return [`latency of #${id}`, ms(event.t - sentAt)];
+    return [
+      `message #${id}`,
+      sentAt !== undefined ? `sent at ${ms(sentAt - origin)}` : 'sent elsewhere',
+    ];
+  });
+}
 
+/** The request's headers (the server's record when the page has none) and, on an answer or an open, the response's. */
+function headerBlocks(event: TraceEvent, sameConn: readonly TraceEvent[]): Blocks {
+  const blocks: Blocks = [];
+  const d = event.details ?? {};
   const server = sameConn.find((e) => e.observer === 'server' && e.details?.requestHeaders);
   const requestHeaders = d.requestHeaders ?? server?.details?.requestHeaders;
   if (requestHeaders) blocks.push({ title: 'Request headers', text: headerBlock(requestHeaders) });
@@ -178,7 +197,34 @@ export function inspectStep(index: TraceIndex, seq: number, origin: number): Ins
   ) {
     blocks.push({ title: 'Response headers', text: headerBlock(responseHeaders) });
   }
+  return blocks;
+}
 
+/** A WebSocket frame's header, field by field, and its payload. */
+function frameBlocks(event: TraceEvent, bytes: ByteCount): Blocks {
+  const d = event.details ?? {};
+  const masked = d.masked ?? event.dir === 'up';
+  const opcode = d.opcode ?? (event.kind === 'ping' ? 9 : event.kind === 'pong' ? 10 : 1);
+  const f = describeFrameHeader(bytes.payload, opcode, masked);
+  const blocks: Blocks = [
+    {
+      title: 'Frame header (RFC 6455 §5.2)',
+      text: [
+        `first two bytes  ${f.firstBytesBinary}`,
+        `FIN ${f.fin ? 1 : 0} · RSV1-3 000 · opcode ${f.opcode} (${f.opcodeName})`,
+        `MASK ${f.mask ? 1 : 0} · payload length field ${f.lengthField}`,
+        `extended length ${f.extendedLengthBytes} B · masking key ${f.maskingKeyBytes} B`,
+        `header ${f.headerBytes} B + payload ${f.payloadLength} B = ${f.headerBytes + f.payloadLength} B`,
+      ].join('\n'),
+    },
+  ];
+  if (d.body !== undefined) blocks.push({ title: 'Payload', text: prettyBody(d.body) });
+  return blocks;
+}
+
+/** What the step carried, as it was on the wire: an event's stream lines, a frame, or a body. */
+function contentBlocks(event: TraceEvent): Blocks {
+  const d = event.details ?? {};
   if (event.kind === 'sse-event') {
     const lines =
       d.body !== undefined && /^(id|event|data|retry):/m.test(d.body)
@@ -188,32 +234,34 @@ export function inspectStep(index: TraceIndex, seq: number, origin: number): Ins
             ...(d.eventType !== undefined ? { event: d.eventType } : {}),
             data: d.body ?? '',
           });
-    blocks.push({ title: 'Event stream lines', text: lines });
-  } else if (
-    (event.kind === 'ws-frame' || event.kind === 'ping' || event.kind === 'pong') &&
-    event.bytes
-  ) {
-    const masked = d.masked ?? event.dir === 'up';
-    const opcode = d.opcode ?? (event.kind === 'ping' ? 9 : event.kind === 'pong' ? 10 : 1);
-    const f = describeFrameHeader(event.bytes.payload, opcode, masked);
-    blocks.push({
-      title: 'Frame header (RFC 6455 §5.2)',
-      text: [
-        `first two bytes  ${f.firstBytesBinary}`,
-        `FIN ${f.fin ? 1 : 0} · RSV1-3 000 · opcode ${f.opcode} (${f.opcodeName})`,
-        `MASK ${f.mask ? 1 : 0} · payload length field ${f.lengthField}`,
-        `extended length ${f.extendedLengthBytes} B · masking key ${f.maskingKeyBytes} B`,
-        `header ${f.headerBytes} B + payload ${f.payloadLength} B = ${f.headerBytes + f.payloadLength} B`,
-      ].join('\n'),
-    });
-    if (d.body !== undefined) blocks.push({ title: 'Payload', text: prettyBody(d.body) });
-  } else if (d.body !== undefined) {
-    blocks.push({ title: event.dir === 'up' ? 'Request body' : 'Body', text: prettyBody(d.body) });
+    return [{ title: 'Event stream lines', text: lines }];
   }
+  if ((event.kind === 'ws-frame' || event.kind === 'ping' || event.kind === 'pong') && event.bytes)
+    return frameBlocks(event, event.bytes);
+  if (d.body !== undefined)
+    return [{ title: event.dir === 'up' ? 'Request body' : 'Body', text: prettyBody(d.body) }];
+  return [];
+}
+
+/**
+ * Everything the trace knows about one step, down to its bytes: both sides' view
+ * of the same connection (client and server share `conn`), the span it belongs
+ * to, and the latency of each message it carried.
+ */
+export function inspectStep(index: TraceIndex, seq: number, origin: number): Inspection | null {
+  const event = index.events.find((e) => e.seq === seq);
+  if (!event) return null;
+  const sameConn = index.events.filter((e) => e.conn === event.conn);
   return {
     title: `${event.kind} · ${event.observer === 'client' ? event.actor : 'server'} · #${event.seq}`,
-    rows,
-    blocks,
+    rows: [
+      ...identityRows(event, origin),
+      ...exchangeRows(event),
+      ...byteRows(event, sameConn),
+      ...connectionRows(event, sameConn, origin),
+      ...messageRows(event, index, origin),
+    ],
+    blocks: [...headerBlocks(event, sameConn), ...contentBlocks(event)],
   };
 }
 

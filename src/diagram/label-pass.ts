@@ -27,42 +27,20 @@ function cut(text: string): string {
   return text.length > MARK_LABEL_CHARS ? `${text.slice(0, MARK_LABEL_CHARS - 1)}…` : text;
 }
 
-/**
- * Third pass: every label gets a free place or none. Fixed labels first (the
- * time margin), then what must be read (fault names, errors, closes,
- * countdowns), then the ordinary steps in time order, then owner tags.
- */
-export function placeLabels(
-  shapes: {
-    arrows: Arrow[];
-    marks: Mark[];
-    /** Arrows and marks together, top to bottom (the order the ordinary labels are placed in). */
-    steps: ReadonlyArray<Arrow | Mark>;
-    bands: Band[];
-    bars: Bar[];
-    ticks: Tick[];
-    gaps: Gap[];
-  },
-  context: LabelContext,
-): void {
-  const { lanes, fontSize, mode } = context;
-  const placer = new LabelPlacer(context.measure, context.width);
-  const small = Math.round(fontSize * 0.91);
-  for (const tick of shapes.ticks)
+/** The time margin: each tick's time and each gap's length, at the left edge. */
+function placeMargin(placer: LabelPlacer, labels: ReadonlyArray<Tick | Gap>, small: number): void {
+  for (const label of labels)
     placer.place({
-      text: tick.label,
+      text: label.label,
       fontSize: small,
-      at: [{ x: 4, y: tick.y - 3, anchor: 'start' }],
+      at: [{ x: 4, y: label.y - 3, anchor: 'start' }],
     });
-  for (const gap of shapes.gaps)
-    placer.place({
-      text: gap.label,
-      fontSize: small,
-      at: [{ x: 4, y: gap.y - 3, anchor: 'start' }],
-    });
+}
 
-  for (const band of shapes.bands) {
-    // The name stays on screen while any of the band is: at its top, or at the view's top.
+/** A band's name stays on screen while any of the band is: at its top, or at the view's top. */
+function placeBands(placer: LabelPlacer, bands: readonly Band[], context: LabelContext): void {
+  const { fontSize } = context;
+  for (const band of bands) {
     const y = Math.min(
       Math.max(band.y1, context.viewTop) + fontSize + 1,
       Math.max(band.y1 + fontSize + 1, band.y2 - 3),
@@ -77,51 +55,58 @@ export function placeLabels(
       ],
     });
   }
+}
 
-  const markWish = (mark: Mark): LabelWish => {
-    const toward = markSide(mark, lanes.serverX);
-    const x = mark.x + toward * 9;
-    const anchor = toward > 0 ? 'start' : 'end';
-    const away = toward > 0 ? 'end' : 'start';
-    const text = cut(mark.label);
-    if (mark.shape === 'wait' && mark.y2 !== undefined) {
-      const mid = Math.max(mark.y + 13, (mark.y + mark.y2) / 2 + 4);
-      return {
-        text,
-        fontSize: small,
-        at: [
-          { x, y: mid, anchor },
-          { x, y: mark.y + 13, anchor },
-        ],
-      };
-    }
-    if (mode === 'rows') {
-      const y = mark.y + 4;
-      return {
-        text,
-        fontSize: small,
-        at: [
-          { x, y, anchor },
-          { x: mark.x - toward * 9, y, anchor: away },
-        ],
-      };
-    }
+/** Where a mark's label may go: beside a wait's middle, beside a row's mark, or below, above or across from a mark. */
+function markWish(mark: Mark, context: LabelContext, small: number): LabelWish {
+  const toward = markSide(mark, context.lanes.serverX);
+  const x = mark.x + toward * 9;
+  const anchor = toward > 0 ? 'start' : 'end';
+  const away = toward > 0 ? 'end' : 'start';
+  const text = cut(mark.label);
+  if (mark.shape === 'wait' && mark.y2 !== undefined) {
+    const mid = Math.max(mark.y + 13, (mark.y + mark.y2) / 2 + 4);
     return {
       text,
       fontSize: small,
       at: [
+        { x, y: mid, anchor },
         { x, y: mark.y + 13, anchor },
-        { x, y: mark.y - 6, anchor },
-        { x: mark.x - toward * 9, y: mark.y + 13, anchor: away },
       ],
     };
+  }
+  if (context.mode === 'rows') {
+    const y = mark.y + 4;
+    return {
+      text,
+      fontSize: small,
+      at: [
+        { x, y, anchor },
+        { x: mark.x - toward * 9, y, anchor: away },
+      ],
+    };
+  }
+  return {
+    text,
+    fontSize: small,
+    at: [
+      { x, y: mark.y + 13, anchor },
+      { x, y: mark.y - 6, anchor },
+      { x: mark.x - toward * 9, y: mark.y + 13, anchor: away },
+    ],
   };
-  const urgent = shapes.marks.filter((m) => URGENT_MARKS.has(m.shape));
-  for (const mark of urgent) mark.placed = placer.place(markWish(mark));
+}
 
-  for (const bar of shapes.bars) {
+/** An open bar's countdown, below the bar's end — below now, where nothing has happened yet — one line per column. */
+function placeCountdowns(
+  placer: LabelPlacer,
+  bars: readonly Bar[],
+  context: LabelContext,
+  small: number,
+): void {
+  const { fontSize, lanes } = context;
+  for (const bar of bars) {
     if (!bar.open) continue;
-    // Below the bar's end — below now, where nothing has happened yet — one line per column.
     const x = bar.x + bar.side * BAR_WIDTH;
     const anchor = bar.side > 0 ? 'start' : 'end';
     const y = bar.y2 + fontSize + 3 + bar.column * (fontSize + 3);
@@ -140,33 +125,29 @@ export function placeLabels(
     });
     bar.placed = placed && { ...placed, text: openBarText(bar, context.now) };
   }
+}
 
-  // The ordinary steps, in time order: a label that finds no room keeps to hover and focus.
-  for (const step of shapes.steps) {
-    if (!isArrow(step)) {
-      if (!URGENT_MARKS.has(step.shape)) step.placed = placer.place(markWish(step));
-      continue;
-    }
-    const arrow = step;
-    const toServer = arrow.to === SERVER_ACTOR;
-    const clientX = toServer ? arrow.x1 : arrow.x2;
-    const serverEdge = toServer ? arrow.x2 : arrow.x1;
-    const toward = serverEdge >= clientX ? 1 : -1;
-    const text = arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label;
-    const y = arrow.y - 4;
-    arrow.placed = placer.place({
-      text,
-      fontSize,
-      at: [
-        // Beside the participant's lane, toward the server; else beside the server, toward the participant.
-        { x: clientX + toward * 10, y, anchor: toward > 0 ? 'start' : 'end' },
-        { x: serverEdge - toward * 10, y, anchor: toward > 0 ? 'end' : 'start' },
-      ],
-    });
-  }
+/** Beside the participant's lane, toward the server; else beside the server, toward the participant. */
+function arrowWish(arrow: Arrow, fontSize: number): LabelWish {
+  const toServer = arrow.to === SERVER_ACTOR;
+  const clientX = toServer ? arrow.x1 : arrow.x2;
+  const serverEdge = toServer ? arrow.x2 : arrow.x1;
+  const toward = serverEdge >= clientX ? 1 : -1;
+  const text = arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label;
+  const y = arrow.y - 4;
+  return {
+    text,
+    fontSize,
+    at: [
+      { x: clientX + toward * 10, y, anchor: toward > 0 ? 'start' : 'end' },
+      { x: serverEdge - toward * 10, y, anchor: toward > 0 ? 'end' : 'start' },
+    ],
+  };
+}
 
-  // A held poll, a stream or a socket names its owner at its top, where there is room (a short request does not: its arrows do).
-  for (const bar of shapes.bars) {
+/** A held poll, a stream or a socket names its owner at its top, where there is room (a short request does not: its arrows do). */
+function placeOwnerTags(placer: LabelPlacer, bars: readonly Bar[], fontSize: number): void {
+  for (const bar of bars) {
     if (bar.open || bar.kind === 'request') continue;
     const x = bar.x + bar.side * (BAR_WIDTH / 2 + 2);
     const anchor = bar.side > 0 ? 'start' : 'end';
@@ -176,6 +157,44 @@ export function placeLabels(
       at: [{ x, y: bar.y1 + fontSize, anchor }],
     });
   }
+}
+
+/**
+ * Third pass: every label gets a free place or none. Fixed labels first (the
+ * time margin), then what must be read (fault names, errors, closes,
+ * countdowns), then the ordinary steps in time order, then owner tags.
+ */
+export function placeLabels(
+  shapes: {
+    arrows: Arrow[];
+    marks: Mark[];
+    /** Arrows and marks together, top to bottom (the order the ordinary labels are placed in). */
+    steps: ReadonlyArray<Arrow | Mark>;
+    bands: Band[];
+    bars: Bar[];
+    ticks: Tick[];
+    gaps: Gap[];
+  },
+  context: LabelContext,
+): void {
+  const { fontSize } = context;
+  const placer = new LabelPlacer(context.measure, context.width);
+  const small = Math.round(fontSize * 0.91);
+  placeMargin(placer, shapes.ticks, small);
+  placeMargin(placer, shapes.gaps, small);
+  placeBands(placer, shapes.bands, context);
+  const urgent = shapes.marks.filter((m) => URGENT_MARKS.has(m.shape));
+  for (const mark of urgent) mark.placed = placer.place(markWish(mark, context, small));
+  placeCountdowns(placer, shapes.bars, context, small);
+  // The ordinary steps, in time order: a label that finds no room keeps to hover and focus.
+  for (const step of shapes.steps) {
+    if (!isArrow(step)) {
+      if (!URGENT_MARKS.has(step.shape)) step.placed = placer.place(markWish(step, context, small));
+      continue;
+    }
+    step.placed = placer.place(arrowWish(step, fontSize));
+  }
+  placeOwnerTags(placer, shapes.bars, fontSize);
 }
 
 /** Which way a mark's label goes: toward the server from a participant's lane (a receipt: away from it). */

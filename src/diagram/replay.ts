@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../core';
+import { byTime } from './bisect';
 
 /** The speeds a recording can be replayed at. */
 export const REPLAY_SPEEDS = [0.25, 0.5, 1, 2, 4] as const;
@@ -31,15 +32,7 @@ export function eventsAt(
   start: number,
   position: number,
 ): number {
-  const t = start + position;
-  let lo = 0;
-  let hi = sortedByTime.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sortedByTime[mid]!.t <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return byTime.right(sortedByTime, start + position);
 }
 
 /** Moves the replay on by `elapsedMs` of wall time; stops at the end. */

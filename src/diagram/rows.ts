@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../core';
+import { byTime, byValue } from './bisect';
 
 /**
  * The rows view's index: every drawn step gets a row of its own, in time
@@ -89,13 +90,7 @@ export class RowIndex {
 
   /** The row of the first step at or after t (total when none is). */
   rowAt(t: number): number {
-    let lo = 0;
-    let hi = this.steps.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.steps[mid]!.t < t) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = byTime.left(this.steps, t);
     if (lo === this.steps.length) return this.total;
     // A gap folded right before this step belongs with it.
     const gapBefore = lo > 0 && this.rowNo[lo]! - this.rowNo[lo - 1]! > 1;
@@ -113,14 +108,11 @@ export class RowIndex {
     const out: Row[] = [];
     const last = first + count - 1;
     // The first step whose row is at or after `first`.
-    let lo = 0;
-    let hi = this.rowNo.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.rowNo[mid]! < first) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.steps.length && this.rowNo[i]! - 1 <= last; i++) {
+    for (
+      let i = byValue.left(this.rowNo, first);
+      i < this.steps.length && this.rowNo[i]! - 1 <= last;
+      i++
+    ) {
       const row = this.rowNo[i]!;
       if (i > 0 && row - this.rowNo[i - 1]! > 1 && row - 1 >= first)
         out.push({ kind: 'gap', row: row - 1, t: this.steps[i - 1]!.t, until: this.steps[i]!.t });

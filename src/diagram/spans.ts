@@ -1,4 +1,5 @@
 import type { Technique, TraceEvent, TraceKind } from '../core';
+import { byStart } from './bisect';
 
 /**
  * A span is something that lasts: an HTTP request in flight (held, for a long
@@ -102,7 +103,7 @@ export class SpanIndex {
   overlapping(t0: number, t1: number): Span[] {
     const out: Span[] = [];
     // First span that starts after t1; everything before it may overlap.
-    let hi = upperBound(this.spans, t1);
+    let hi = byStart.right(this.spans, t1);
     const earliest = t0 - this.longest;
     while (hi > 0) {
       const span = this.spans[--hi]!;
@@ -114,16 +115,4 @@ export class SpanIndex {
       if (span.start < earliest && !out.includes(span)) out.push(span);
     return out.sort((a, b) => a.start - b.start || a.startSeq - b.startSeq);
   }
-}
-
-/** Index of the first span whose start is greater than t (spans are in start order). */
-function upperBound(spans: readonly Span[], t: number): number {
-  let lo = 0;
-  let hi = spans.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (spans[mid]!.start <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,4 +1,5 @@
 import { formatDuration, SERVER_ACTOR, type TraceEvent } from '../core';
+import { byTime } from './bisect';
 import { SpanIndex } from './spans';
 
 /** The server's lane in the diagram: the lab server's actor name (docs/architecture.md, the trace model). */
@@ -104,23 +105,12 @@ export class TraceIndex {
 
   /** Events with t in [t0, t1], by binary search. */
   between(t0: number, t1: number): TraceEvent[] {
-    const from = lowerBound(this.events, t0);
+    const from = byTime.left(this.events, t0);
     const out: TraceEvent[] = [];
     for (let i = from; i < this.events.length && this.events[i]!.t <= t1; i++)
       out.push(this.events[i]!);
     return out;
   }
-}
-
-function lowerBound(events: readonly TraceEvent[], t: number): number {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (events[mid]!.t < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const indexes = new WeakMap<object, { index: TraceIndex; source: readonly TraceEvent[] }>();

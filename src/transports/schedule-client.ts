@@ -1,5 +1,12 @@
 import type { ScheduleSpec } from '../core';
-import { describeError, parseErrorBody } from './transport-error';
+import { TransportError } from './transport-error';
+import {
+  deleteSchedule,
+  postSchedule,
+  renewSchedule,
+  type ScheduleStatus,
+  type ScheduleTarget,
+} from './schedule-api';
 
 /** How long the server keeps a page's schedule without a renewal, ms. */
 export const SCHEDULE_LEASE_MS = 15_000;
@@ -9,16 +16,7 @@ export const SCHEDULE_RENEW_MS = 5_000;
 export const BUSY_RETRIES = 2;
 export const BUSY_RETRY_MS = 600;
 
-export type { ScheduleSpec };
-
-/** The server's status of a schedule (the fields the page reads). */
-export interface ScheduleStatus {
-  id: string;
-  count: number;
-  sent: number;
-  playing: boolean;
-  ended?: string | null;
-}
+export type { ScheduleSpec, ScheduleStatus };
 
 export type StartResult =
   | { ok: true; status: ScheduleStatus }
@@ -52,26 +50,18 @@ export class ServerSchedule {
   private readonly onPageHide = (): void => {
     if (this.id === null) return;
     // The page is going: a DELETE that outlives it, with nothing waiting for its answer.
-    void fetch(this.deleteUrl(this.id), { method: 'DELETE', keepalive: true }).catch(
-      () => undefined,
-    );
+    void deleteSchedule(this.target, this.id, { keepalive: true }).catch(() => undefined);
   };
 
   constructor(private readonly options: ServerScheduleOptions) {}
 
+  private get target(): ScheduleTarget {
+    return { channel: this.options.channel, baseUrl: this.options.baseUrl };
+  }
+
   /** The id of the schedule playing for this page, if any. */
   get playing(): string | null {
     return this.id;
-  }
-
-  private url(sub = ''): string {
-    const base = (this.options.baseUrl ?? '').replace(/\/+$/, '');
-    return `${base}/api/channels/${encodeURIComponent(this.options.channel)}/schedule${sub}`;
-  }
-
-  /** `DELETE …?id=`: ends this page's schedule only, never one another page started since. */
-  private deleteUrl(id: string): string {
-    return `${this.url()}?id=${encodeURIComponent(id)}`;
   }
 
   /** POSTs the schedule (a 409 is asked again a couple of times); resolves with its status or why not. */
@@ -85,33 +75,24 @@ export class ServerSchedule {
   }
 
   private async post(spec: ScheduleSpec): Promise<StartResult> {
-    const body = JSON.stringify({
+    const body = {
       ...spec,
       owner: this.options.owner,
       leaseMs: this.options.leaseMs ?? SCHEDULE_LEASE_MS,
-    });
+    };
     for (let attempt = 0; ; attempt++) {
-      let response: Response;
       try {
-        response = await fetch(this.url(), {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-        });
-      } catch (error) {
-        return { ok: false, error: describeError(error), code: 'NETWORK', status: null };
-      }
-      const text = await response.text();
-      if (response.ok) {
-        const status = JSON.parse(text) as ScheduleStatus;
+        const status = await postSchedule(this.target, body);
         this.id = status.id;
         this.renewLater(status.id);
         if (typeof addEventListener === 'function') addEventListener('pagehide', this.onPageHide);
         return { ok: true, status };
-      }
-      if (response.status !== 409 || attempt >= BUSY_RETRIES) {
-        const { error, code } = parseErrorBody(response.status, text);
-        return { ok: false, error, code, status: response.status };
+      } catch (error) {
+        if (!(error instanceof TransportError)) throw error;
+        if (error.status === undefined)
+          return { ok: false, error: error.message, code: 'NETWORK', status: null };
+        if (error.status !== 409 || attempt >= BUSY_RETRIES)
+          return { ok: false, error: error.message, code: error.code, status: error.status };
       }
       await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
     }
@@ -127,24 +108,21 @@ export class ServerSchedule {
   private async renew(id: string): Promise<void> {
     this.timer = null;
     if (this.id !== id) return;
-    let response: Response | null = null;
+    let ended: TransportError | null = null;
     try {
-      response = await fetch(this.url('/renew'), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id }),
-      });
-    } catch {
-      // Unreachable for now: the next renewal tries again, well within the lease.
+      await renewSchedule(this.target, id);
+    } catch (error) {
+      // 404 or 410: the schedule is gone. A lost request, or a refusal that passes
+      // (a reboot's 503): the next renewal tries again, well within the lease.
+      if (error instanceof TransportError && (error.status === 404 || error.status === 410))
+        ended = error;
     }
     if (this.id !== id) return;
-    if (response && (response.status === 404 || response.status === 410)) {
-      const { error } = parseErrorBody(response.status, await response.text());
+    if (ended) {
       this.forget();
-      this.options.onEnded?.(error);
+      this.options.onEnded?.(ended.message);
       return;
     }
-    // 200, or a refusal that passes (a reboot's 503): keep renewing.
     this.renewLater(id);
   }
 
@@ -166,9 +144,6 @@ export class ServerSchedule {
     const id = this.id;
     if (id === null) return;
     this.forget();
-    await fetch(this.deleteUrl(id), { method: 'DELETE' }).then(
-      (response) => response.body?.cancel(),
-      () => undefined,
-    );
+    await deleteSchedule(this.target, id).catch(() => undefined);
   }
 }

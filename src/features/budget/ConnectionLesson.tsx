@@ -25,14 +25,8 @@ const EMPTY: LessonSnapshot = { streams: [], open: 0, waiting: 0, target: '' };
 const noSubscription = () => () => {};
 const emptySnapshot = () => EMPTY;
 
-/**
- * The connection-budget lesson: opens Server-Sent Events streams one by one to
- * the server's lesson lane until the seventh stalls in the browser, then says
- * why. Self-contained: it finds its port, keeps its own channel, and closes
- * every stream when it unmounts.
- */
-export function ConnectionLesson() {
-  const [channel] = useState(lessonChannel);
+/** The lesson once the server said which port it has: loading, ready, or why not; disposed when the panel goes. */
+function useBudgetLesson(channel: string): Setup {
   const [setup, setSetup] = useState<Setup>({ status: 'loading' });
 
   useEffect(() => {
@@ -57,6 +51,78 @@ export function ConnectionLesson() {
     };
   }, [channel]);
 
+  return setup;
+}
+
+/** Open one more stream, close the oldest open one, or close them all. */
+function StreamButtons({
+  lesson,
+  open,
+  waiting,
+}: {
+  lesson: BudgetLesson | null;
+  open: number;
+  waiting: number;
+}) {
+  return (
+    <div className="budget-lesson__buttons">
+      <button type="button" disabled={!lesson} onClick={() => lesson?.open()}>
+        Open a stream
+      </button>
+      <button
+        type="button"
+        disabled={!lesson || open === 0}
+        onClick={() => lesson?.closeOldestOpen()}
+      >
+        Close a stream
+      </button>
+      <button
+        type="button"
+        disabled={!lesson || open + waiting === 0}
+        onClick={() => lesson?.closeAll()}
+      >
+        Close all
+      </button>
+    </div>
+  );
+}
+
+/** The six connections the browser allows this host, the busy ones filled. */
+function ConnectionSlots({ open }: { open: number }) {
+  return (
+    <div
+      className="budget-lesson__slots"
+      role="meter"
+      aria-label="Connections in use"
+      aria-valuemin={0}
+      aria-valuemax={CONNECTION_BUDGET}
+      aria-valuenow={Math.min(open, CONNECTION_BUDGET)}
+      aria-valuetext={`${open} of ${CONNECTION_BUDGET}`}
+      data-testid="lesson-slots"
+      data-value={open}
+    >
+      {Array.from({ length: CONNECTION_BUDGET }, (_, i) => (
+        <span
+          key={i}
+          className={
+            i < open ? 'budget-lesson__slot budget-lesson__slot--busy' : 'budget-lesson__slot'
+          }
+        />
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The connection-budget lesson: opens Server-Sent Events streams one by one to
+ * the server's lesson lane until the seventh stalls in the browser, then says
+ * why. Self-contained: it finds its port, keeps its own channel, and closes
+ * every stream when it unmounts.
+ */
+export function ConnectionLesson() {
+  const [channel] = useState(lessonChannel);
+  const setup = useBudgetLesson(channel);
+
   const lesson = setup.status === 'ready' ? setup.lesson : null;
   const snapshot = useSyncExternalStore(
     lesson ? lesson.subscribe : noSubscription,
@@ -80,45 +146,8 @@ export function ConnectionLesson() {
             : `Each press opens one Server-Sent Events stream to ${target}, a port of the lab server kept for this lesson. Open seven.`}
         </p>
       )}
-      <div className="budget-lesson__buttons">
-        <button type="button" disabled={!lesson} onClick={() => lesson?.open()}>
-          Open a stream
-        </button>
-        <button
-          type="button"
-          disabled={!lesson || open === 0}
-          onClick={() => lesson?.closeOldestOpen()}
-        >
-          Close a stream
-        </button>
-        <button
-          type="button"
-          disabled={!lesson || open + waiting === 0}
-          onClick={() => lesson?.closeAll()}
-        >
-          Close all
-        </button>
-      </div>
-      <div
-        className="budget-lesson__slots"
-        role="meter"
-        aria-label="Connections in use"
-        aria-valuemin={0}
-        aria-valuemax={CONNECTION_BUDGET}
-        aria-valuenow={Math.min(open, CONNECTION_BUDGET)}
-        aria-valuetext={`${open} of ${CONNECTION_BUDGET}`}
-        data-testid="lesson-slots"
-        data-value={open}
-      >
-        {Array.from({ length: CONNECTION_BUDGET }, (_, i) => (
-          <span
-            key={i}
-            className={
-              i < open ? 'budget-lesson__slot budget-lesson__slot--busy' : 'budget-lesson__slot'
-            }
-          />
-        ))}
-      </div>
+      <StreamButtons lesson={lesson} open={open} waiting={waiting} />
+      <ConnectionSlots open={open} />
       <p className="budget-lesson__slots-label">
         {open} of {CONNECTION_BUDGET} connections{target ? ` to ${target}` : ''} in use
         {queued > 0 ? `; ${queued} waiting in the browser’s queue` : ''}

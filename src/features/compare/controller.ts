@@ -23,6 +23,7 @@ import { labStore } from '../../store/lab-store';
 import { pageClock } from '../../core/clock';
 import { ObserverClient } from '../../transports/observer';
 import { PAGE_ID } from '../../transports/page-id';
+import { getSchedule } from '../../transports/schedule-api';
 import { ServerSchedule } from '../../transports/schedule-client';
 import { DEFAULT_PARTICIPANTS, OBSERVER_WAIT_MS, Session } from '../../transports/session';
 import { ownStepsFilter, type OwnStepsFilter } from '../own-steps-filter';
@@ -123,6 +124,25 @@ export class CompareController {
     if (this.store.getState().running) return;
     const run = ++this.run;
     const settings = this.store.getState();
+    const channel = this.beginRun();
+    const origins = await this.laneOrigins();
+    if (origins === null || run !== this.run) return;
+    this.store.setState({ origins });
+
+    const share = ownStepsFilter(routeByTechnique(this.traces));
+    const receivers = DEFAULT_PARTICIPANTS.slice(1, 1 + settings.receivers);
+    this.appendSetups(share, channel, receivers, settings.rate);
+    await this.listenToServerSteps(share);
+    if (run !== this.run) return;
+
+    this.store.setState({ actors: receivers });
+    await this.startSessions(channel, receivers, origins, share);
+    if (run !== this.run) return;
+    await this.startSchedule(run, channel, settings, share, receivers.length);
+  }
+
+  /** A fresh run: the traces cleared, a channel of its own, the view following from now. */
+  private beginRun(): string {
     this.clearTraces();
     const base = this.lab.getState().channel.slice(0, 40);
     const channel = `${base}-cmp-${Date.now().toString(36)}`;
@@ -135,25 +155,33 @@ export class CompareController {
       anchor: pageClock(),
       view: follow(this.store.getState().view),
     });
+    return channel;
+  }
 
+  /** Where each HTTP technique's lane is (WebSockets stay on the page's origin); null, said, when the server could not tell. */
+  private async laneOrigins(): Promise<Partial<Record<Technique, string>> | null> {
     let lanes: Partial<Record<string, string>>;
     try {
       lanes = await fetchLanes();
     } catch (error) {
       this.fail(`The lab server could not say which ports to use (${String(error)}).`);
-      return;
+      return null;
     }
-    if (run !== this.run) return;
     const origins: Partial<Record<Technique, string>> = {};
     for (const t of TECHNIQUES) {
       const lane = t === 'websocket' ? undefined : lanes[t];
       if (lane) origins[t] = lane;
     }
-    this.store.setState({ origins });
+    return origins;
+  }
 
-    const share = ownStepsFilter(routeByTechnique(this.traces));
-    const receivers = DEFAULT_PARTICIPANTS.slice(1, 1 + settings.receivers);
-    // Each technique's run begins with its set-up: the server sends, the receivers listen.
+  /** Each technique's run begins with its set-up: the server sends, the receivers listen. */
+  private appendSetups(
+    share: OwnStepsFilter,
+    channel: string,
+    receivers: readonly string[],
+    rate: number,
+  ): void {
     const at = pageClock();
     for (const technique of TECHNIQUES) {
       share.append(
@@ -164,7 +192,7 @@ export class CompareController {
             receivers: [...receivers],
             knobs: { ...this.lab.getState().knobs },
             preset: null,
-            serverSource: { ratePerSecond: settings.rate, from: SCHEDULE_FROM, type: 'message' },
+            serverSource: { ratePerSecond: rate, from: SCHEDULE_FROM, type: 'message' },
             reason: 'compare',
           },
           at,
@@ -172,10 +200,15 @@ export class CompareController {
         ),
       );
     }
-    await this.listenToServerSteps(share);
-    if (run !== this.run) return;
+  }
 
-    this.store.setState({ actors: receivers });
+  /** One session per technique, all listening on the run's channel. */
+  private async startSessions(
+    channel: string,
+    receivers: string[],
+    origins: Partial<Record<Technique, string>>,
+    share: OwnStepsFilter,
+  ): Promise<void> {
     this.sessions = TECHNIQUES.map(
       (technique) =>
         new Session({
@@ -191,8 +224,16 @@ export class CompareController {
         }),
     );
     await Promise.all(this.sessions.map((session) => session.start()));
-    if (run !== this.run) return;
+  }
 
+  /** The server's schedule for the run, then the watch that ends the run once every receiver has it all. */
+  private async startSchedule(
+    run: number,
+    channel: string,
+    settings: CompareSettings,
+    share: OwnStepsFilter,
+    receiverCount: number,
+  ): Promise<void> {
     const schedule = new ServerSchedule({ channel, owner: PAGE_ID });
     this.schedule = schedule;
     const result = await schedule.start({
@@ -213,7 +254,7 @@ export class CompareController {
     }
     share.adopt(result.status.id);
     this.store.setState({ progress: { sent: 0, count: result.status.count } });
-    this.watch(run, channel, receivers.length * result.status.count);
+    this.watch(run, channel, receiverCount * result.status.count);
   }
 
   private async listenToServerSteps(ownSteps: OwnStepsFilter): Promise<void> {
@@ -238,21 +279,13 @@ export class CompareController {
     const tick = async (): Promise<void> => {
       if (run !== this.run) return;
       try {
-        const response = await fetch(`/api/channels/${channel}/schedule`);
+        const status = await getSchedule({ channel });
         if (run !== this.run) return;
-        if (response.ok) {
-          const status = (await response.json()) as {
-            sent: number;
-            count: number;
-            playing: boolean;
-          };
-          if (run !== this.run) return;
-          this.store.setState({ progress: { sent: status.sent, count: status.count } });
-          if (!status.playing) {
-            this.schedule?.markEnded();
-            this.schedule = null;
-            finishedAt ??= pageClock();
-          }
+        this.store.setState({ progress: { sent: status.sent, count: status.count } });
+        if (!status.playing) {
+          this.schedule?.markEnded();
+          this.schedule = null;
+          finishedAt ??= pageClock();
         }
       } catch {
         // The next tick asks again.

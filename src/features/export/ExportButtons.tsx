@@ -24,35 +24,72 @@ function fileName(ext: string): string {
   return `realtime-lab-diagram-${new Date().toISOString().replace(/[:.]/g, '-')}.${ext}`;
 }
 
+type ExportScope = 'window' | 'run';
+
+/** The trace's index, or why there is nothing to export. */
+function exportableIndex(store: TraceStore) {
+  const index = traceIndexFor(store);
+  if (index.events.length === 0) throw new Error('There is nothing to export yet: start a run.');
+  return index;
+}
+
+/** The sheet to draw: the layout of the scope, its size, and its title, subtitle and counters. */
+function makeSheet(
+  { store, view, actors, size, describe }: ExportButtonsProps,
+  scope: ExportScope,
+) {
+  store.flush();
+  const index = exportableIndex(store);
+  const { view: current, shown } = view.getState();
+  const screen = size();
+  const { layout, height, cut } = exportLayout(index, current, shown, scope, screen, actors);
+  const described = describe();
+  const when = new Date().toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const part =
+    scope === 'run'
+      ? `the whole run${cut > 0 ? ` (its first rows; ${cut} more left out)` : ''}`
+      : 'the window in view';
+  const mode = current.mode === 'rows' ? 'one row per step' : 'time to scale';
+  return {
+    layout,
+    width: screen.width,
+    height,
+    text: { ...described, subtitle: `${when} · ${part} · ${mode}` },
+  };
+}
+
+/** Downloads the scope's steps as Mermaid, the title and the counters as notes. */
+function downloadMermaid(
+  { store, view, actors, describe }: ExportButtonsProps,
+  scope: ExportScope,
+): void {
+  const index = exportableIndex(store);
+  const shown = view.getState().shown;
+  const window = scope === 'window' && shown ? shown : { t0: index.first!, t1: index.last! };
+  const described = describe();
+  download(
+    fileName('mmd'),
+    toMermaid(index.events, {
+      ...window,
+      actors,
+      notes: [
+        described.title,
+        described.counters.map(([label, value]) => `${label} ${value}`).join(' · '),
+      ],
+    }),
+    'text/plain;charset=utf-8',
+  );
+}
+
 /**
  * Export SVG / PNG (the diagram with a title, its legend and the counters) and
  * Mermaid (the same steps as text GitHub renders), of the window in view or of
  * the whole run.
  */
-export function ExportButtons({ store, view, actors, size, describe }: ExportButtonsProps) {
+export function ExportButtons(props: ExportButtonsProps) {
   const [problem, setProblem] = useState<string | null>(null);
-  const [scope, setScope] = useState<'window' | 'run'>('window');
-  const sheet = () => {
-    store.flush();
-    const index = traceIndexFor(store);
-    if (index.events.length === 0) throw new Error('There is nothing to export yet: start a run.');
-    const { view: current, shown } = view.getState();
-    const screen = size();
-    const { layout, height, cut } = exportLayout(index, current, shown, scope, screen, actors);
-    const described = describe();
-    const when = new Date().toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
-    const part =
-      scope === 'run'
-        ? `the whole run${cut > 0 ? ` (its first rows; ${cut} more left out)` : ''}`
-        : 'the window in view';
-    const mode = current.mode === 'rows' ? 'one row per step' : 'time to scale';
-    return {
-      layout,
-      width: screen.width,
-      height,
-      text: { ...described, subtitle: `${when} · ${part} · ${mode}` },
-    };
-  };
+  const [scope, setScope] = useState<ExportScope>('window');
+  const sheet = () => makeSheet(props, scope);
   const run = (then: () => void | Promise<void>) => async () => {
     try {
       await then();
@@ -60,25 +97,6 @@ export function ExportButtons({ store, view, actors, size, describe }: ExportBut
     } catch (e) {
       setProblem(e instanceof Error ? e.message : `Export failed: ${String(e)}`);
     }
-  };
-  const exportMermaid = () => {
-    const index = traceIndexFor(store);
-    if (index.events.length === 0) throw new Error('There is nothing to export yet: start a run.');
-    const shown = view.getState().shown;
-    const window = scope === 'window' && shown ? shown : { t0: index.first!, t1: index.last! };
-    const described = describe();
-    download(
-      fileName('mmd'),
-      toMermaid(index.events, {
-        ...window,
-        actors,
-        notes: [
-          described.title,
-          described.counters.map(([label, value]) => `${label} ${value}`).join(' · '),
-        ],
-      }),
-      'text/plain;charset=utf-8',
-    );
   };
   return (
     <div className="export-buttons" role="group" aria-label="Export diagram">
@@ -114,7 +132,7 @@ export function ExportButtons({ store, view, actors, size, describe }: ExportBut
       >
         Export PNG
       </button>
-      <button type="button" onClick={run(exportMermaid)}>
+      <button type="button" onClick={run(() => downloadMermaid(props, scope))}>
         Export Mermaid
       </button>
       {problem && (

@@ -20,20 +20,16 @@ const DOWN_FOR = { min: 0, max: 60_000 };
 export const FAULTS_POLL_MS = 2_000;
 
 /**
- * Break the connection on purpose: each button is one POST /api/faults. The
- * server draws each fault on the diagram as a band, from when it was set to
- * when it was lifted. The panel shows the faults in force as the server has
- * them (its own changes at once, others' within two seconds), in plain words.
+ * The faults in force as the server has them: this page's changes at once,
+ * others' within FAULTS_POLL_MS; the clock moved on when a reboot is over, so
+ * its sentence changes at that moment.
  */
-export function FaultsPanel() {
+function useServerFaults(offsetMs: number) {
   const [state, setState] = useState<FaultState | null>(null);
   /** The last drop or silence this page asked for: those leave no state to read back. */
   const [lastAction, setLastAction] = useState<FaultChange | null>(null);
-  const [downFor, setDownFor] = useState(3000);
   const [problem, setProblem] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
-  const knobs = useLab((s) => s.knobs);
-  const offsetMs = useLab((s) => s.clock?.offsetMs ?? 0);
 
   useEffect(() => {
     let live = true;
@@ -68,27 +64,56 @@ export function FaultsPanel() {
     return () => clearTimeout(timer);
   }, [backAt, offsetMs, now, restarting]);
 
+  return { state, lastAction, problem, setProblem, now };
+}
+
+/** The added latency one way, as the server has it; a valid value is set at once. */
+function LatencyField({
+  dir,
+  label,
+  value,
+  apply,
+}: {
+  dir: 'up' | 'down';
+  label: string;
+  value: number;
+  apply: (request: FaultRequest) => void;
+}) {
+  return (
+    <NumberField
+      id={`fault-latency-${dir}`}
+      label={label}
+      unit="ms"
+      value={value}
+      min={LATENCY.min}
+      max={LATENCY.max}
+      commit={(next) => {
+        const error = checkRange(label, next, LATENCY, { unit: 'ms', whole: true });
+        if (!error) apply({ latencyMs: { [dir]: next } });
+        return error;
+      }}
+    />
+  );
+}
+
+/**
+ * Break the connection on purpose: each button is one POST /api/faults. The
+ * server draws each fault on the diagram as a band, from when it was set to
+ * when it was lifted. The panel shows the faults in force as the server has
+ * them (its own changes at once, others' within two seconds), in plain words.
+ */
+export function FaultsPanel() {
+  const [downFor, setDownFor] = useState(3000);
+  const knobs = useLab((s) => s.knobs);
+  const offsetMs = useLab((s) => s.clock?.offsetMs ?? 0);
+  const { state, lastAction, problem, setProblem, now } = useServerFaults(offsetMs);
+
   const apply = (request: FaultRequest) => {
     setFaults(request).catch((e: unknown) =>
       setProblem(`The server refused the fault: ${e instanceof Error ? e.message : String(e)}`),
     );
   };
   const latency = state?.latencyMs ?? { up: 0, down: 0 };
-  const latencyField = (dir: 'up' | 'down', label: string) => (
-    <NumberField
-      id={`fault-latency-${dir}`}
-      label={label}
-      unit="ms"
-      value={latency[dir]}
-      min={LATENCY.min}
-      max={LATENCY.max}
-      commit={(value) => {
-        const error = checkRange(label, value, LATENCY, { unit: 'ms', whole: true });
-        if (!error) apply({ latencyMs: { [dir]: value } });
-        return error;
-      }}
-    />
-  );
   const demoOn =
     knobs.sseHeartbeatMs === DEMO_HEARTBEAT_MS && knobs.wsHeartbeatMs === DEMO_HEARTBEAT_MS;
   return (
@@ -148,8 +173,8 @@ export function FaultsPanel() {
       <button type="button" onClick={() => apply({ restart: { downForMs: downFor } })}>
         Reboot server
       </button>
-      {latencyField('up', 'Added latency up')}
-      {latencyField('down', 'Added latency down')}
+      <LatencyField dir="up" label="Added latency up" value={latency.up} apply={apply} />
+      <LatencyField dir="down" label="Added latency down" value={latency.down} apply={apply} />
       {problem && (
         <p className="field-error" role="alert">
           {problem}

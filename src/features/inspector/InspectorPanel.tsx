@@ -30,36 +30,14 @@ function stepBox(stage: HTMLElement, seq: number): Box | null {
   return box;
 }
 
-/**
- * The inspector as a panel over the diagram, next to the step it shows and
- * never on it: beside the step where the diagram has room, else below or
- * above it; in the diagram's corner for a step out of view (picked in the
- * event log). Focus moves into it when it opens and back to where it was
- * (the diagram) when it closes; Esc or its × closes it.
- *
- * In `wide` layouts it stays inside the diagram's stage, which fits the
- * window; otherwise (a phone) it may reach past the stage to the window's
- * edges, as the page scrolls under it.
- */
-export function InspectorPanel({
-  store,
-  seq,
-  onClose,
-  stage,
-  confined,
-}: {
-  store: TraceStore;
-  seq: number | null;
-  onClose: () => void;
-  stage: RefObject<HTMLElement | null>;
-  /** Keep the panel inside the stage (wide layouts) rather than the window. */
-  confined: boolean;
-}) {
+type PanelRef = RefObject<HTMLDivElement | null>;
+type StageRef = RefObject<HTMLElement | null>;
+
+/** Places the panel beside the step it shows, again whenever the stage or the window changes size. */
+function usePanelPlacement(stage: StageRef, seq: number | null, confined: boolean): PanelRef {
   const panel = useRef<HTMLDivElement>(null);
-  const opener = useRef<Element | null>(null);
   const [resized, setResized] = useState(0);
   const open = seq !== null;
-
   // Placed straight on the DOM node before paint: the panel follows the step's measured box.
   useLayoutEffect(() => {
     const host = stage.current;
@@ -98,8 +76,13 @@ export function InspectorPanel({
       removeEventListener('resize', again);
     };
   }, [open, stage]);
+  return panel;
+}
 
-  // Focus in on open (and on another step), back out on close.
+/** Focus in on open (and on another step), back where it was on close. */
+function usePanelFocus(panel: PanelRef, stage: StageRef, seq: number | null) {
+  const opener = useRef<Element | null>(null);
+  const open = seq !== null;
   useEffect(() => {
     if (seq === null) return;
     // Where focus was before the inspector opened (the diagram, the log), to give it back.
@@ -107,7 +90,7 @@ export function InspectorPanel({
     panel.current
       ?.querySelector<HTMLElement>('[data-testid="inspector"]')
       ?.focus({ preventScroll: true });
-  }, [seq]);
+  }, [seq, panel]);
   useEffect(() => {
     if (open) return;
     const back = opener.current;
@@ -120,9 +103,11 @@ export function InspectorPanel({
       ? back
       : stage.current?.querySelector<SVGSVGElement>('svg[role="img"]');
     target?.focus({ preventScroll: true });
-  }, [open, stage]);
+  }, [open, stage, panel]);
+}
 
-  // Esc closes it, wherever focus is — unless something else took that Esc (the shortcuts list).
+/** Esc closes it, wherever focus is — unless something else took that Esc (the shortcuts list). */
+function useEscapeCloses(open: boolean, onClose: () => void) {
   useEffect(() => {
     if (!open) return;
     const onKey = (event: KeyboardEvent) => {
@@ -135,6 +120,37 @@ export function InspectorPanel({
     addEventListener('keydown', onKey);
     return () => removeEventListener('keydown', onKey);
   }, [open, onClose]);
+}
+
+/**
+ * The inspector as a panel over the diagram, next to the step it shows and
+ * never on it: beside the step where the diagram has room, else below or
+ * above it; in the diagram's corner for a step out of view (picked in the
+ * event log). Focus moves into it when it opens and back to where it was
+ * (the diagram) when it closes; Esc or its × closes it.
+ *
+ * In `wide` layouts it stays inside the diagram's stage, which fits the
+ * window; otherwise (a phone) it may reach past the stage to the window's
+ * edges, as the page scrolls under it.
+ */
+export function InspectorPanel({
+  store,
+  seq,
+  onClose,
+  stage,
+  confined,
+}: {
+  store: TraceStore;
+  seq: number | null;
+  onClose: () => void;
+  stage: RefObject<HTMLElement | null>;
+  /** Keep the panel inside the stage (wide layouts) rather than the window. */
+  confined: boolean;
+}) {
+  const open = seq !== null;
+  const panel = usePanelPlacement(stage, seq, confined);
+  usePanelFocus(panel, stage, seq);
+  useEscapeCloses(open, onClose);
 
   if (seq === null) return null;
   return (

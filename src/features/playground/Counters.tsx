@@ -189,24 +189,30 @@ function ClockNote() {
   );
 }
 
+/** The clocks the run's latencies were timed on. */
+function counterContext(stats: Stats, uncertaintyMs: number | null): CounterContext {
+  return { clock: { acrossClocks: stats.latency.acrossClocks > 0, uncertaintyMs } };
+}
+
+/** A counter's value as shown: formatted, or a dash when there is none yet. */
+function shownValue(value: number | null, counter: Counter, context: CounterContext): string {
+  return value === null ? '—' : counter.format(value, context);
+}
+
 /** The counters as label and shown value (exports print them under the diagram). */
 export function counterLines(stats: Stats, uncertaintyMs: number | null): Array<[string, string]> {
-  const context: CounterContext = {
-    clock: { acrossClocks: stats.latency.acrossClocks > 0, uncertaintyMs },
-  };
-  return COUNTERS.map((counter) => {
-    const value = counter.value(stats);
-    return [counter.label, value === null ? '—' : counter.format(value, context)];
-  });
+  const context = counterContext(stats, uncertaintyMs);
+  return COUNTERS.map((counter) => [
+    counter.label,
+    shownValue(counter.value(stats), counter, context),
+  ]);
 }
 
 /** The counters of the current run: everything since the last Start or technique switch. */
 export function Counters({ store }: { store?: TraceStore }) {
   const { stats, setup, segmentStart } = useTrace(store);
   const uncertaintyMs = useLab((s) => s.clock?.uncertaintyMs ?? null);
-  const context: CounterContext = {
-    clock: { acrossClocks: stats.latency.acrossClocks > 0, uncertaintyMs },
-  };
+  const context = counterContext(stats, uncertaintyMs);
   return (
     <section className="counters" aria-label="Counters">
       <h2>Counters</h2>
@@ -228,7 +234,7 @@ export function Counters({ store }: { store?: TraceStore }) {
               title={typeof counter.hint === 'string' ? counter.hint : counter.hint(context)}
             >
               <dt>{counter.label}</dt>
-              <dd>{value === null ? '—' : counter.format(value, context)}</dd>
+              <dd>{shownValue(value, counter, context)}</dd>
             </div>
           );
         })}

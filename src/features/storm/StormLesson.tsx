@@ -1,21 +1,14 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NumberField } from '../NumberField';
-import { useWidth } from '../useWidth';
 import {
   STORM_FIELDS,
   STORM_FIELD_ORDER,
-  STORM_SERIES,
   checkStormField,
-  describeLag,
-  describeRun,
   initialStormSettings,
-  layoutHistogram,
-  seriesOf,
   type StormField,
   type StormResult,
-  type StormRun,
-  type StormSeries,
 } from './histogram';
+import { StormOutcome } from './StormOutcome';
 
 type LessonState =
   | { status: 'idle' }
@@ -30,8 +23,6 @@ const EXPLANATION = [
   'The price is a wait: the unluckiest clients get in later, and some retry while the server is still down.',
   'The idea and its measurements come from the AWS Architecture Blog post “Exponential Backoff And Jitter” (Marc Brooker, 2015).',
 ];
-
-const HEIGHT = 280;
 
 async function postStorm(
   settings: Record<StormField, number>,
@@ -58,6 +49,39 @@ async function postStorm(
     throw new Error('the server’s answer has no runs');
   }
   return body;
+}
+
+/** The storm's settings, one number field each. */
+function StormFields({
+  settings,
+  disabled,
+  commit,
+}: {
+  settings: Record<StormField, number>;
+  disabled: boolean;
+  commit: (field: StormField) => (value: number) => string | null;
+}) {
+  return (
+    <div className="storm-lesson__form">
+      {STORM_FIELD_ORDER.map((field) => {
+        const spec = STORM_FIELDS[field];
+        return (
+          <NumberField
+            key={field}
+            id={`storm-${field}`}
+            label={spec.label}
+            {...(spec.unit ? { unit: spec.unit } : {})}
+            value={settings[field]}
+            min={spec.min}
+            max={spec.max}
+            step={spec.step}
+            disabled={disabled}
+            commit={commit(field)}
+          />
+        );
+      })}
+    </div>
+  );
 }
 
 /**
@@ -114,25 +138,7 @@ export function StormLesson() {
         server plays this for real on a port of its own — a listener that refuses (503) for the
         “down for” time, then answers 200 — twice: without jitter, then with full jitter.
       </p>
-      <div className="storm-lesson__form">
-        {STORM_FIELD_ORDER.map((field) => {
-          const spec = STORM_FIELDS[field];
-          return (
-            <NumberField
-              key={field}
-              id={`storm-${field}`}
-              label={spec.label}
-              {...(spec.unit ? { unit: spec.unit } : {})}
-              value={settings[field]}
-              min={spec.min}
-              max={spec.max}
-              step={spec.step}
-              disabled={running}
-              commit={commit(field)}
-            />
-          );
-        })}
-      </div>
+      <StormFields settings={settings} disabled={running} commit={commit} />
       <div className="storm-lesson__buttons">
         <button type="button" disabled={running || invalid.size > 0} onClick={run}>
           {running ? 'Running…' : 'Run the storm'}
@@ -153,143 +159,5 @@ export function StormLesson() {
       {state.status === 'done' && <StormOutcome result={state.result} />}
       <p className="storm-lesson__why">{EXPLANATION.join(' ')}</p>
     </section>
-  );
-}
-
-function runOf(result: StormResult, series: StormSeries): StormRun | undefined {
-  return result.runs.find((run) => seriesOf(run) === series);
-}
-
-function StormOutcome({ result }: { result: StormResult }) {
-  const frameRef = useRef<HTMLDivElement>(null);
-  const width = useWidth(frameRef, 640, 320);
-  const layout = useMemo(() => layoutHistogram(result, { width, height: HEIGHT }), [result, width]);
-  const { plot } = layout;
-  const series: StormSeries[] = ['nojitter', 'jitter'];
-  const lag = describeLag(result);
-
-  return (
-    <div className="storm-lesson__outcome">
-      <ul className="storm-lesson__legend" aria-label="Legend">
-        {series.map((s) => (
-          <li key={s}>
-            <span
-              className="storm-lesson__swatch"
-              style={{ background: STORM_SERIES[s].colour }}
-              aria-hidden="true"
-            />
-            {STORM_SERIES[s].label}
-          </li>
-        ))}
-      </ul>
-      <div ref={frameRef} className="storm-lesson__chart">
-        <svg
-          role="img"
-          aria-label="Arrivals per 100 ms, without jitter and with jitter"
-          width={layout.width}
-          height={layout.height}
-          viewBox={`0 0 ${layout.width} ${layout.height}`}
-        >
-          <g className="storm-lesson__axis" aria-hidden="true">
-            {layout.yTicks.map((tick) => (
-              <g key={`y${tick.value}`} transform={`translate(0,${tick.at})`}>
-                <line x1={plot.left} x2={plot.right} stroke="#e6e6e6" />
-                <text x={plot.left - 6} dy="0.32em" textAnchor="end">
-                  {tick.label}
-                </text>
-              </g>
-            ))}
-            {layout.xTicks.map((tick) => (
-              <g key={`x${tick.value}`} transform={`translate(${tick.at},0)`}>
-                <line y1={plot.bottom} y2={plot.bottom + 5} stroke="#666" />
-                <text y={plot.bottom + 18} textAnchor="middle">
-                  {tick.label}
-                </text>
-              </g>
-            ))}
-            <line x1={plot.left} x2={plot.right} y1={plot.bottom} y2={plot.bottom} stroke="#666" />
-            <line x1={plot.left} x2={plot.left} y1={plot.top} y2={plot.bottom} stroke="#666" />
-            <text x={(plot.left + plot.right) / 2} y={layout.height - 4} textAnchor="middle">
-              seconds after the restart
-            </text>
-            <text
-              transform={`translate(12,${(plot.top + plot.bottom) / 2}) rotate(-90)`}
-              textAnchor="middle"
-            >
-              requests per 100 ms
-            </text>
-          </g>
-          {layout.upAt && (
-            <g className="storm-lesson__up" aria-hidden="true">
-              <line
-                x1={layout.upAt.x}
-                x2={layout.upAt.x}
-                y1={plot.top}
-                y2={plot.bottom}
-                stroke="#333"
-                strokeDasharray="4 3"
-              />
-              <text x={layout.upAt.x + 4} y={plot.top - 8}>
-                {layout.upAt.label}
-              </text>
-            </g>
-          )}
-          <g className="storm-lesson__bars">
-            {layout.bars.map((bar) => (
-              <rect
-                key={`${bar.series}-${bar.startMs}`}
-                data-series={bar.series}
-                data-start={bar.startMs}
-                data-value={bar.count}
-                x={bar.x}
-                y={bar.y}
-                width={bar.width}
-                height={bar.height}
-                fill={STORM_SERIES[bar.series].colour}
-              >
-                <title>{`${STORM_SERIES[bar.series].label}: ${bar.count} requests from ${bar.startMs} to ${bar.startMs + result.binMs} ms`}</title>
-              </rect>
-            ))}
-          </g>
-          <g className="storm-lesson__peaks">
-            {layout.peaks.map((peak) => (
-              <g key={peak.series} data-series={peak.series} data-kind="peak">
-                <path
-                  d={`M${peak.x1},${peak.y + 5}V${peak.y}H${peak.x2}V${peak.y + 5}`}
-                  fill="none"
-                  stroke={STORM_SERIES[peak.series].colour}
-                  strokeWidth={2}
-                />
-                <text
-                  x={peak.x2 + 4}
-                  y={peak.y + 4}
-                  fill={STORM_SERIES[peak.series].colour}
-                  className="storm-lesson__peak-label"
-                >
-                  {peak.label}
-                </text>
-              </g>
-            ))}
-          </g>
-        </svg>
-      </div>
-      <ul className="storm-lesson__results">
-        {series.map((s) => {
-          const run = runOf(result, s);
-          if (!run) return null;
-          return (
-            <li
-              key={s}
-              data-testid={`storm-peak-${s}`}
-              data-value={run.peakPer100ms}
-              style={{ borderLeftColor: STORM_SERIES[s].colour }}
-            >
-              {describeRun(run, result)}
-            </li>
-          );
-        })}
-      </ul>
-      {lag && <p className="storm-lesson__lag">{lag}</p>}
-    </div>
   );
 }

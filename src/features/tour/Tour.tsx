@@ -1,11 +1,19 @@
-import { useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from 'react';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type CSSProperties,
+  type KeyboardEvent,
+} from 'react';
 import { createPortal } from 'react-dom';
 import { placePanel, type Box, type Placement } from '../layout/placement';
 import { useLayoutMode } from '../layout/useLayout';
 import { presenterStore } from '../presenter/presenter-store';
 import { leavePresenterMode } from '../presenter/presenter-controller';
 import { switchScreen } from '../screen-controller';
-import { TOUR_STEPS } from './tour-steps';
+import { TOUR_STEPS, type TourStep } from './tour-steps';
 import {
   endTour,
   goToStep,
@@ -29,8 +37,7 @@ export function useTourOnFirstVisit(onPlayground: boolean): void {
   useEffect(() => {
     if (!onPlayground || presenterStore.getState().presenter) return;
     if (tourOnLoad(INITIAL_SEARCH, tourDone())) openTour();
-    // Only the page's first screen decides; switching views later does not open it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the page's first screen decides; switching views later does not open it
   }, []);
 }
 
@@ -68,25 +75,9 @@ function unionBox(elements: readonly Element[]): Box | null {
   return box;
 }
 
-/**
- * The first-run tour: a few steps, each a dialog beside the element it is
- * about, ringed by a spotlight. Keyboard: focus is on Next, Tab moves among
- * Skip tour, Back and Next, Esc skips. While it shows, the page under it is
- * inert. Finishing or skipping is remembered.
- */
-export function Tour() {
-  const { open, step } = useTour();
-  const mode = useLayoutMode();
-  const sheet = mode === 'narrow';
-  const current = TOUR_STEPS[Math.min(step, TOUR_STEPS.length - 1)]!;
-  const last = step >= TOUR_STEPS.length - 1;
-  const next = useRef<HTMLButtonElement>(null);
+/** The page under the tour takes no clicks, focus or reading while it shows; focus goes back where it was after. */
+function useInertPage(open: boolean): void {
   const opener = useRef<Element | null>(null);
-  const [ring, setRing] = useState<Box | null>(null);
-  const [placement, setPlacement] = useState<Placement | null>(null);
-  const [viewport, setViewport] = useState({ width: 0, height: 0 });
-
-  // The page under the tour takes no clicks, focus or reading while it shows.
   useEffect(() => {
     if (!open) return;
     opener.current = document.activeElement;
@@ -99,8 +90,13 @@ export function Tour() {
       if (back instanceof HTMLElement && back.isConnected) back.focus({ preventScroll: true });
     };
   }, [open]);
+}
 
-  // Bring the step's element into view, then ring it and place the card beside it.
+/** Brings the step's element into view, then rings it and places the card beside it (a sheet: at the bottom). */
+function useSpotlight(open: boolean, current: TourStep, sheet: boolean) {
+  const [ring, setRing] = useState<Box | null>(null);
+  const [placement, setPlacement] = useState<Placement | null>(null);
+  const [viewport, setViewport] = useState({ width: 0, height: 0 });
   useLayoutEffect(() => {
     if (!open) return;
     current.anchor()[0]?.scrollIntoView({ block: sheet ? 'start' : 'nearest', inline: 'nearest' });
@@ -128,15 +124,19 @@ export function Tour() {
       removeEventListener('scroll', place, true);
     };
   }, [open, current, sheet]);
+  return { ring, placement, viewport };
+}
 
-  useEffect(() => {
-    if (open) next.current?.focus({ preventScroll: true });
-  }, [open, step]);
-
-  if (!open) return null;
-  const titleId = `tour-title-${current.id}`;
-  return createPortal(
-    <div className="tour" data-testid="tour" data-step={current.id}>
+/** The shade over the page, with a hole where the ring is, and the ring. */
+function TourShade({
+  viewport,
+  ring,
+}: {
+  viewport: { width: number; height: number };
+  ring: Box | null;
+}) {
+  return (
+    <>
       <svg className="tour__shade" aria-hidden="true" width="100%" height="100%">
         <path
           fillRule="evenodd"
@@ -157,42 +157,76 @@ export function Tour() {
           }}
         />
       )}
+    </>
+  );
+}
+
+/** The card's keys: Tab goes round its buttons, Esc skips, the arrows move between steps. */
+function onCardKey(event: KeyboardEvent<HTMLDivElement>, step: number, last: boolean): void {
+  if (event.key === 'Tab') {
+    // Focus goes round the dialog's buttons: nothing under it can take it.
+    const buttons = [
+      ...event.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)'),
+    ];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const to = (at + (event.shiftKey ? -1 : 1) + buttons.length) % buttons.length;
+    event.preventDefault();
+    buttons[to]?.focus();
+  } else if (event.key === 'Escape') {
+    event.preventDefault();
+    endTour();
+  } else if (event.key === 'ArrowRight' && !last) {
+    goToStep(step + 1);
+  } else if (event.key === 'ArrowLeft' && step > 0) {
+    goToStep(step - 1);
+  }
+}
+
+function cardStyle(placement: Placement | null): CSSProperties | undefined {
+  return placement
+    ? {
+        left: placement.left,
+        width: placement.width,
+        maxHeight: placement.maxHeight,
+        top: placement.top,
+        ...(placement.from === 'bottom' ? { transform: 'translateY(-100%)' } : {}),
+      }
+    : undefined;
+}
+
+/**
+ * The first-run tour: a few steps, each a dialog beside the element it is
+ * about, ringed by a spotlight. Keyboard: focus is on Next, Tab moves among
+ * Skip tour, Back and Next, Esc skips. While it shows, the page under it is
+ * inert. Finishing or skipping is remembered.
+ */
+export function Tour() {
+  const { open, step } = useTour();
+  const mode = useLayoutMode();
+  const sheet = mode === 'narrow';
+  const current = TOUR_STEPS[Math.min(step, TOUR_STEPS.length - 1)]!;
+  const last = step >= TOUR_STEPS.length - 1;
+  const next = useRef<HTMLButtonElement>(null);
+  useInertPage(open);
+  const { ring, placement, viewport } = useSpotlight(open, current, sheet);
+
+  useEffect(() => {
+    if (open) next.current?.focus({ preventScroll: true });
+  }, [open, step]);
+
+  if (!open) return null;
+  const titleId = `tour-title-${current.id}`;
+  return createPortal(
+    <div className="tour" data-testid="tour" data-step={current.id}>
+      <TourShade viewport={viewport} ring={ring} />
       <div
         role="dialog"
         aria-modal="true"
         aria-label={`Tour, step ${step + 1} of ${TOUR_STEPS.length}: ${current.title}`}
         aria-describedby={`${titleId}-body`}
         className={`tour__card${sheet ? ' tour__card--sheet' : ''}`}
-        style={
-          placement
-            ? {
-                left: placement.left,
-                width: placement.width,
-                maxHeight: placement.maxHeight,
-                top: placement.top,
-                ...(placement.from === 'bottom' ? { transform: 'translateY(-100%)' } : {}),
-              }
-            : undefined
-        }
-        onKeyDown={(event) => {
-          if (event.key === 'Tab') {
-            // Focus goes round the dialog's buttons: nothing under it can take it.
-            const buttons = [
-              ...event.currentTarget.querySelectorAll<HTMLButtonElement>('button:not(:disabled)'),
-            ];
-            const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-            const to = (at + (event.shiftKey ? -1 : 1) + buttons.length) % buttons.length;
-            event.preventDefault();
-            buttons[to]?.focus();
-          } else if (event.key === 'Escape') {
-            event.preventDefault();
-            endTour();
-          } else if (event.key === 'ArrowRight' && !last) {
-            goToStep(step + 1);
-          } else if (event.key === 'ArrowLeft' && step > 0) {
-            goToStep(step - 1);
-          }
-        }}
+        style={cardStyle(placement)}
+        onKeyDown={(event) => onCardKey(event, step, last)}
       >
         <p className="tour__progress">
           Step {step + 1} of {TOUR_STEPS.length}
