@@ -1,5 +1,11 @@
 import type { WebSocket } from 'ws';
-import type { Direction, Technique, TraceEventInput, TraceKind } from '../src/core';
+import {
+  traceClock,
+  type Direction,
+  type Technique,
+  type TraceEventInput,
+  type TraceKind,
+} from '../src/core';
 
 /** Which request or connection a server-side step belongs to. */
 export interface TraceTarget {
@@ -11,11 +17,6 @@ export interface TraceTarget {
 }
 
 export type TraceFields = Pick<TraceEventInput, 'bytes' | 'messageIds' | 'empty' | 'details'>;
-
-/** High-resolution wall time in ms, the clock the trace uses. */
-export function traceTime(): number {
-  return performance.timeOrigin + performance.now();
-}
 
 /**
  * The server's side of the observer stream: every observer socket gets every
@@ -89,7 +90,7 @@ export class ObserverStream {
     if (this.sockets.size === 0) return;
     const extra = typeof fields === 'function' ? fields() : fields;
     const event: TraceEventInput = {
-      t: traceTime(),
+      t: traceClock(),
       observer: 'server',
       actor: this.serverName,
       technique: target.technique,

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ERROR_CODES, labError } from '../src/core';
+import { ERROR_CODES, labError, traceClock } from '../src/core';
 import { isAllowedOrigin } from './host-check';
 import { RID_LABEL } from './labels';
-import { traceTime } from './observer-stream';
 import { refusePlainGet } from './plain-get';
 
 /** A page's id (`owner`): what its schedules carry, so that the server ends them once the page is gone. */
@@ -76,7 +75,7 @@ export const observerPlugin: FastifyPluginAsync = async (fastify) => {
       lab.observer.add(socket, request.query.owner);
       socket.on('close', () => lab.observer.remove(socket));
       socket.on('message', (data, isBinary) => {
-        const reply = answerObserverFrame(isBinary ? null : String(data), traceTime());
+        const reply = answerObserverFrame(isBinary ? null : String(data), traceClock());
         socket.send(JSON.stringify(reply));
       });
     },

@@ -1,9 +1,11 @@
 /**
- * The one clock every step on the page is timed on: ms since the epoch with
- * sub-ms precision (performance.timeOrigin + performance.now()). Browsers and
- * Node both have `performance`, so the server's readings are on the same kind
- * of clock (the observer client estimates the offset between the two).
+ * The one clock every trace step is timed on, on the page and on the server:
+ * ms since the epoch with sub-ms precision (performance.timeOrigin +
+ * performance.now()). Browsers and Node both have `performance`, so the two
+ * sides read the same kind of clock (the observer client estimates the offset
+ * between them). The server's own logic (holds, leases, faults) reads
+ * `lab.now()`, which tests can replace.
  */
-export function pageClock(): number {
+export function traceClock(): number {
   return performance.timeOrigin + performance.now();
 }

@@ -7,6 +7,7 @@ export * from './technique';
 export * from './trace';
 export * from './ws-protocol';
 export * from './wsframe';
+export * from './clock';
 export * from './knobs';
 export * from './diagram-view';
 export * from './models';

@@ -10,7 +10,7 @@ import {
   type KeyboardEvent,
   type RefObject,
 } from 'react';
-import { pageClock } from '../core/clock';
+import { traceClock } from '../core/clock';
 import type { TraceEvent } from '../core';
 import type { TraceStore } from '../store/trace-store';
 import { neighbourStep } from './inspect';
@@ -345,7 +345,7 @@ function diagramLabel(layout: SequenceLayout, index: TraceIndex): string {
 export function SequenceDiagram({
   store,
   actors,
-  now = pageClock,
+  now = traceClock,
   onSelect,
   selectedSeq = null,
   width = 760,

@@ -9,7 +9,7 @@ import {
 } from '../core';
 import { connIds, type ConnKind } from './conn-ids';
 import { parsePollResponse } from './message-parsers';
-import { pageClock } from '../core/clock';
+import { traceClock } from '../core/clock';
 import { UNKNOWN_REQUEST_HEAD, responseBytes } from './resource-timing';
 import { SeenIds } from './seen-ids';
 import { Timers } from './timers';
@@ -58,7 +58,7 @@ export abstract class BaseTransport implements Transport {
   private readonly inflight = new Map<string, AbortController>();
 
   constructor(protected readonly options: TransportOptions) {
-    this.now = options.now ?? pageClock;
+    this.now = options.now ?? traceClock;
     this.knobs = { ...options.knobs };
     this.since = options.since;
   }

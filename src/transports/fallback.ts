@@ -1,6 +1,6 @@
 import type { TraceEventInput } from '../core';
 import { connIds } from './conn-ids';
-import { pageClock } from '../core/clock';
+import { traceClock } from '../core/clock';
 import { toWebSocketUrl, channelUrl } from './urls';
 import { LongPollTransport } from './long-poll';
 import type { Knobs, Transport, TransportOptions, TransportState } from './types';
@@ -53,7 +53,7 @@ export class WebSocketWithFallback implements Transport {
 
   constructor(private readonly options: TransportOptions) {
     this.knobs = { ...options.knobs };
-    this.now = options.now ?? pageClock;
+    this.now = options.now ?? traceClock;
     this.ws = this.makeSocket(options.since);
   }
 

@@ -10,7 +10,7 @@ export {
   type ObserverState,
 } from './observer';
 export { PAGE_ID } from './page-id';
-export { pageClock } from '../core/clock';
+export { traceClock } from '../core/clock';
 export {
   SCHEDULE_LEASE_MS,
   SCHEDULE_RENEW_MS,

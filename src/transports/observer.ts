@@ -1,5 +1,5 @@
 import { estimateClockOffset, type SyncSample, type TraceEventInput } from '../core';
-import { pageClock } from '../core/clock';
+import { traceClock } from '../core/clock';
 import { Timers } from './timers';
 import { toWebSocketUrl } from './urls';
 
@@ -73,7 +73,7 @@ export class ObserverClient {
   private estimate: ClockEstimate | undefined;
 
   constructor(private readonly options: ObserverOptions) {
-    this.now = options.now ?? pageClock;
+    this.now = options.now ?? traceClock;
   }
 
   get state(): ObserverState {

@@ -31,7 +31,7 @@ export interface TransportOptions {
   onMessage?: (message: import('../core').Message) => void;
   /** Called when the life-cycle state changes. */
   onState?: (state: TransportState) => void;
-  /** The page's one clock, ms since the epoch with sub-ms precision. Defaults to pageClock (src/core/clock.ts). */
+  /** The page's one clock, ms since the epoch with sub-ms precision. Defaults to traceClock (src/core/clock.ts). */
   now?: () => number;
   /**
    * Resume point: receive only messages with a greater id (`since=` / `lastEventId=`).

@@ -20,7 +20,7 @@ import {
   type CompareTraces,
 } from '../../store/compare-store';
 import { labStore } from '../../store/lab-store';
-import { pageClock } from '../../core/clock';
+import { traceClock } from '../../core/clock';
 import { ObserverClient } from '../../transports/observer';
 import { PAGE_ID } from '../../transports/page-id';
 import { getSchedule } from '../../transports/schedule-api';
@@ -152,7 +152,7 @@ export class CompareController {
       progress: null,
       clock: null,
       channel,
-      anchor: pageClock(),
+      anchor: traceClock(),
       view: follow(this.store.getState().view),
     });
     return channel;
@@ -182,7 +182,7 @@ export class CompareController {
     receivers: readonly string[],
     rate: number,
   ): void {
-    const at = pageClock();
+    const at = traceClock();
     for (const technique of TECHNIQUES) {
       share.append(
         segmentEvent(
@@ -285,7 +285,7 @@ export class CompareController {
         if (!status.playing) {
           this.schedule?.markEnded();
           this.schedule = null;
-          finishedAt ??= pageClock();
+          finishedAt ??= traceClock();
         }
       } catch {
         // The next tick asks again.
@@ -295,7 +295,7 @@ export class CompareController {
           (t) => this.traces.byTechnique[t].getState().stats.delivered >= expected,
         );
         const grace = this.lab.getState().knobs.pollIntervalMs + 2_000;
-        if (everyone || pageClock() - finishedAt > grace) {
+        if (everyone || traceClock() - finishedAt > grace) {
           this.stop();
           if (!everyone)
             this.notice(

@@ -24,7 +24,7 @@ import {
   receiveInto,
 } from '../../store/lab-store';
 import { traceStore, type TraceStore } from '../../store/trace-store';
-import { pageClock } from '../../core/clock';
+import { traceClock } from '../../core/clock';
 import { DEFAULT_PARTICIPANTS, Session } from '../../transports/session';
 import { PAGE_ID } from '../../transports/page-id';
 import { ServerSchedule } from '../../transports/schedule-client';
@@ -203,7 +203,7 @@ export class LabController {
     share.append(
       segmentEvent(
         runSetupOf(state, clearTrace ? 'start' : 'switch'),
-        pageClock(),
+        traceClock(),
         `segment-${++this.segments}`,
       ),
     );

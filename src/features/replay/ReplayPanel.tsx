@@ -23,7 +23,7 @@ interface ReplayPanelProps {
 /** Downloads the live trace as a JSON file. */
 function exportLive(live: TraceStore, network: TraceFile['network'], setup: ReplaySetup): void {
   live.flush();
-  const file = exportTrace(live.getState().events, network, new Date(), setup.pageClock);
+  const file = exportTrace(live.getState().events, network, new Date(), setup.traceClock);
   download(
     `realtime-lab-trace-${file.exportedAt.replace(/[:.]/g, '-')}.json`,
     JSON.stringify(file, null, 2),

@@ -70,7 +70,7 @@ export class ReplaySetup {
   }
 
   /** The page's own clock estimate, even while a recording shows its own (for exporting the live trace). */
-  get pageClock(): LabState['clock'] {
+  get traceClock(): LabState['clock'] {
     return this.saved ? this.saved.clock : this.lab.getState().clock;
   }
 
