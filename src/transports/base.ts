@@ -194,6 +194,34 @@ export abstract class BaseTransport implements Transport {
     });
   }
 
+  /**
+   * Opens a long-lived connection (an EventSource, a WebSocket): its request is
+   * traced first — the browser does not show the head it sends — then the
+   * object is built. A constructor that throws (a bad URL, a blocked port) is
+   * traced as a network error and gives null.
+   */
+  protected openLongLived<T>(
+    conn: string,
+    url: string,
+    head: { requestHeaders: Record<string, string>; note: string },
+    create: () => T,
+  ): T | null {
+    this.step('request', conn, {
+      dir: 'up',
+      bytes: { header: 0, payload: 0 },
+      details: { method: 'GET', url, ...head },
+    });
+    this.setState('connecting');
+    try {
+      return create();
+    } catch (error) {
+      this.step('error', conn, {
+        details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.NETWORK },
+      });
+      return null;
+    }
+  }
+
   protected url(endpoint: string, conn: string, params: Record<string, QueryValue>): string {
     return channelUrl(this.options.baseUrl, this.options.channel, endpoint, {
       ...params,

@@ -135,24 +135,13 @@ export class SseTransport extends BaseTransport {
       heartbeatAs: 'event',
       lastEventId: this.since,
     });
-    this.step('request', conn, {
-      dir: 'up',
-      bytes: { header: 0, payload: 0 },
-      details: {
-        method: 'GET',
-        url,
-        requestHeaders: { accept: 'text/event-stream' },
-        note: UNKNOWN_REQUEST_HEAD,
-      },
-    });
-    this.setState('connecting');
-    let source: EventSource;
-    try {
-      source = new EventSource(url);
-    } catch (error) {
-      this.step('error', conn, {
-        details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.NETWORK },
-      });
+    const source = this.openLongLived(
+      conn,
+      url,
+      { requestHeaders: { accept: 'text/event-stream' }, note: UNKNOWN_REQUEST_HEAD },
+      () => new EventSource(url),
+    );
+    if (source === null) {
       this.retry();
       return;
     }

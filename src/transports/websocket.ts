@@ -127,24 +127,16 @@ export class WebSocketTransport extends BaseTransport {
     this.conn = conn;
     const url = this.socketUrl(conn);
     if (url === undefined) return;
-    this.step('request', conn, {
-      dir: 'up',
-      bytes: { header: 0, payload: 0 },
-      details: {
-        method: 'GET',
-        url,
+    const socket = this.openLongLived(
+      conn,
+      url,
+      {
         requestHeaders: { upgrade: 'websocket', connection: 'Upgrade' },
         note: `HTTP upgrade; ${UNKNOWN_REQUEST_HEAD}`,
       },
-    });
-    this.setState('connecting');
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(url);
-    } catch (error) {
-      this.step('error', conn, {
-        details: { error: describeError(error), errorCode: CLIENT_ERROR_CODES.NETWORK },
-      });
+      () => new WebSocket(url),
+    );
+    if (socket === null) {
       this.retry(conn);
       return;
     }
