@@ -23,3 +23,5 @@ export * from './step-labels';
 export * from './segments';
 export * from './latency-format';
 export * from './plain-words';
+export * from './hash-ring';
+export * from './balancer';
