@@ -23,6 +23,11 @@ function gateways(count: number, down: string[] = [], connections: number[] = []
   });
 }
 
+/** Gateway names by number: gw(1, 2, 1) is gateway-1, gateway-2, gateway-1. */
+function gw(...numbers: number[]): string[] {
+  return numbers.map((n) => `gateway-${n}`);
+}
+
 function names(count: number): string[] {
   return gateways(count).map((g) => g.name);
 }
@@ -45,32 +50,16 @@ function routeMany(
 describe('round-robin', () => {
   it('sends each new request to the next gateway, in turn', () => {
     const balancer = new Balancer();
-    expect(routeMany(balancer, 'round-robin', 7, gateways(3))).toEqual([
-      'gateway-1',
-      'gateway-2',
-      'gateway-3',
-      'gateway-1',
-      'gateway-2',
-      'gateway-3',
-      'gateway-1',
-    ]);
+    expect(routeMany(balancer, 'round-robin', 7, gateways(3))).toEqual(gw(1, 2, 3, 1, 2, 3, 1));
     // The same user gets no say: it is the turn that decides.
     const alice = { user: 'alice', upgrade: true };
-    expect(routeMany(balancer, 'round-robin', 2, gateways(3), alice)).toEqual([
-      'gateway-2',
-      'gateway-3',
-    ]);
+    expect(routeMany(balancer, 'round-robin', 2, gateways(3), alice)).toEqual(gw(2, 3));
   });
 
   it('skips gateways that are down', () => {
     const balancer = new Balancer();
-    const list = gateways(4, ['gateway-2', 'gateway-3']);
-    expect(routeMany(balancer, 'round-robin', 4, list)).toEqual([
-      'gateway-1',
-      'gateway-4',
-      'gateway-1',
-      'gateway-4',
-    ]);
+    const list = gateways(4, gw(2, 3));
+    expect(routeMany(balancer, 'round-robin', 4, list)).toEqual(gw(1, 4, 1, 4));
   });
 });
 
@@ -87,7 +76,7 @@ describe('least connections', () => {
     expect(leastConnections(gateways(3, [], [3, 1, 1]))).toBe('gateway-2');
     const reversed = gateways(3, [], [1, 1, 1]).reverse();
     expect(leastConnections(reversed)).toBe('gateway-1');
-    expect(leastConnections(gateways(2, ['gateway-1', 'gateway-2']))).toBeUndefined();
+    expect(leastConnections(gateways(2, gw(1, 2)))).toBeUndefined();
   });
 });
 
@@ -117,12 +106,7 @@ describe('sticky by user', () => {
 
   it('sends a request without a user label round-robin', () => {
     const balancer = new Balancer();
-    expect(routeMany(balancer, 'sticky', 4, gateways(3))).toEqual([
-      'gateway-1',
-      'gateway-2',
-      'gateway-3',
-      'gateway-1',
-    ]);
+    expect(routeMany(balancer, 'sticky', 4, gateways(3))).toEqual(gw(1, 2, 3, 1));
     const decision = balancer.route('sticky', { user: '', upgrade: false }, gateways(3));
     expect(decision).toEqual({ gateway: 'gateway-2', policy: 'sticky', key: null });
   });
@@ -147,7 +131,7 @@ describe('consistent hashing by user', () => {
   it('walks past a down gateway to the next distinct node; the others keep their users', () => {
     const balancer = new Balancer();
     const ring = new HashRing(names(3));
-    const withoutTwo = new HashRing(['gateway-1', 'gateway-3']);
+    const withoutTwo = new HashRing(gw(1, 3));
     const list = gateways(3, ['gateway-2']);
     for (const user of USERS.slice(0, 1_000)) {
       const got = chosen(balancer.route('consistent-hash', { user, upgrade: false }, list));
@@ -183,11 +167,7 @@ describe('layer 7 without WebSocket support', () => {
     const bob = { user: 'bob', upgrade: false };
     expect(chosen(balancer.route('l7-no-upgrade', bob, list))).toBe('gateway-1');
     balancer.route('l7-no-upgrade', { ...bob, upgrade: true }, list);
-    expect(routeMany(balancer, 'l7-no-upgrade', 3, list, bob)).toEqual([
-      'gateway-2',
-      'gateway-1',
-      'gateway-2',
-    ]);
+    expect(routeMany(balancer, 'l7-no-upgrade', 3, list, bob)).toEqual(gw(2, 1, 2));
   });
 });
 
@@ -208,7 +188,7 @@ describe('moved keys', () => {
     expect(added.total).toBe(10_000);
     expect(added.moved).toBeGreaterThanOrEqual(2_000);
     expect(added.moved).toBeLessThanOrEqual(3_000);
-    const removed = movedKeys(names(4), ['gateway-1', 'gateway-3', 'gateway-4'], USERS);
+    const removed = movedKeys(names(4), gw(1, 3, 4), USERS);
     expect(removed.moved).toBeGreaterThanOrEqual(2_000);
     expect(removed.moved).toBeLessThanOrEqual(3_000);
     expect(movedKeys(names(3), names(3).reverse(), USERS).moved).toBe(0);

@@ -92,7 +92,7 @@ export class Balancer {
       : { gateway, policy, key };
   }
 
-  /** The ring over every gateway's name, up or down (a down one is walked past, not removed). */
+  /** The ring over every gateway's name, up or down (a down one is walked past, not removed); for reading and drawing, not for changing. */
   ring(gateways: readonly GatewayStatus[]): HashRing {
     const names = gateways.map((gateway) => gateway.name).sort();
     const joined = names.join('\n');
