@@ -148,6 +148,20 @@ export const ERROR_TABLE = {
     status: 409,
     sentence: 'a reconnection storm is already running: wait for its answer, then try again',
   },
+  /** The Scaling lab's balancer has no gateway up to route the request to (503). */
+  NO_GATEWAY: {
+    code: 'RL_ERR_NO_GATEWAY',
+    raisedBy: 'server',
+    status: 503,
+    sentence: 'no gateway is up behind the balancer: restart one, or add one',
+  },
+  /** The gateway the balancer chose refused the connection, or died before it answered (502). */
+  BAD_GATEWAY: {
+    code: 'RL_ERR_BAD_GATEWAY',
+    raisedBy: 'server',
+    status: 502,
+    sentence: 'the gateway the balancer chose refused the connection or failed before it answered',
+  },
   /** The server failed while answering (a bug, logged): never a refusal of the request. */
   INTERNAL: {
     code: 'RL_ERR_INTERNAL',
