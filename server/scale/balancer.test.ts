@@ -1,9 +1,11 @@
 /** The Scaling lab's balancer over real sockets: real lab servers as gateways, the balancer in front. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashRing, type BalancerPolicy } from '../../src/core';
 import { openSse, TestSocket } from '../test/clients';
-import { startApp, type Running } from '../test/helpers';
+import { publish, startApp, type Running } from '../test/helpers';
 import { waitFor } from '../test/wait-for';
 import { LabBalancer, type GatewayEntry, type RouteInfo } from './balancer';
 
@@ -128,9 +130,9 @@ describe('LabBalancer', () => {
   });
 
   it('sends a new request to the gateway with fewer held long polls, and lists them', async () => {
-    const { base, balancer } = await start(2, 'least-connections');
+    const { base, balancer, gateways } = await start(2, 'least-connections');
     const poll = (rid: string): Promise<Response> =>
-      fetch(`${base}/api/channels/lobby/long-poll?since=0&timeout=3000&client=bob&rid=${rid}`);
+      fetch(`${base}/api/channels/lobby/long-poll?since=0&timeout=10000&client=bob&rid=${rid}`);
     const held = [poll('p1')];
     await waitFor(() => balancer.openConnections('gateway-1') === 1, 2_000, 'p1 held');
     held.push(poll('p2'));
@@ -147,7 +149,8 @@ describe('LabBalancer', () => {
     });
     expect(byConn.p2?.gateway).toBe('gateway-2');
     expect(byConn.p3?.gateway).toBe('gateway-1');
-    // Held ones are released by their own gateway's timeout; the count falls back to 0.
+    // A publish on each gateway itself releases what it holds; the count falls back to 0.
+    await Promise.all(gateways.map((gateway) => publish(gateway.base, 'lobby', 'release')));
     const answers = await Promise.all(held);
     expect(answers.map((a) => a.headers.get('x-lab-gateway'))).toEqual([
       'gateway-1',
@@ -248,11 +251,110 @@ describe('LabBalancer', () => {
     const home = (await landed(base, 'bob')) ?? '';
     const { reader } = await openSse(`${base}/api/channels/lobby/events?client=bob`);
     const { socket } = await openWs(`${wsBase}/api/channels/lobby/ws?client=bob`);
-    await waitFor(() => balancer.openConnections(home) === 2, 2_000, 'stream and socket');
-    expect(balancer.destroyConnectionsTo(home)).toBe(2);
+    const poll = fetch(`${base}/api/channels/lobby/long-poll?since=0&timeout=10000&client=bob`);
+    await waitFor(() => balancer.openConnections(home) === 3, 2_000, 'stream, socket and poll');
+    expect(balancer.destroyConnectionsTo(home)).toBe(3);
+    // The held poll gets no answer at all, as from a crash: its connection just ends.
+    await expect(poll).rejects.toThrow();
     expect(balancer.openConnections(home)).toBe(0);
     expect(await socket.closed()).toBe(1006);
     await reader.ended();
     expect(balancer.connections()).toEqual([]);
+  });
+});
+
+/** A stand-in gateway that shows what arrived, or fails on purpose: `/echo`, `/die`, `/half`. */
+async function echoGateway(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = createServer((request, response) => {
+    if (request.url === '/die') {
+      request.socket.destroy();
+      return;
+    }
+    if (request.url === '/half') {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('first part, then the crash');
+      setTimeout(() => request.socket.destroy(), 50);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString();
+      response.writeHead(207, { 'content-type': 'application/json', 'x-echo': 'yes' });
+      response.end(
+        JSON.stringify({
+          method: request.method,
+          url: request.url,
+          headers: request.headers,
+          body,
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('LabBalancer, forwarding', () => {
+  let stop: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of stop.reverse()) await close();
+    stop = [];
+  });
+
+  async function behindEcho(): Promise<{ base: string; gatewayPort: number }> {
+    const echo = await echoGateway();
+    stop.push(echo.close);
+    const balancer = new LabBalancer({
+      gateways: [{ name: 'gateway-1', port: echo.port, up: true }],
+    });
+    const port = await balancer.listen();
+    stop.push(() => balancer.close());
+    return { base: `http://127.0.0.1:${port}`, gatewayPort: echo.port };
+  }
+
+  it('forwards method, path, headers and body; rewrites Host and adds X-Forwarded-For', async () => {
+    const { base, gatewayPort } = await behindEcho();
+    const res = await fetch(`${base}/echo?client=bob`, {
+      method: 'PUT',
+      headers: { 'x-custom': 'kept', 'x-forwarded-for': '10.0.0.9' },
+      body: 'a body, streamed up',
+    });
+    expect(res.status).toBe(207);
+    expect(res.headers.get('x-echo')).toBe('yes');
+    expect(res.headers.get('x-lab-gateway')).toBe('gateway-1');
+    const seen = (await res.json()) as {
+      method: string;
+      url: string;
+      body: string;
+      headers: Record<string, string>;
+    };
+    expect(seen).toMatchObject({
+      method: 'PUT',
+      url: '/echo?client=bob',
+      body: 'a body, streamed up',
+    });
+    expect(seen.headers.host).toBe(`127.0.0.1:${gatewayPort}`);
+    expect(seen.headers['x-custom']).toBe('kept');
+    expect(seen.headers['x-forwarded-for']).toBe('10.0.0.9, 127.0.0.1');
+  });
+
+  it('answers 502 for a gateway that dies before answering, and just ends the connection after', async () => {
+    const { base } = await behindEcho();
+    const died = await fetch(`${base}/die`);
+    expect(died.status).toBe(502);
+    expect(await died.json()).toMatchObject({ code: 'RL_ERR_BAD_GATEWAY' });
+    const half = await fetch(`${base}/half`);
+    expect(half.status).toBe(200);
+    expect(half.headers.get('x-lab-gateway')).toBe('gateway-1');
+    await expect(half.text()).rejects.toThrow();
   });
 });
