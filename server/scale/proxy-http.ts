@@ -4,8 +4,9 @@
  * come, the status, headers and body come down as they come. Nothing is
  * buffered — an SSE stream's events flow as the gateway writes them — and
  * nothing times out here: a long poll is held as long as the gateway holds it
- * (the lab's longest hold is 120 s; Node's server timeout is off and the
- * upstream request has none).
+ * (the lab's longest hold is 120 s; the balancer's socket timeout is off, Node's
+ * `requestTimeout` counts only until the request has arrived, and the upstream
+ * request has none).
  */
 import {
   Agent,
@@ -50,6 +51,7 @@ function relayResponse(upstream: IncomingMessage, response: ServerResponse, gate
   // An SSE stream's head goes out now, not with its first event.
   response.flushHeaders();
   upstream.pipe(response);
+  upstream.on('error', () => response.destroy());
   upstream.once('close', () => {
     if (!upstream.complete) response.destroy();
   });
