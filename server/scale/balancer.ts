@@ -22,7 +22,7 @@ import {
   type GatewayStatus,
   type RefusalReason,
 } from '../../src/core';
-import { LinkRegistry, type ProxiedConnection } from './links';
+import { LinkRegistry, type Link, type ProxiedConnection } from './links';
 import { proxyHttp, sendRefusal, type HttpTarget } from './proxy-http';
 import { proxyUpgrade } from './proxy-upgrade';
 import { rawRefusal, refusal, requestMeta, type RequestMeta } from './request-meta';
@@ -178,7 +178,7 @@ export class LabBalancer {
       : { target: { name: target.name, port: target.port }, plain };
   }
 
-  private link(meta: RequestMeta, gateway: string): ReturnType<LinkRegistry['add']> {
+  private link(meta: RequestMeta, gateway: string): Link {
     return this.links.add({
       user: meta.user,
       gateway,

@@ -129,7 +129,10 @@ export function upgradeRequestHead(request: IncomingMessage, port: number, plain
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-/** A refusal of the balancer's own: its status, headers and the lab's JSON body. */
+/**
+ * A refusal of the balancer's own: its status, headers and the lab's JSON body.
+ * A 502 names the gateway that failed; a 503 (no gateway up) has none to name.
+ */
 export interface Refusal {
   readonly status: number;
   readonly headers: Record<string, string>;
