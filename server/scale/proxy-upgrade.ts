@@ -57,7 +57,7 @@ function relayHead(upstream: Socket, client: Duplex, gateway: string, answered: 
   upstream.on('data', onData);
 }
 
-/** Forwards one upgrade request to the gateway; `link` counts the socket pair until both are gone. */
+/** Forwards one upgrade request to the gateway; `link` counts the socket pair until either closes. */
 export function proxyUpgrade(
   request: IncomingMessage,
   client: Duplex,
@@ -70,11 +70,10 @@ export function proxyUpgrade(
   link.attach(client);
   link.attach(upstream);
   let answered = false;
-  upstream.once('connect', () => {
-    upstream.write(upgradeRequestHead(request, port, forward.plain));
-    if (head.length > 0) upstream.write(head);
-    client.pipe(upstream);
-  });
+  // Written at once: the socket keeps it until it connects, so nothing the client sends is lost.
+  upstream.write(upgradeRequestHead(request, port, forward.plain));
+  if (head.length > 0) upstream.write(head);
+  client.pipe(upstream);
   relayHead(upstream, client, name, () => {
     answered = true;
   });
