@@ -253,6 +253,12 @@ describe('LabBalancer', () => {
     const { socket } = await openWs(`${wsBase}/api/channels/lobby/ws?client=bob`);
     const poll = fetch(`${base}/api/channels/lobby/long-poll?since=0&timeout=10000&client=bob`);
     await waitFor(() => balancer.openConnections(home) === 3, 2_000, 'stream, socket and poll');
+    const techniques = balancer.connections().map((c) => `${c.user}/${c.technique}/${c.gateway}`);
+    expect(techniques.sort()).toEqual([
+      `bob/long-poll/${home}`,
+      `bob/sse/${home}`,
+      `bob/websocket/${home}`,
+    ]);
     expect(balancer.destroyConnectionsTo(home)).toBe(3);
     // The held poll gets no answer at all, as from a crash: its connection just ends.
     await expect(poll).rejects.toThrow();
