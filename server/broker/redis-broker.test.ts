@@ -87,6 +87,33 @@ if (skipRedis('the Redis broker tests')) {
       }
     });
 
+    it('rejects publish and since with RL_ERR_BROKER_DOWN once its Redis is gone', async () => {
+      const own = await startRedisServer();
+      const broker = await RedisBroker.connect({ url: own.url, prefix: 'rl-gone:' });
+      try {
+        await broker.publish('room', { from: 'x', text: 'before' });
+        await own.stop();
+        const codeOf = (promise: Promise<unknown>): Promise<unknown> =>
+          promise.then(
+            () => 'resolved',
+            (e: unknown) => (e instanceof LabError ? e.code : e),
+          );
+        await waitFor(
+          async () =>
+            (await codeOf(broker.publish('room', { from: 'x', text: 'y' }))) !== 'resolved',
+          5_000,
+          'the broker to notice Redis is gone',
+        );
+        expect(await codeOf(broker.publish('room', { from: 'x', text: 'z' }))).toBe(
+          ERROR_CODES.BROKER_DOWN,
+        );
+        expect(await codeOf(broker.since('room', 0))).toBe(ERROR_CODES.BROKER_DOWN);
+      } finally {
+        await broker.close();
+        await own.stop();
+      }
+    });
+
     it('rejects RL_ERR_BROKER_DOWN when no Redis answers', async () => {
       const error = await RedisBroker.connect({
         url: 'redis://127.0.0.1:1',

@@ -18,7 +18,8 @@
  * Connections: one for commands (offline queue off, so a publish while Redis is away
  * rejects at once with RL_ERR_BROKER_DOWN instead of waiting), and the dedicated
  * subscriber connection Redis requires for SUBSCRIBE. node-redis reconnects both
- * with backoff and resubscribes the subscriber's channels before it is ready again.
+ * with backoff and resubscribes the subscriber's channels before it is ready again;
+ * a `subscribe` made while Redis is away waits (its SUBSCRIBE queued) until it is back.
  * Pub/sub is at-most-once: what was published while the subscriber was away is never
  * delivered live. So every subscription is told `onReconnect` once the subscriber is
  * back, and `subscribeFrom` (broker.ts) reads the stream after its last id — the
