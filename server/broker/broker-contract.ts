@@ -13,6 +13,7 @@ import {
   type HistoryLimits,
   type Message,
 } from '../../src/core';
+import { runBrokerCloseCheck } from '../test/close-check';
 import { waitFor } from '../test/wait-for';
 import { subscribeFrom, type Broker, type CatchUpReport } from './broker';
 
@@ -227,11 +228,25 @@ function resumeCases(name: string, brokers: Brokers): void {
   });
 }
 
-export function brokerContract(name: string, makeBroker: MakeBroker): void {
+export interface ContractOptions {
+  /** The Redis the close check's own process connects to (none: the memory broker). */
+  redisUrl?: () => string;
+}
+
+export function brokerContract(
+  name: string,
+  makeBroker: MakeBroker,
+  options: ContractOptions = {},
+): void {
   describe(`broker contract: ${name}`, () => {
     const brokers = useBrokers(makeBroker);
     idAndDeliveryCases(brokers);
     historyCases(brokers);
     resumeCases(name, brokers);
+    it('close leaves no open handle: a process that used the broker exits by itself', async () => {
+      const { code, output } = await runBrokerCloseCheck(options.redisUrl?.());
+      expect(output).toContain('closed');
+      expect(code).toBe(0);
+    });
   });
 }
