@@ -29,6 +29,21 @@ export interface SubscribeOptions {
   onReconnect?: () => void;
 }
 
+/** One live subscription as an implementation keeps it. */
+export interface LiveSubscription {
+  listener: BrokerListener;
+  onReconnect?: () => void;
+}
+
+export function liveSubscription(
+  listener: BrokerListener,
+  options: SubscribeOptions,
+): LiveSubscription {
+  const subscription: LiveSubscription = { listener };
+  if (options.onReconnect) subscription.onReconnect = options.onReconnect;
+  return subscription;
+}
+
 export interface Broker {
   /** `memory` or `redis`: which implementation this is. */
   readonly kind: 'memory' | 'redis';

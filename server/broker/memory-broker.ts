@@ -26,16 +26,19 @@ import {
   type Message,
   type PublishInput,
 } from '../../src/core';
-import type { Broker, BrokerListener, SubscribeOptions, Unsubscribe } from './broker';
-
-interface Subscription {
-  listener: BrokerListener;
-  onReconnect?: () => void;
-}
+import { KeyedSets } from '../keyed-sets';
+import {
+  liveSubscription,
+  type Broker,
+  type BrokerListener,
+  type LiveSubscription,
+  type SubscribeOptions,
+  type Unsubscribe,
+} from './broker';
 
 export class MemoryBus {
   private readonly channels = new Map<string, ChannelHistory>();
-  private readonly subscriptions = new Map<string, Set<Subscription>>();
+  private readonly subscriptions = new KeyedSets<LiveSubscription>();
   private up = true;
 
   constructor(
@@ -52,18 +55,14 @@ export class MemoryBus {
     if (up === this.up) return;
     this.up = up;
     if (!up) return;
-    for (const set of [...this.subscriptions.values()]) {
-      for (const subscription of [...set]) subscription.onReconnect?.();
-    }
+    for (const subscription of this.subscriptions.all()) subscription.onReconnect?.();
   }
 
   publish(channel: string, input: PublishInput): Message {
     const history = this.channel(channel);
     this.assertUp();
     const message = history.append(input, this.now());
-    for (const subscription of [...(this.subscriptions.get(channel) ?? [])]) {
-      subscription.listener(message);
-    }
+    for (const subscription of this.subscriptions.items(channel)) subscription.listener(message);
     return message;
   }
 
@@ -74,26 +73,12 @@ export class MemoryBus {
   }
 
   /** Adds a subscription; returns the function that removes it. */
-  add(channel: string, subscription: Subscription): () => void {
-    assertChannelName(channel);
-    let set = this.subscriptions.get(channel);
-    if (!set) {
-      set = new Set();
-      this.subscriptions.set(channel, set);
-    }
-    set.add(subscription);
-    return () => {
-      const current = this.subscriptions.get(channel);
-      if (!current) return;
-      current.delete(subscription);
-      if (current.size === 0) this.subscriptions.delete(channel);
-    };
+  add(channel: string, subscription: LiveSubscription): () => void {
+    return this.subscriptions.add(assertChannelName(channel), subscription);
   }
 
   subscriberCount(): number {
-    let count = 0;
-    for (const set of this.subscriptions.values()) count += set.size;
-    return count;
+    return this.subscriptions.count();
   }
 
   private channel(name: string): ChannelHistory {
@@ -136,9 +121,7 @@ export class MemoryBroker implements Broker {
     options: SubscribeOptions = {},
   ): Promise<Unsubscribe> {
     return this.run(() => {
-      const subscription: Subscription = { listener };
-      if (options.onReconnect) subscription.onReconnect = options.onReconnect;
-      const remove = this.bus.add(channel, subscription);
+      const remove = this.bus.add(channel, liveSubscription(listener, options));
       this.removers.add(remove);
       return () => {
         remove();

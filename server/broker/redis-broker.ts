@@ -36,7 +36,14 @@ import {
   type Message,
   type PublishInput,
 } from '../../src/core';
-import type { Broker, BrokerListener, SubscribeOptions, Unsubscribe } from './broker';
+import {
+  liveSubscription,
+  type Broker,
+  type BrokerListener,
+  type LiveSubscription,
+  type SubscribeOptions,
+  type Unsubscribe,
+} from './broker';
 
 /** A node-redis client on `url`; `queueOffline: false` makes commands reject while disconnected. */
 function openClient(url: string, queueOffline: boolean) {
@@ -77,18 +84,12 @@ for i = #entries, 1, -1 do out[#out + 1] = entries[i][2][2] end
 return { last, out }
 `;
 
-interface Subscription {
-  channel: string;
-  listener: BrokerListener;
-  onReconnect?: () => void;
-}
-
 export class RedisBroker implements Broker {
   readonly kind = 'redis';
   readonly limits: HistoryLimits;
   private readonly prefix: string;
   private readonly now: () => number;
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new Set<LiveSubscription>();
   private closed = false;
 
   private constructor(
@@ -183,8 +184,7 @@ export class RedisBroker implements Broker {
   ): Promise<Unsubscribe> {
     const { pubsub } = this.keys(channel);
     this.assertOpen();
-    const subscription: Subscription = { channel, listener };
-    if (options.onReconnect) subscription.onReconnect = options.onReconnect;
+    const subscription = liveSubscription(listener, options);
     const onMessage = (raw: string): void => {
       if (this.subscriptions.has(subscription)) listener(parseMessage(raw));
     };
