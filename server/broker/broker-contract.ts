@@ -20,6 +20,8 @@ import { subscribeFrom, type Broker, type CatchUpReport } from './broker';
 export interface BrokerSetup {
   group: string;
   limits: HistoryLimits;
+  /** The clock that stamps publishedAt and ages the history. */
+  now: () => number;
 }
 
 export type MakeBroker = (setup: BrokerSetup) => Promise<Broker>;
@@ -40,7 +42,7 @@ function idsAfter(from: number, to: number): number[] {
 }
 
 /** `count` instances on the running test's backend; all closed after each test. */
-type Brokers = (count: number, limits?: HistoryLimits) => Promise<Broker[]>;
+type Brokers = (count: number, limits?: HistoryLimits, now?: () => number) => Promise<Broker[]>;
 
 function useBrokers(makeBroker: MakeBroker): Brokers {
   let opened: Broker[] = [];
@@ -51,10 +53,10 @@ function useBrokers(makeBroker: MakeBroker): Brokers {
     opened = [];
     group = '';
   });
-  return async (count, limits = DEFAULT_HISTORY_LIMITS) => {
+  return async (count, limits = DEFAULT_HISTORY_LIMITS, now = Date.now) => {
     if (group === '') group = `g${Date.now().toString(36)}-${groupSeq++}`;
     const made = await Promise.all(
-      Array.from({ length: count }, () => makeBroker({ group, limits })),
+      Array.from({ length: count }, () => makeBroker({ group, limits, now })),
     );
     opened.push(...made);
     return made;
@@ -156,7 +158,7 @@ function historyCases(brokers: Brokers): void {
     expect((await b!.since('busy', 239)).missed).toBe(true);
   });
 
-  it('refuses a bad channel name with RL_ERR_BAD_CHANNEL', async () => {
+  it('refuses a bad channel name (RL_ERR_BAD_CHANNEL) and a bad since (RL_ERR_BAD_SINCE)', async () => {
     const [a] = await brokers(1);
     const code = ERROR_CODES.BAD_CHANNEL;
     expect(await rejectedCode(a!.publish('Bad!', { from: 'x', text: 'y' }))).toBe(code);
@@ -172,6 +174,22 @@ function historyCases(brokers: Brokers): void {
     expect(await rejectedCode(a!.publish('room', { from: 'x', text: 'y' }))).toBe(
       ERROR_CODES.BROKER_DOWN,
     );
+  });
+}
+
+function ageCase(brokers: Brokers): void {
+  it('forgets messages older than maxAgeMs, saying missed', async () => {
+    let clock = 1_000_000;
+    const limits = { maxCount: 100, maxAgeMs: 1_000 };
+    const [a, b] = await brokers(2, limits, () => clock);
+    for (let i = 0; i < 3; i++) await a!.publish('aging', { from: 'x', text: `old ${i}` });
+    clock += 1_500;
+    for (let i = 0; i < 2; i++) await b!.publish('aging', { from: 'x', text: `new ${i}` });
+    const all = await b!.since('aging', 0);
+    expect(all.messages.map((m) => m.id)).toEqual([4, 5]);
+    expect(all.messages[0]?.publishedAt).toBe(clock);
+    expect(all).toMatchObject({ lastId: 5, missed: true });
+    expect((await a!.since('aging', 3)).missed).toBe(false);
   });
 }
 
@@ -242,6 +260,7 @@ export function brokerContract(
     const brokers = useBrokers(makeBroker);
     idAndDeliveryCases(brokers);
     historyCases(brokers);
+    ageCase(brokers);
     resumeCases(name, brokers);
     it('close leaves no open handle: a process that used the broker exits by itself', async () => {
       const { code, output } = await runBrokerCloseCheck(options.redisUrl?.());

@@ -13,7 +13,13 @@
  * pub/sub is at-most-once — so a gateway that resumes a client uses `subscribeFrom`, which
  * fills every gap from the history.
  */
-import type { HistoryLimits, HistorySlice, Message, PublishInput } from '../../src/core';
+import {
+  labError,
+  type HistoryLimits,
+  type HistorySlice,
+  type Message,
+  type PublishInput,
+} from '../../src/core';
 
 /** Called with each live message of the channel it listens to, in id order. */
 export type BrokerListener = (message: Message) => void;
@@ -27,6 +33,14 @@ export interface SubscribeOptions {
    * may never arrive, so a subscriber should read the history after its last id.
    */
   onReconnect?: () => void;
+}
+
+/** A `since` must be a message id: a whole number ≥ 0 (RL_ERR_BAD_SINCE otherwise). */
+export function assertSinceId(id: number): number {
+  if (!Number.isSafeInteger(id) || id < 0) {
+    throw labError('BAD_SINCE', `since must be a message id (a whole number ≥ 0), got ${id}`);
+  }
+  return id;
 }
 
 /** One live subscription as an implementation keeps it. */

@@ -6,10 +6,10 @@ import { MemoryBroker, MemoryBus } from './memory-broker';
 
 const buses = new Map<string, MemoryBus>();
 
-brokerContract('memory', ({ group, limits }) => {
+brokerContract('memory', ({ group, limits, now }) => {
   let bus = buses.get(group);
   if (!bus) {
-    bus = new MemoryBus(limits);
+    bus = new MemoryBus(limits, now);
     buses.set(group, bus);
   }
   return Promise.resolve(new MemoryBroker(bus));

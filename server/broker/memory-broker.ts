@@ -28,6 +28,7 @@ import {
 } from '../../src/core';
 import { KeyedSets } from '../keyed-sets';
 import {
+  assertSinceId,
   liveSubscription,
   type Broker,
   type BrokerListener,
@@ -68,6 +69,7 @@ export class MemoryBus {
 
   since(channel: string, sinceId: number): HistorySlice {
     const history = this.channel(channel);
+    assertSinceId(sinceId);
     this.assertUp();
     return history.since(sinceId, this.now());
   }

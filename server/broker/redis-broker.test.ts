@@ -30,7 +30,8 @@ if (skipRedis('the Redis broker tests')) {
   // Two brokers of one group on the same Redis stand for two gateways.
   brokerContract(
     'redis',
-    ({ group, limits }) => RedisBroker.connect({ url: url(), prefix: `rl-test:${group}:`, limits }),
+    ({ group, limits, now }) =>
+      RedisBroker.connect({ url: url(), prefix: `rl-test:${group}:`, limits, now }),
     { redisUrl: url },
   );
 

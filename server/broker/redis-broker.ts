@@ -28,6 +28,7 @@
 import { createClient } from 'redis';
 import {
   DEFAULT_HISTORY_LIMITS,
+  DEFAULT_MESSAGE_TYPE,
   LabError,
   assertChannelName,
   labError,
@@ -37,6 +38,7 @@ import {
   type PublishInput,
 } from '../../src/core';
 import {
+  assertSinceId,
   liveSubscription,
   type Broker,
   type BrokerListener,
@@ -139,7 +141,7 @@ export class RedisBroker implements Broker {
     const keys = this.keys(channel);
     const rest: Omit<Message, 'id'> = {
       channel,
-      type: input.type ?? 'message',
+      type: input.type ?? DEFAULT_MESSAGE_TYPE,
       from: input.from,
       text: input.text,
       publishedAt: this.now(),
@@ -158,6 +160,7 @@ export class RedisBroker implements Broker {
 
   async since(channel: string, sinceId: number): Promise<HistorySlice> {
     const keys = this.keys(channel);
+    assertSinceId(sinceId);
     const reply = await this.command(() =>
       this.client.eval(SINCE_SCRIPT, {
         keys: [keys.counter, keys.stream],
@@ -169,9 +172,11 @@ export class RedisBroker implements Broker {
     }
     const lastId = reply[0];
     const now = this.now();
-    const messages = (reply[1] as unknown[])
-      .map((raw) => parseMessage(raw))
-      .filter((m) => now - m.publishedAt <= this.limits.maxAgeMs);
+    const kept = (reply[1] as unknown[]).map((raw) => parseMessage(raw));
+    // A stream knows no age: drop the too old from the front, as ChannelHistory.prune does.
+    let drop = 0;
+    while (drop < kept.length && now - kept[drop]!.publishedAt > this.limits.maxAgeMs) drop++;
+    const messages = kept.slice(drop);
     const oldest = messages[0];
     const missed = sinceId < lastId && (oldest === undefined || oldest.id > sinceId + 1);
     return { messages, lastId, missed };
@@ -192,7 +197,10 @@ export class RedisBroker implements Broker {
     this.subscriptions.add(subscription);
     return async () => {
       if (!this.subscriptions.delete(subscription)) return;
-      if (this.subscriber.isReady) await this.subscriber.unsubscribe(pubsub, onMessage);
+      const unsubscribed = this.subscriber.unsubscribe(pubsub, onMessage);
+      // While Redis is away the UNSUBSCRIBE waits in the queue: do not wait for it.
+      if (this.subscriber.isReady) await unsubscribed;
+      else unsubscribed.catch(() => undefined);
     };
   }
 
