@@ -84,7 +84,7 @@ export interface Broker {
 export interface ResumeOptions {
   /** Messages after the last delivered id had already been dropped by the limits. */
   onMissed?: (slice: HistorySlice) => void;
-  /** A history read failed (the broker is down): live delivery goes on, the gap is retried at the next gap. */
+  /** A history read failed (the broker is down): live delivery goes on; the next gap or reconnection catches up again. */
   onError?: (error: unknown) => void;
   /** After each catch-up (the first, and one per gap or reconnection): what it delivered. */
   onCatchUp?: (report: CatchUpReport) => void;
@@ -122,7 +122,7 @@ export async function subscribeFrom(
   listener: BrokerListener,
   options: ResumeOptions = {},
 ): Promise<Unsubscribe> {
-  let last = sinceId;
+  let last = assertSinceId(sinceId);
   let state: ResumeState = { kind: 'catching-up', buffer: [] };
 
   /** Hands the message on unless its id was already delivered; says whether it did. */
