@@ -8,6 +8,7 @@ import {
   type Message,
   type PublishInput,
 } from '../src/core';
+import { KeyedSets } from './keyed-sets';
 
 /** Called with every message published on the channel it listens to. */
 export type MessageListener = (message: Message) => void;
@@ -21,7 +22,7 @@ export type MessageListener = (message: Message) => void;
  */
 export class Hub {
   private readonly channels = new Map<string, ChannelHistory>();
-  private readonly listeners = new Map<string, Set<MessageListener>>();
+  private readonly listeners = new KeyedSets<MessageListener>();
 
   constructor(
     private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS,
@@ -46,7 +47,7 @@ export class Hub {
 
   publish(channel: string, input: PublishInput): Message {
     const message = this.channel(channel).append(input, this.now());
-    for (const listener of [...(this.listeners.get(channel) ?? [])]) listener(message);
+    for (const listener of this.listeners.items(channel)) listener(message);
     return message;
   }
 
@@ -58,24 +59,10 @@ export class Hub {
   /** Listens for live messages; returns the function that stops listening (safe to call twice). */
   subscribe(channel: string, listener: MessageListener): () => void {
     this.channel(channel);
-    let set = this.listeners.get(channel);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(channel, set);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.listeners.get(channel);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.listeners.delete(channel);
-    };
+    return this.listeners.add(channel, listener);
   }
 
   listenerCount(channel?: string): number {
-    if (channel !== undefined) return this.listeners.get(channel)?.size ?? 0;
-    let count = 0;
-    for (const set of this.listeners.values()) count += set.size;
-    return count;
+    return this.listeners.count(channel);
   }
 }

@@ -162,6 +162,16 @@ export const ERROR_TABLE = {
     status: 502,
     sentence: 'the gateway the balancer chose refused the connection or failed before it answered',
   },
+  /**
+   * The broker between servers (memory paused, or Redis unreachable) refused a publish or a
+   * history read: messages reach only the gateway that took them until it is back.
+   */
+  BROKER_DOWN: {
+    code: 'RL_ERR_BROKER_DOWN',
+    raisedBy: 'server',
+    status: 503,
+    sentence: 'the broker between servers is down: try again when it is back',
+  },
   /** The server failed while answering (a bug, logged): never a refusal of the request. */
   INTERNAL: {
     code: 'RL_ERR_INTERNAL',
