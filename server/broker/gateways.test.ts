@@ -216,6 +216,40 @@ function gatewaySuite(kind: string, makeBrokers: MakeBrokers): void {
   });
 }
 
+describe('a gateway whose broker is down', () => {
+  let running: Running | undefined;
+  afterEach(async () => running?.close());
+
+  it('answers a publish 503 RL_ERR_BROKER_DOWN over HTTP and an error frame over its socket', async () => {
+    const bus = new MemoryBus();
+    const broker = new MemoryBroker(bus);
+    running = await startApp({ serverName: 'gateway-1', broker });
+    const socket = await TestSocket.open(`${running.wsBase}/api/channels/lobby/ws?client=bob`);
+    bus.setUp(false);
+    const res = await fetch(`${running.base}/api/channels/lobby/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'alice', text: 'lost' }),
+    });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'RL_ERR_BROKER_DOWN' });
+    socket.send({ op: 'publish', text: 'lost too', ref: 'a' });
+    expect(await socket.next((f) => f.type === 'error')).toMatchObject({
+      code: 'RL_ERR_BROKER_DOWN',
+    });
+
+    // Back up: the same socket publishes again, and the ids start where the broker's do.
+    bus.setUp(true);
+    socket.send({ op: 'publish', text: 'through', ref: 'b' });
+    expect(await socket.next((f) => f.type === 'published' && f.ref === 'b')).toMatchObject({
+      id: 1,
+    });
+    expect(running.app.lab.hub.channel('lobby').lastId).toBe(1);
+    socket.close();
+    await broker.close();
+  });
+});
+
 gatewaySuite('memory', () => {
   const bus = new MemoryBus();
   return Promise.resolve([new MemoryBroker(bus), new MemoryBroker(bus)]);
