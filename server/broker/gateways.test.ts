@@ -58,6 +58,16 @@ async function pollUntil(base: string, channel: string, since: number, lastId: n
   return ids;
 }
 
+/** Bob's socket and Carol's stream on `channel` of gateway `g` (optionally resuming after an id). */
+async function openReceivers(g: Running, channel: string, after?: number) {
+  const since = after === undefined ? '' : `&since=${after}`;
+  const socket = await TestSocket.open(`${g.wsBase}/api/channels/${channel}/ws?client=bob${since}`);
+  const headers: Record<string, string> =
+    after === undefined ? {} : { 'last-event-id': String(after) };
+  const sse = await openSse(`${g.base}/api/channels/${channel}/events?client=carol`, headers);
+  return { socket, sse };
+}
+
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -87,8 +97,7 @@ function gatewaySuite(kind: string, makeBrokers: MakeBrokers): void {
       'a message published on gateway 1 reaches a long poll, an SSE stream and a socket on gateway 2, with the same id',
       async () => {
         const { g1, g2 } = await start();
-        const socket = await TestSocket.open(`${g2.wsBase}/api/channels/cross/ws?client=bob`);
-        const sse = await openSse(`${g2.base}/api/channels/cross/events?client=carol`);
+        const { socket, sse } = await openReceivers(g2, 'cross');
         const poll = pollUntil(g2.base, 'cross', 0, 1);
         await waitFor(() => g2.app.lab.stats().heldPolls === 1, 5_000, 'the held poll');
 
@@ -118,8 +127,7 @@ function gatewaySuite(kind: string, makeBrokers: MakeBrokers): void {
         const total = 2 * each;
         const receivers = await Promise.all(
           [g1, g2].map(async (g) => ({
-            socket: await TestSocket.open(`${g.wsBase}/api/channels/busy/ws?client=ws`),
-            sse: await openSse(`${g.base}/api/channels/busy/events?client=sse`),
+            ...(await openReceivers(g, 'busy')),
             poll: pollUntil(g.base, 'busy', 0, total),
           })),
         );
@@ -173,8 +181,7 @@ function gatewaySuite(kind: string, makeBrokers: MakeBrokers): void {
       'a receiver that leaves gateway 1 resumes on gateway 2 with since / Last-Event-ID and misses nothing',
       async () => {
         const { g1, g2 } = await start();
-        const socket = await TestSocket.open(`${g1.wsBase}/api/channels/moving/ws?client=bob`);
-        const sse = await openSse(`${g1.base}/api/channels/moving/events?client=carol`);
+        const { socket, sse } = await openReceivers(g1, 'moving');
         for (let i = 1; i <= 10; i++) await publish(g1.base, 'moving', `m${i}`);
         expect(await pollUntil(g1.base, 'moving', 0, 10)).toEqual(range(1, 10));
         await waitFor(
@@ -191,12 +198,9 @@ function gatewaySuite(kind: string, makeBrokers: MakeBrokers): void {
         for (let i = 11; i <= 15; i++) await publish(g1.base, 'moving', `m${i}`);
         expect(g2.app.lab.hub.channelNames()).not.toContain('moving');
 
-        const socket2 = await TestSocket.open(
-          `${g2.wsBase}/api/channels/moving/ws?client=bob&since=${wsLast}`,
-        );
-        const sse2 = await openSse(`${g2.base}/api/channels/moving/events?client=carol`, {
-          'last-event-id': String(sseLast),
-        });
+        // The same last id for all three: each saw 1…10 on gateway 1.
+        expect([wsLast, sseLast]).toEqual([10, 10]);
+        const { socket: socket2, sse: sse2 } = await openReceivers(g2, 'moving', 10);
         const poll2 = pollUntil(g2.base, 'moving', 10, 20);
         for (let i = 16; i <= 20; i++) await publish(g2.base, 'moving', `m${i}`);
 
