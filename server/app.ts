@@ -51,6 +51,7 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorate('lab', lab);
+  app.addHook('onClose', () => lab.close());
   // First of all hooks: a request answered by any later onRequest hook still has its mark.
   installArrivalMark(app);
 

@@ -1,6 +1,9 @@
 import type { Message, PublishInput } from '../src/core';
+import type { Broker } from './broker/broker';
+import { MemoryBroker, MemoryBus } from './broker/memory-broker';
 import { ConnectionRegistry } from './connections';
 import { Hub } from './hub';
+import { HubLink } from './hub-link';
 import { ConnectionLimiter } from './connection-limiter';
 import { ObserverStream, type TraceTarget } from './observer-stream';
 import type { ServerOptions } from './options';
@@ -31,6 +34,10 @@ export interface LabStats {
  */
 export class Lab {
   readonly hub: Hub;
+  /** What this server publishes and receives through: given, or a memory broker of its own. */
+  readonly broker: Broker;
+  private readonly ownsBroker: boolean;
+  private readonly link: HubLink;
   readonly observer: ObserverStream;
   readonly connections = new ConnectionRegistry();
   readonly faults: FaultState = {
@@ -47,6 +54,9 @@ export class Lab {
 
   constructor(readonly options: ServerOptions) {
     this.hub = new Hub(options.history, options.now);
+    this.ownsBroker = options.broker === null;
+    this.broker = options.broker ?? new MemoryBroker(new MemoryBus(options.history, options.now));
+    this.link = new HubLink(this.hub, this.broker);
     this.observer = new ObserverStream(options.serverName);
     const limits = options.limits;
     this.connectionLimiter = new ConnectionLimiter(
@@ -80,9 +90,13 @@ export class Lab {
     return true;
   }
 
-  /** Publishes through the hub and reports the publish on the observer stream. */
-  publish(channel: string, input: PublishInput, target: TraceTarget): Message {
-    const message = this.hub.publish(channel, input);
+  /**
+   * Publishes through the broker (which gives the id) and reports the publish on the
+   * observer stream; resolves once this server's Hub holds the message. Rejects
+   * RL_ERR_BROKER_DOWN while the broker cannot take it.
+   */
+  async publish(channel: string, input: PublishInput, target: TraceTarget): Promise<Message> {
+    const message = await this.link.publish(channel, input);
     this.observer.record(target, 'publish', 'none', () => ({
       messageIds: [message.id],
       details: {
@@ -91,6 +105,12 @@ export class Lab {
       },
     }));
     return message;
+  }
+
+  /** Ends the broker subscriptions, and closes the broker if the lab made it. */
+  async close(): Promise<void> {
+    await this.link.close();
+    if (this.ownsBroker) await this.broker.close();
   }
 
   stats(): LabStats {

@@ -1,4 +1,5 @@
 import { DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_LIMITS, type HistoryLimits } from '../src/core';
+import type { Broker } from './broker/broker';
 
 /** The knobs a technique uses when the request does not say (protocol.md, "Knobs"). */
 export interface KnobDefaults {
@@ -140,6 +141,11 @@ export interface ServerOptions {
   serverName: string;
   /** Connection caps, publish rate, timeouts and header size (protocol.md, "Limits"). */
   limits: LimitOptions;
+  /**
+   * The broker this server publishes and receives through, shared with other
+   * gateways; null: the lab makes its own memory broker (and closes it with the app).
+   */
+  broker: Broker | null;
 }
 
 export const DEFAULT_KNOBS: KnobDefaults = {
@@ -169,5 +175,6 @@ export function resolveOptions(options: ServerOptionsInput = {}): ServerOptions 
     now: options.now ?? Date.now,
     serverName: options.serverName ?? 'server-1',
     limits: checkLimits({ ...DEFAULT_LIMITS, ...options.limits }),
+    broker: options.broker ?? null,
   };
 }

@@ -177,7 +177,9 @@ export class SchedulePlayer {
         text: `${status.from} #${status.sent} of ${status.count}`,
         ...(body.type !== undefined ? { type: body.type } : {}),
       };
-      this.lab.publish(channel, input, target);
+      // In order: each publish reaches the broker before the next tick's. A refusal (broker
+      // down) loses only that message; the schedule plays on.
+      this.lab.publish(channel, input, target).catch(() => undefined);
       if (status.sent >= status.count) {
         playing.timer = undefined;
         this.end(playing, 'finished');

@@ -59,7 +59,7 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
       if (body.type !== undefined) input.type = body.type;
       if (body.sentAt !== undefined) input.sentAt = body.sentAt;
       const target = request.labTrace?.target ?? traceTarget(lab, null, labels);
-      const message = lab.publish(request.params.ch, input, target);
+      const message = await lab.publish(request.params.ch, input, target);
       if (request.labTrace) request.labTrace.messageIds = [message.id];
       return reply.code(201).send({ id: message.id, publishedAt: message.publishedAt });
     },

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RawData, WebSocket } from 'ws';
 import {
   ERROR_CODES,
+  LabError,
   WS_CLOSE,
   WS_OPCODES,
   labError,
@@ -76,6 +77,8 @@ class ChannelSocket {
   private readonly held: HeldConnection;
   private readonly down: OrderedDelay;
   private readonly up: OrderedDelay;
+  /** The frame being handled: the next waits for it. */
+  private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly lab: Lab,
@@ -189,7 +192,15 @@ class ChannelSocket {
     });
   }
 
+  /**
+   * Frames are handled one after the other: a publish waits for the broker, and
+   * what the next frame causes (an ack, a refusal) is sent after its answer.
+   */
   private onFrame(bytes: Buffer, isBinary: boolean): void {
+    this.turn = this.turn.then(() => this.handleFrame(bytes, isBinary)).catch(() => undefined);
+  }
+
+  private async handleFrame(bytes: Buffer, isBinary: boolean): Promise<void> {
     if (this.state !== 'open') return;
     if (isBinary) {
       this.refuse('binary frames are not understood: send JSON text frames', ERROR_CODES.BAD_OP);
@@ -200,10 +211,10 @@ class ChannelSocket {
       this.refuse(parsed.error, parsed.code);
       return;
     }
-    this.apply(parsed.op);
+    await this.apply(parsed.op);
   }
 
-  private apply(op: ClientOp): void {
+  private async apply(op: ClientOp): Promise<void> {
     if (op.op === 'resume') {
       this.replay(op.since);
       return;
@@ -221,13 +232,25 @@ class ChannelSocket {
     const input: PublishInput = { from: op.from ?? this.from, text: op.text };
     if (op.type !== undefined) input.type = op.type;
     if (op.sentAt !== undefined) input.sentAt = op.sentAt;
-    const message = this.lab.publish(this.channel, input, this.target);
+    await this.publish(input, op.ref);
+  }
+
+  /** Publishes through the lab; acks with the broker's id, or answers an error frame (broker down). */
+  private async publish(input: PublishInput, ref: string | undefined): Promise<void> {
+    let message: Message;
+    try {
+      message = await this.lab.publish(this.channel, input, this.target);
+    } catch (error) {
+      const refusal = error instanceof LabError ? error : labError('BROKER_DOWN');
+      this.refuse(refusal.message, refusal.code);
+      return;
+    }
     const ack: ServerFrame = {
       type: 'published',
       id: message.id,
       publishedAt: message.publishedAt,
     };
-    if (op.ref !== undefined) ack.ref = op.ref;
+    if (ref !== undefined) ack.ref = ref;
     this.send(ack, [message.id]);
   }
 

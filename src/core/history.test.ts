@@ -44,4 +44,60 @@ describe('ChannelHistory', () => {
       expect(ids[0] ?? null).toBe(since < 14 ? 15 : since >= 64 ? null : since + 1);
     }
   });
+
+  describe('accept (a replica of ids given elsewhere)', () => {
+    const given = (id: number, publishedAt = id) => ({
+      id,
+      channel: 'c',
+      type: 'message',
+      from: 'broker',
+      text: `#${id}`,
+      publishedAt,
+    });
+
+    it('keeps ids strictly increasing and drops one not newer as a duplicate', () => {
+      const history = new ChannelHistory('c');
+      expect(history.accept(given(1), 10)).toBe(true);
+      expect(history.accept(given(2), 10)).toBe(true);
+      expect(history.accept(given(2), 10)).toBe(false);
+      expect(history.accept(given(1), 10)).toBe(false);
+      expect(history.lastId).toBe(2);
+      expect(history.since(0, 10)).toMatchObject({ lastId: 2, missed: false });
+      expect(history.since(0, 10).messages.map((m) => m.id)).toEqual([1, 2]);
+    });
+
+    it('allows a gap, and since says missed exactly for a range with a hole in it', () => {
+      const history = new ChannelHistory('c');
+      for (const id of [1, 2, 5, 6]) expect(history.accept(given(id), 10)).toBe(true);
+      expect(history.lastId).toBe(6);
+      const ids = (since: number) => history.since(since, 10).messages.map((m) => m.id);
+      expect(ids(0)).toEqual([1, 2, 5, 6]);
+      expect(history.since(0, 10).missed).toBe(true);
+      expect(history.since(2, 10).missed).toBe(true);
+      expect(ids(3)).toEqual([5, 6]);
+      expect(history.since(3, 10).missed).toBe(true);
+      expect(history.since(4, 10).missed).toBe(false);
+      expect(history.since(5, 10)).toMatchObject({ missed: false, lastId: 6 });
+      expect(history.since(6, 10)).toEqual({ messages: [], lastId: 6, missed: false });
+      expect(history.since(9, 10).missed).toBe(false);
+    });
+
+    it('starts anywhere: a fresh replica whose first id is 500 missed 1…499', () => {
+      const history = new ChannelHistory('c');
+      history.accept(given(500), 10);
+      expect(history.since(0, 10).missed).toBe(true);
+      expect(history.since(499, 10).missed).toBe(false);
+    });
+
+    it('prunes accepted messages by count and by their publishedAt, and append follows on', () => {
+      const history = new ChannelHistory('c', { maxCount: 2, maxAgeMs: 1000 });
+      history.accept(given(3, 0), 0);
+      history.accept(given(7, 500), 500);
+      history.accept(given(8, 900), 900);
+      expect(history.since(0, 900).messages.map((m) => m.id)).toEqual([7, 8]);
+      expect(history.since(6, 1600).messages.map((m) => m.id)).toEqual([8]);
+      expect(history.since(6, 1600).missed).toBe(true);
+      expect(history.append(input('next'), 1600).id).toBe(9);
+    });
+  });
 });

@@ -20,7 +20,10 @@ export interface HistorySlice {
 /**
  * One channel's bounded history. Ids start at 1 and only grow: a pruned id is
  * never handed out again, so a reader's `since` stays meaningful for as long as
- * the server runs.
+ * the server runs. A replica (a gateway's Hub) `accept`s messages whose ids were
+ * given elsewhere (the broker): they must grow strictly, but may skip ids (messages
+ * this replica never received), and `since` then says `missed` for a range with a
+ * hole, as it does for a range the limits dropped.
  */
 export class ChannelHistory {
   private readonly messages: Message[] = [];
@@ -54,16 +57,28 @@ export class ChannelHistory {
     return message;
   }
 
-  /** Messages with id > since, oldest first. */
+  /**
+   * Keeps a message whose id was given elsewhere, when it is newer than `lastId`;
+   * returns false (and keeps nothing) for an id not newer: a duplicate.
+   */
+  accept(message: Message, now: number): boolean {
+    if (message.id <= this.lastId) return false;
+    this.nextId = message.id + 1;
+    this.messages.push(message);
+    this.prune(now);
+    return true;
+  }
+
+  /**
+   * Messages with id > since, oldest first. Ids are whole and strictly increasing,
+   * so the range (since, lastId] is complete exactly when it holds lastId − since
+   * messages: fewer means some were pruned or never received (`missed`).
+   */
   since(since: number, now: number): HistorySlice {
     this.prune(now);
-    const oldest = this.messages[0];
-    const missed = since < this.lastId && (oldest === undefined || oldest.id > since + 1);
-    return {
-      messages: this.messages.slice(this.firstIndexAfter(since)),
-      lastId: this.lastId,
-      missed,
-    };
+    const messages = this.messages.slice(this.firstIndexAfter(since));
+    const missed = since < this.lastId && messages.length < this.lastId - since;
+    return { messages, lastId: this.lastId, missed };
   }
 
   /** Binary search: the index of the first message whose id is greater than `id`. */
