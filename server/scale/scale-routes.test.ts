@@ -1,11 +1,10 @@
 /** `/api/scale` over real sockets: the contract of issue #12, point 6, on the lab's own server. */
 import { execFileSync } from 'node:child_process';
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestSocket } from '../test/clients';
 import { startApp, type Running } from '../test/helpers';
 import { startRedisServer, skipRedis, type RedisServer } from '../test/redis-server';
 import { waitFor } from '../test/wait-for';
+import { landed, openWs } from './test-clients';
 import type { TopologyView } from './topology';
 
 let lab: Running | null = null;
@@ -42,28 +41,6 @@ async function expectCode(res: Response, status: number, code: string): Promise<
 async function topology(res: Response, status = 200): Promise<TopologyView> {
   expect(res.status).toBe(status);
   return (await res.json()) as TopologyView;
-}
-
-/** A short poll through the balancer: which gateway answered. */
-async function landed(port: number, user: string): Promise<string | null> {
-  const res = await fetch(
-    `http://127.0.0.1:${port}/api/channels/lobby/messages?since=0&client=${user}`,
-  );
-  await res.json();
-  return res.headers.get('x-lab-gateway');
-}
-
-function openWs(port: number, user: string): Promise<{ socket: TestSocket; gateway: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(
-      `ws://127.0.0.1:${port}/api/channels/lobby/ws?client=${user}&rid=w-${user}`,
-    );
-    let gateway = '';
-    ws.once('upgrade', (res) => (gateway = String(res.headers['x-lab-gateway'])));
-    const socket = new TestSocket(ws);
-    ws.once('open', () => resolve({ socket, gateway }));
-    ws.once('error', reject);
-  });
 }
 
 /** The pids of this process's redis-server children. */

@@ -1,9 +1,8 @@
 /** The Scaling lab's topology over real sockets: real lab gateways, the balancer in front, both brokers. */
-import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestSocket } from '../test/clients';
 import { startRedisServer, skipRedis, type RedisServer } from '../test/redis-server';
 import type { Broker } from '../broker/broker';
+import { landed, openWs } from './test-clients';
 import { startLabGateway, type StartGateway } from './gateway';
 import { openRedisSource } from './redis-source';
 import { Topology } from './topology';
@@ -21,30 +20,6 @@ afterEach(async () => {
 async function start(...args: Parameters<typeof Topology.start>): Promise<Topology> {
   running = await Topology.start(...args);
   return running;
-}
-
-/** A short poll through the balancer: which gateway answered. */
-async function landed(port: number, user: string): Promise<string | null> {
-  const res = await fetch(
-    `http://127.0.0.1:${port}/api/channels/lobby/messages?since=0&client=${user}`,
-  );
-  expect(res.status).toBe(200);
-  await res.json();
-  return res.headers.get('x-lab-gateway');
-}
-
-/** Opens a WebSocket through the balancer; resolves with it and the gateway its 101 named. */
-function openWs(port: number, user: string): Promise<{ socket: TestSocket; gateway: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(
-      `ws://127.0.0.1:${port}/api/channels/lobby/ws?client=${user}&rid=w-${user}`,
-    );
-    let gateway = '';
-    ws.once('upgrade', (res) => (gateway = String(res.headers['x-lab-gateway'])));
-    const socket = new TestSocket(ws);
-    ws.once('open', () => resolve({ socket, gateway }));
-    ws.once('error', reject);
-  });
 }
 
 /** Holds an SSE stream through the balancer; `end` says how its body ended: `done` or `destroyed`. */
