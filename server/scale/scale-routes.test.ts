@@ -186,6 +186,17 @@ describe('/api/scale', () => {
     ).toBe(true);
   });
 
+  it('refuses a second POST while the first topology is still starting', async () => {
+    const base = await labBase();
+    const both = await Promise.all([
+      call(base, 'POST', '/api/scale', { gateways: 2 }),
+      call(base, 'POST', '/api/scale', { gateways: 2 }),
+    ]);
+    expect(both.map((res) => res.status).sort()).toEqual([201, 409]);
+    const refused = both.find((res) => res.status === 409)!;
+    expect(((await refused.json()) as { code: string }).code).toBe('RL_ERR_SCALE_RUNNING');
+  });
+
   it('stops the topology when the lab closes', async () => {
     const base = await labBase();
     const started = await topology(await call(base, 'POST', '/api/scale', { gateways: 2 }), 201);

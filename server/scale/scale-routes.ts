@@ -30,13 +30,14 @@ export const scalePlugin: FastifyPluginAsync<ScalePluginOptions> = async (fastif
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const start = options.start ?? ((settings: TopologyOptions) => Topology.start(settings));
   let current: Topology | null = null;
-  let starting = false;
+  /** A topology on its way up: a second POST is refused, and the lab's close waits for it. */
+  let starting: Promise<Topology> | null = null;
   const running = (): Topology => {
     if (current === null) throw labError('NO_TOPOLOGY');
     return current;
   };
   app.addHook('onClose', async () => {
-    const topology = current;
+    const topology = current ?? (await starting?.catch(() => null)) ?? null;
     current = null;
     await topology?.stop();
   });
@@ -45,12 +46,12 @@ export const scalePlugin: FastifyPluginAsync<ScalePluginOptions> = async (fastif
     '/api/scale',
     { schema: { body: ScaleBody, response: { ...answers, 201: TopologyResponse } } },
     async (request, reply) => {
-      if (current !== null || starting) throw labError('SCALE_RUNNING');
-      starting = true;
+      if (current !== null || starting !== null) throw labError('SCALE_RUNNING');
+      starting = start(request.body);
       try {
-        current = await start(request.body);
+        current = await starting;
       } finally {
-        starting = false;
+        starting = null;
       }
       return reply.code(201).send(current.view());
     },
