@@ -13,6 +13,7 @@ import { Lab } from './lab';
 import { longPollPlugin } from './long-poll';
 import { observerPlugin } from './observer';
 import { schedulePlugin } from './schedule';
+import { scalePlugin } from './scale/scale-routes';
 import { resolveOptions, type ServerOptionsInput } from './options';
 import { shortPollPlugin } from './short-poll';
 import { ssePlugin } from './sse';
@@ -99,6 +100,7 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   await app.register(faultsPlugin);
   await app.register(schedulePlugin);
   await app.register(stormPlugin);
+  await app.register(scalePlugin);
   app.get('/api/health', async () => ({ ok: true }));
 
   await app.register(

@@ -172,6 +172,46 @@ export const ERROR_TABLE = {
     status: 503,
     sentence: 'the broker between servers is down: try again when it is back',
   },
+  /** `POST /api/scale` while a topology runs (409): one topology per lab. */
+  SCALE_RUNNING: {
+    code: 'RL_ERR_SCALE_RUNNING',
+    raisedBy: 'server',
+    status: 409,
+    sentence: 'a topology is already running: DELETE /api/scale first, then start another',
+  },
+  /** A `/api/scale` route other than `POST /api/scale` while no topology runs (404). */
+  NO_TOPOLOGY: {
+    code: 'RL_ERR_NO_TOPOLOGY',
+    raisedBy: 'server',
+    status: 404,
+    sentence: 'no topology is running: start one with POST /api/scale',
+  },
+  /** A gateway name the running topology does not have (404). */
+  NO_SUCH_GATEWAY: {
+    code: 'RL_ERR_NO_SUCH_GATEWAY',
+    raisedBy: 'server',
+    status: 404,
+    sentence: 'the topology has no gateway of that name',
+  },
+  /**
+   * A gateway change the topology cannot make now (409): a sixth gateway, removing
+   * the last one, killing one that is down, restarting one that is up.
+   */
+  GATEWAY_CONFLICT: {
+    code: 'RL_ERR_GATEWAY_CONFLICT',
+    raisedBy: 'server',
+    status: 409,
+    sentence: 'the topology cannot make that change now',
+  },
+  /** `broker: "redis"` with no `LAB_REDIS_URL` and no `redis-server` binary on the PATH (503). */
+  NO_REDIS: {
+    code: 'RL_ERR_NO_REDIS',
+    raisedBy: 'server',
+    status: 503,
+    sentence:
+      'no Redis to use: set LAB_REDIS_URL=redis://…, or install redis-server ' +
+      '(apt-get install -y redis-server) so the lab can start one itself',
+  },
   /** The server failed while answering (a bug, logged): never a refusal of the request. */
   INTERNAL: {
     code: 'RL_ERR_INTERNAL',

@@ -1,0 +1,44 @@
+/**
+ * How the Scaling lab starts one gateway: a full lab server named `gateway-N`
+ * on a free 127.0.0.1 port. The topology takes any `StartGateway`, so it does
+ * not depend on how a gateway is built; this is the default one.
+ */
+import type { Socket } from 'node:net';
+import type { Broker } from '../broker/broker';
+
+/** A running gateway: its port, a graceful close (goodbyes sent) and a crash (sockets destroyed). */
+export interface GatewayHandle {
+  readonly port: number;
+  /** Closes gracefully: its clients get their closes (1001, the last chunk). */
+  close(): Promise<void>;
+  /** Dies abruptly: every socket destroyed, no close frame, no last chunk. */
+  kill(): Promise<void>;
+}
+
+export type StartGateway = (name: string, broker: Broker) => Promise<GatewayHandle>;
+
+/** The default gateway: `buildApp` from server/app.ts, on 127.0.0.1 port 0. */
+export const startLabGateway: StartGateway = async (name, broker) => {
+  // Imported when called: server/app.ts registers the scale routes, which import this file.
+  const { buildApp } = await import('../app');
+  // The gateway publishes and receives through the topology's broker (which outlives the gateway).
+  const app = await buildApp({ serverName: name, broker });
+  const sockets = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (typeof address !== 'object' || address === null) throw new Error(`${name} has no address`);
+  return {
+    port: address.port,
+    close: () => app.close(),
+    kill: async () => {
+      // Every socket first, so that the close below has nobody left to say goodbye to.
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+      await app.close();
+    },
+  };
+};

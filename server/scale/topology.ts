@@ -1,0 +1,264 @@
+/**
+ * The Scaling lab's topology (issue #12): 2–5 gateways (`gateway-1` …) on one
+ * broker, and one `LabBalancer` in front, all on 127.0.0.1 free ports. Its
+ * operations — add, remove (graceful), kill (abrupt), restart, switch the
+ * policy, broker down/up, stop — run one at a time, in the order they come.
+ *
+ * The broker: `memory` is one `MemoryBus` with a `MemoryBroker` per gateway;
+ * `redis` is the Redis of redis-source.ts with a `RedisBroker` per gateway.
+ * Redis "down" is `CLIENT PAUSE <1 h> WRITE` (and `CLIENT UNPAUSE` for up): it
+ * works on a Redis the lab did not start too; while paused, Redis holds every
+ * write (publishes wait, reads still answer) instead of refusing it.
+ */
+import { createClient } from 'redis';
+import { labError, type BalancerPolicy } from '../../src/core';
+import type { Broker } from '../broker/broker';
+import { MemoryBroker, MemoryBus } from '../broker/memory-broker';
+import { RedisBroker } from '../broker/redis-broker';
+import { LabBalancer, type GatewayEntry } from './balancer';
+import { startLabGateway, type GatewayHandle, type StartGateway } from './gateway';
+import { openRedisSource, type RedisSource } from './redis-source';
+
+export type BrokerKind = 'memory' | 'redis';
+
+export const TOPOLOGY_LIMITS = { minGateways: 2, maxGateways: 5, defaultGateways: 3 } as const;
+
+/** What `GET /api/scale` answers. */
+export interface TopologyView {
+  readonly balancer: { readonly port: number };
+  readonly gateways: GatewayEntry[];
+  readonly policy: BalancerPolicy;
+  readonly broker: BrokerKind;
+  readonly brokerUp: boolean;
+}
+
+export interface TopologyOptions {
+  readonly gateways?: number;
+  readonly policy?: BalancerPolicy;
+  readonly broker?: BrokerKind;
+  readonly startGateway?: StartGateway;
+  /** Where Redis comes from (default: LAB_REDIS_URL, else a child redis-server). */
+  readonly redis?: () => Promise<RedisSource>;
+}
+
+interface Gateway {
+  readonly name: string;
+  port: number;
+  handle: GatewayHandle | null;
+  broker: Broker | null;
+}
+
+type AdminClient = ReturnType<typeof createClient>;
+
+/** How the gateways reach one broker: a new per-gateway instance, pause and resume, and the end. */
+interface BrokerPlant {
+  open(): Promise<Broker>;
+  setUp(up: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+function memoryPlant(): BrokerPlant {
+  const bus = new MemoryBus();
+  return {
+    open: () => Promise.resolve(new MemoryBroker(bus)),
+    setUp: (up) => Promise.resolve(bus.setUp(up)),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function redisPlant(source: RedisSource): Promise<BrokerPlant> {
+  // Its own keys per topology, so a LAB_REDIS_URL shared by runs starts each one empty.
+  const prefix = `rl:scale:${Date.now().toString(36)}:`;
+  const admin: AdminClient = createClient({ url: source.url, disableOfflineQueue: true });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+  } catch {
+    await source.stop();
+    throw labError('NO_REDIS', `redis at ${source.url} did not answer`);
+  }
+  return {
+    open: () => RedisBroker.connect({ url: source.url, prefix }),
+    setUp: async (up) => {
+      await admin.sendCommand(up ? ['CLIENT', 'UNPAUSE'] : ['CLIENT', 'PAUSE', '3600000', 'WRITE']);
+    },
+    close: async () => {
+      await admin.sendCommand(['CLIENT', 'UNPAUSE']).catch(() => undefined);
+      admin.destroy();
+      await source.stop();
+    },
+  };
+}
+
+export class Topology {
+  private readonly gateways: Gateway[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private brokerUp = true;
+  private stopped = false;
+
+  private constructor(
+    private readonly balancer: LabBalancer,
+    private readonly plant: BrokerPlant,
+    readonly broker: BrokerKind,
+    private readonly startGateway: StartGateway,
+    /** The Redis in use (`redis` only): its URL and, for a child, its pid. */
+    readonly redis: RedisSource | null,
+  ) {}
+
+  /** Starts the broker, the gateways and the balancer; on any failure, stops what it started. */
+  static async start(options: TopologyOptions = {}): Promise<Topology> {
+    const broker = options.broker ?? 'memory';
+    const redis = broker === 'redis' ? await (options.redis ?? openRedisSource)() : null;
+    const plant = redis === null ? memoryPlant() : await redisPlant(redis);
+    const balancer = new LabBalancer({ policy: options.policy ?? 'consistent-hash' });
+    const startGateway = options.startGateway ?? startLabGateway;
+    const topology = new Topology(balancer, plant, broker, startGateway, redis);
+    try {
+      await balancer.listen();
+      const count = options.gateways ?? TOPOLOGY_LIMITS.defaultGateways;
+      for (let i = 1; i <= count; i++)
+        topology.gateways.push(await topology.launch(`gateway-${i}`));
+      topology.publish();
+      return topology;
+    } catch (error) {
+      await topology.stop();
+      throw error;
+    }
+  }
+
+  view(): TopologyView {
+    return {
+      balancer: { port: this.balancer.port },
+      gateways: this.entries(),
+      policy: this.balancer.policy,
+      broker: this.broker,
+      brokerUp: this.brokerUp,
+    };
+  }
+
+  /** The balancer itself, for its registry and its port. */
+  get proxy(): LabBalancer {
+    return this.balancer;
+  }
+
+  setPolicy(policy: BalancerPolicy): Promise<TopologyView> {
+    return this.serial(() => this.balancer.setPolicy(policy));
+  }
+
+  /** Adds `gateway-N`, N one more than the highest name so far; 409 at five. */
+  addGateway(): Promise<TopologyView> {
+    return this.serial(async () => {
+      if (this.gateways.length >= TOPOLOGY_LIMITS.maxGateways)
+        throw labError(
+          'GATEWAY_CONFLICT',
+          `the topology has ${TOPOLOGY_LIMITS.maxGateways} gateways already, the most it takes`,
+        );
+      const highest = Math.max(0, ...this.gateways.map((g) => Number(g.name.slice(8))));
+      this.gateways.push(await this.launch(`gateway-${highest + 1}`));
+      this.publish();
+    });
+  }
+
+  /** Removes a gateway gracefully: no new routes to it, then its clients get proper closes. */
+  removeGateway(name: string): Promise<TopologyView> {
+    return this.serial(async () => {
+      const gateway = this.find(name);
+      if (this.gateways.length <= 1)
+        throw labError(
+          'GATEWAY_CONFLICT',
+          `${name} is the last gateway: stop the topology instead`,
+        );
+      this.gateways.splice(this.gateways.indexOf(gateway), 1);
+      this.publish();
+      await this.shut(gateway, 'close');
+    });
+  }
+
+  /** Kills a gateway as a crash: the balancer's sockets to it destroyed, its server closed without goodbyes. */
+  killGateway(name: string): Promise<TopologyView> {
+    return this.serial(async () => {
+      const gateway = this.find(name);
+      if (gateway.handle === null) throw labError('GATEWAY_CONFLICT', `${name} is down already`);
+      const handle = gateway.handle;
+      gateway.handle = null;
+      this.publish();
+      this.balancer.destroyConnectionsTo(name);
+      await this.shut({ ...gateway, handle }, 'kill');
+      gateway.broker = null;
+    });
+  }
+
+  /** Brings a killed gateway back under its name, on a fresh port. */
+  restartGateway(name: string): Promise<TopologyView> {
+    return this.serial(async () => {
+      const gateway = this.find(name);
+      if (gateway.handle !== null)
+        throw labError('GATEWAY_CONFLICT', `${name} is up: kill it first`);
+      const fresh = await this.launch(name);
+      Object.assign(gateway, fresh);
+      this.publish();
+    });
+  }
+
+  /** Takes the broker down (`false`) or brings it back (`true`). */
+  setBrokerUp(up: boolean): Promise<TopologyView> {
+    return this.serial(async () => {
+      await this.plant.setUp(up);
+      this.brokerUp = up;
+    });
+  }
+
+  /** Stops the balancer, every gateway (gracefully), their brokers and a Redis the lab started. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.queue.catch(() => undefined);
+    await this.balancer.close();
+    await Promise.all(this.gateways.map((g) => this.shut(g, 'close')));
+    this.gateways.length = 0;
+    await this.plant.close();
+  }
+
+  private serial(operation: () => unknown): Promise<TopologyView> {
+    const run = this.queue.then(async () => {
+      if (this.stopped) throw labError('NO_TOPOLOGY');
+      await operation();
+      return this.view();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private find(name: string): Gateway {
+    const gateway = this.gateways.find((g) => g.name === name);
+    if (gateway === undefined)
+      throw labError('NO_SUCH_GATEWAY', `the topology has no gateway "${name}"`);
+    return gateway;
+  }
+
+  private async launch(name: string): Promise<Gateway> {
+    const broker = await this.plant.open();
+    try {
+      const handle = await this.startGateway(name, broker);
+      return { name, port: handle.port, handle, broker };
+    } catch (error) {
+      await broker.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async shut(gateway: Gateway, how: 'close' | 'kill'): Promise<void> {
+    const { handle, broker } = gateway;
+    if (handle !== null) await (how === 'close' ? handle.close() : handle.kill());
+    if (broker !== null) await broker.close().catch(() => undefined);
+  }
+
+  private entries(): GatewayEntry[] {
+    return this.gateways.map((g) => ({ name: g.name, port: g.port, up: g.handle !== null }));
+  }
+
+  /** Tells the balancer the current gateways. */
+  private publish(): void {
+    this.balancer.setGateways(this.entries());
+  }
+}
