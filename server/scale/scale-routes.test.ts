@@ -268,3 +268,58 @@ describe.skipIf(skipRedis('/api/scale on Redis'))('/api/scale on Redis', () => {
     ).toBe('PONG');
   });
 });
+
+/**
+ * The Scaling lab's point, end to end: Bob's WebSocket is held on one gateway,
+ * Alice publishes through the balancer and lands on another, and the broker
+ * carries her message across.
+ */
+async function crossesGateways(broker: 'memory' | 'redis'): Promise<void> {
+  lab = await startApp();
+  // Sticky places each new user round-robin, so Bob and Alice land on different gateways.
+  const res = await fetch(`${lab.base}/api/scale`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ gateways: 2, policy: 'sticky', broker }),
+  });
+  expect(res.status).toBe(201);
+  const topology = (await res.json()) as TopologyView;
+  const port = topology.balancer.port;
+
+  const bob = await openWs(port, 'bob');
+  const published = await fetch(
+    `http://127.0.0.1:${port}/api/channels/lobby/messages?client=alice`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: 'alice', text: 'across' }),
+    },
+  );
+  expect(published.status).toBe(201);
+  const aliceGateway = published.headers.get('x-lab-gateway');
+  expect(aliceGateway).not.toBeNull();
+  expect(aliceGateway).not.toBe(bob.gateway);
+  const { id } = (await published.json()) as { id: number };
+
+  const frame = await bob.socket.next<{ message: { id: number; text: string } }>(
+    (f) => f.type === 'message' && (f.message as { text?: string }).text === 'across',
+    5_000,
+  );
+  expect(frame.message.id).toBe(id);
+  bob.socket.close();
+}
+
+describe.skipIf(skipRedis('a message crossing gateways'))(
+  'a message crosses from one gateway to another through the broker',
+  () => {
+    it('on the memory broker', async () => {
+      await crossesGateways('memory');
+    });
+
+    it('on a real redis-server', async () => {
+      redis = await startRedisServer();
+      process.env.LAB_REDIS_URL = redis.url;
+      await crossesGateways('redis');
+    });
+  },
+);
