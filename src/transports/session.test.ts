@@ -141,4 +141,33 @@ describe('Session', () => {
       vi.unstubAllGlobals();
     }
   });
+
+  it('holds a send made while syncing until the receivers have started after the last id', async () => {
+    let answer: (response: Response) => void = () => undefined;
+    const fetchMock = vi.fn(
+      () =>
+        new Promise<Response>((resolve) => {
+          answer = resolve;
+        }),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    try {
+      const { session, built } = setup({ syncLastId: true, baseUrl: 'http://h' });
+      const starting = session.start();
+      const sending = session.send('early');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      // Published now, the sync could answer with its id and every receiver would start after it.
+      expect(built.flatMap((t) => t.sent)).toEqual([]);
+      answer(new Response('{"messages":[],"lastId":41}'));
+      await starting;
+      expect(await sending).toBe(1);
+      const receivers = built.filter((t) => t.options.receive);
+      expect(receivers.map((t) => [t.state, t.options.since])).toEqual([
+        ['open', 41],
+        ['open', 41],
+      ]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

@@ -117,6 +117,8 @@ export class Session {
   private state: SessionState = { phase: 'stopped', synced: false };
   /** The channel's last id when the run began (or the furthest any participant got). */
   private cursor: number | undefined;
+  /** The start() under way, if any: a send waits for it (see send). */
+  private starting: Promise<void> | null = null;
 
   constructor(private readonly options: SessionOptions) {
     this.technique = options.technique;
@@ -163,8 +165,16 @@ export class Session {
   }
 
   /** Starts every participant (and the observer when asked). Idempotent. */
-  async start(): Promise<void> {
-    if (this.state.phase !== 'stopped') return;
+  start(): Promise<void> {
+    if (this.state.phase !== 'stopped') return this.starting ?? Promise.resolve();
+    const starting = this.begin().finally(() => {
+      if (this.starting === starting) this.starting = null;
+    });
+    this.starting = starting;
+    return starting;
+  }
+
+  private async begin(): Promise<void> {
     let synced = this.state.synced;
     if (!synced && this.options.syncLastId !== false) {
       const syncing = this.enter({ phase: 'syncing' });
@@ -237,10 +247,16 @@ export class Session {
   }
 
   /** Publishes from the sender; resolves with the message id. */
-  send(text: string, type?: string): Promise<number> {
+  /**
+   * Publishes from the sender. A send while start() is under way waits for it:
+   * published earlier, the message could be counted in the last id the receivers
+   * start after (the sync's answer), and no receiver would ever get it.
+   */
+  async send(text: string, type?: string): Promise<number> {
     if (this.senderName === null) {
-      return Promise.reject(new Error('this session has no sender: the server plays its messages'));
+      throw new Error('this session has no sender: the server plays its messages');
     }
+    if (this.starting) await this.starting;
     const member = this.members.get(this.senderName)!;
     member.transport ??= this.create(this.senderName, 'sender');
     if (type !== undefined) {
