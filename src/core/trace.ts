@@ -1,7 +1,7 @@
 import type { RunSetup } from './segments';
 import type { Technique } from './technique';
 
-/** Who saw a step: the browser, the lab's server, or (later) a pub/sub broker. */
+/** Who saw a step: the browser, the lab's server (or a Scaling lab gateway or balancer), or the broker between servers. */
 export type SeenBy = 'client' | 'server' | 'broker';
 
 export const TRACE_KINDS = [
@@ -26,6 +26,8 @@ export const TRACE_KINDS = [
   'fallback',
   // Where a run begins (a Start, a technique switch, a compare run): its details carry the set-up.
   'segment',
+  // The Scaling lab's balancer chose a gateway for a request or an upgrade (or none could take it).
+  'route',
 ] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
@@ -76,6 +78,10 @@ export interface TraceDetails {
   note?: string;
   /** The fault's name on a fault band. */
   fault?: string;
+  /** On a `route` step: the balancer's policy, the key it routed by (the user), and the gateway chosen. */
+  policy?: string;
+  routeKey?: string;
+  gateway?: string;
   /** Carried by a WebSocket client's long-polling fallback while WebSockets fail. */
   fallback?: boolean;
   /** A fault that lasts until it is lifted: its `start` and its `end` (an instant fault has neither). */

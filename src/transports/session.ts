@@ -166,16 +166,17 @@ export class Session {
 
   /** Starts every participant (and the observer when asked). Idempotent. */
   start(): Promise<void> {
-    if (this.state.phase !== 'stopped') return this.starting ?? Promise.resolve();
-    const starting = this.begin().finally(() => {
+    const state = this.state;
+    if (state.phase !== 'stopped') return this.starting ?? Promise.resolve();
+    const starting = this.begin(state.synced).finally(() => {
       if (this.starting === starting) this.starting = null;
     });
     this.starting = starting;
     return starting;
   }
 
-  private async begin(): Promise<void> {
-    let synced = this.state.synced;
+  private async begin(wasSynced: boolean): Promise<void> {
+    let synced = wasSynced;
     if (!synced && this.options.syncLastId !== false) {
       const syncing = this.enter({ phase: 'syncing' });
       this.cursor = await this.fetchLastId();
