@@ -15,14 +15,32 @@ export interface GatewayHandle {
   kill(): Promise<void>;
 }
 
-export type StartGateway = (name: string, broker: Broker) => Promise<GatewayHandle>;
+/** What every gateway of a topology shares with the lab that started it. */
+export interface GatewaySettings {
+  /**
+   * Origins whose pages may use the gateway across origins (CORS answers, the
+   * WebSocket Origin check): the lab's own, so that its page reaches the
+   * gateways through the balancer's port.
+   */
+  readonly allowedOrigins?: readonly string[];
+}
+
+export type StartGateway = (
+  name: string,
+  broker: Broker,
+  settings?: GatewaySettings,
+) => Promise<GatewayHandle>;
 
 /** The default gateway: `buildApp` from server/app.ts, on 127.0.0.1 port 0. */
-export const startLabGateway: StartGateway = async (name, broker) => {
+export const startLabGateway: StartGateway = async (name, broker, settings = {}) => {
   // Imported when called: server/app.ts registers the scale routes, which import this file.
   const { buildApp } = await import('../app');
   // The gateway publishes and receives through the topology's broker (which outlives the gateway).
-  const app = await buildApp({ serverName: name, broker });
+  const app = await buildApp({
+    serverName: name,
+    broker,
+    allowedOrigins: [...(settings.allowedOrigins ?? [])],
+  });
   const sockets = new Set<Socket>();
   app.server.on('connection', (socket: Socket) => {
     sockets.add(socket);

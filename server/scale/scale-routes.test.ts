@@ -1,5 +1,6 @@
 /** `/api/scale` over real sockets: the contract of issue #12, point 6, on the lab's own server. */
 import { execFileSync } from 'node:child_process';
+import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApp, type Running } from '../test/helpers';
 import { startRedisServer, skipRedis, type RedisServer } from '../test/redis-server';
@@ -322,4 +323,59 @@ describe('a message crosses from one gateway to another through the broker', () 
       await crossesGateways('redis');
     },
   );
+});
+
+describe("the lab's page reaches the gateways through the balancer, across origins", () => {
+  it('gets CORS answers and preflights for its own origin, opens a WebSocket, and a foreign origin does not', async () => {
+    const base = await labBase();
+    const started = await topology(await call(base, 'POST', '/api/scale', { gateways: 2 }), 201);
+    const balancer = `http://127.0.0.1:${started.balancer.port}`;
+    const page = base; // the lab's own page: http://127.0.0.1:<the lab's port>
+    const poll = await fetch(`${balancer}/api/channels/lobby/messages?since=0&client=bob`, {
+      headers: { origin: page },
+    });
+    expect(poll.status).toBe(200);
+    expect(poll.headers.get('access-control-allow-origin')).toBe(page);
+    expect(poll.headers.get('x-lab-gateway')).toMatch(/^gateway-\d$/);
+
+    const preflight = await fetch(`${balancer}/api/channels/lobby/messages`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: page,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(page);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+
+    const opened = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${started.balancer.port}/api/channels/lobby/ws`, {
+        origin: page,
+      });
+      ws.once('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('error', reject);
+    });
+    expect(opened).toBe(101);
+
+    const foreign = 'http://evil.example';
+    const stranger = await fetch(`${balancer}/api/channels/lobby/messages?since=0`, {
+      headers: { origin: foreign },
+    });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+    const refused = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${started.balancer.port}/api/channels/lobby/ws`, {
+        origin: foreign,
+      });
+      ws.once('open', () => resolve(101));
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('error', reject);
+    });
+    expect(refused).toBe(403);
+  });
 });

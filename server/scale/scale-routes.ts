@@ -4,7 +4,7 @@
  * answer but the registry's and DELETE's is the topology object; refusals come
  * from the core error table. The topology stops when the lab closes.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { labError } from '../../src/core';
@@ -22,6 +22,32 @@ import { Topology, type TopologyOptions } from './topology';
 export interface ScalePluginOptions {
   /** How a topology is started (tests inject gateways or a Redis source). */
   readonly start?: (options: TopologyOptions) => Promise<Topology>;
+}
+
+/**
+ * The origins of the lab's own page (its port on every loopback and configured
+ * host name, and the configured origins): the gateways let that page in.
+ */
+export function labOrigins(
+  port: number | null,
+  allowedHosts: readonly string[],
+  allowedOrigins: readonly string[],
+): string[] {
+  const origins = [...allowedOrigins];
+  if (port === null) return origins;
+  for (const host of ['127.0.0.1', 'localhost', '[::1]', ...allowedHosts]) {
+    origins.push(
+      host.includes(':') && !host.startsWith('[') ? `http://${host}` : `http://${host}:${port}`,
+    );
+  }
+  return origins;
+}
+
+/** The origins of the lab `app` serves (see labOrigins). */
+function originsOf(app: FastifyInstance): string[] {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : null;
+  return labOrigins(port, app.lab.options.allowedHosts, app.lab.options.allowedOrigins);
 }
 
 const answers = { 200: TopologyResponse, '4xx': ErrorResponse, '5xx': ErrorResponse };
@@ -47,7 +73,7 @@ export const scalePlugin: FastifyPluginAsync<ScalePluginOptions> = async (fastif
     { schema: { body: ScaleBody, response: { ...answers, 201: TopologyResponse } } },
     async (request, reply) => {
       if (current !== null || starting !== null) throw labError('SCALE_RUNNING');
-      starting = start(request.body);
+      starting = start({ ...request.body, allowedOrigins: originsOf(fastify) });
       try {
         current = await starting;
       } finally {

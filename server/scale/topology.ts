@@ -16,7 +16,12 @@ import type { Broker } from '../broker/broker';
 import { MemoryBroker, MemoryBus } from '../broker/memory-broker';
 import { RedisBroker } from '../broker/redis-broker';
 import { LabBalancer, type GatewayEntry } from './balancer';
-import { startLabGateway, type GatewayHandle, type StartGateway } from './gateway';
+import {
+  startLabGateway,
+  type GatewayHandle,
+  type GatewaySettings,
+  type StartGateway,
+} from './gateway';
 import { openRedisSource, type RedisSource } from './redis-source';
 
 export type BrokerKind = 'memory' | 'redis';
@@ -37,6 +42,8 @@ export interface TopologyOptions {
   readonly policy?: BalancerPolicy;
   readonly broker?: BrokerKind;
   readonly startGateway?: StartGateway;
+  /** Origins whose pages may use the gateways through the balancer (the lab's own). */
+  readonly allowedOrigins?: readonly string[];
   /** Where Redis comes from (default: LAB_REDIS_URL, else a child redis-server). */
   readonly redis?: () => Promise<RedisSource>;
 }
@@ -103,6 +110,7 @@ export class Topology {
     private readonly startGateway: StartGateway,
     /** The Redis in use (`redis` only): its URL and, for a child, its pid. */
     readonly redis: RedisSource | null,
+    private readonly gatewaySettings: GatewaySettings,
   ) {}
 
   /** Starts the broker, the gateways and the balancer; on any failure, stops what it started. */
@@ -112,7 +120,9 @@ export class Topology {
     const plant = redis === null ? memoryPlant() : await redisPlant(redis);
     const balancer = new LabBalancer({ policy: options.policy ?? 'consistent-hash' });
     const startGateway = options.startGateway ?? startLabGateway;
-    const topology = new Topology(balancer, plant, broker, startGateway, redis);
+    const topology = new Topology(balancer, plant, broker, startGateway, redis, {
+      allowedOrigins: options.allowedOrigins ?? [],
+    });
     try {
       await balancer.listen();
       const count = options.gateways ?? TOPOLOGY_LIMITS.defaultGateways;
@@ -239,7 +249,7 @@ export class Topology {
   private async launch(name: string): Promise<Gateway> {
     const broker = await this.plant.open();
     try {
-      const handle = await this.startGateway(name, broker);
+      const handle = await this.startGateway(name, broker, this.gatewaySettings);
       return { name, port: handle.port, handle, broker };
     } catch (error) {
       await broker.close().catch(() => undefined);
