@@ -350,7 +350,9 @@ describe('LabBalancer, forwarding', () => {
     });
     expect(seen.headers.host).toBe(`127.0.0.1:${gatewayPort}`);
     expect(seen.headers['x-custom']).toBe('kept');
-    expect(seen.headers['x-forwarded-for']).toBe('10.0.0.9, 127.0.0.1');
+    // The client's address appended to the list it came with (http-proxy-3 joins with a bare comma).
+    expect(seen.headers['x-forwarded-for']).toBe('10.0.0.9,127.0.0.1');
+    expect(seen.headers['x-forwarded-proto']).toBe('http');
   });
 
   it('answers 502 for a gateway that dies before answering, and just ends the connection after', async () => {

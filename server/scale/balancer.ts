@@ -2,8 +2,8 @@
  * The Scaling lab's balancer as a real proxy on its own port (issue #12): it
  * listens on 127.0.0.1 in front of a changeable set of gateways, decides each
  * request's and each upgrade's gateway with the core `Balancer` under a policy
- * that can be switched while running, and forwards it by hand (HTTP with
- * node:http, upgrades with node:net). The user key is the request's `client=`
+ * that can be switched while running, and forwards it with http-proxy-3
+ * (proxy.ts). The user key is the request's `client=`
  * label. It has no paths of its own: everything is proxied.
  */
 import {
@@ -23,8 +23,7 @@ import {
   type RefusalReason,
 } from '../../src/core';
 import { LinkRegistry, type Link, type ProxiedConnection } from './links';
-import { proxyHttp, sendRefusal, type HttpTarget } from './proxy-http';
-import { proxyUpgrade } from './proxy-upgrade';
+import { GatewayProxy, sendRefusal, type HttpTarget } from './proxy';
 import { rawRefusal, refusal, requestMeta, type RequestMeta } from './request-meta';
 
 export type { ProxiedConnection } from './links';
@@ -64,6 +63,7 @@ export class LabBalancer {
   private readonly links = new LinkRegistry();
   /** One TCP connection per proxied request: a gateway's crash takes only what it held. */
   private readonly agent = new Agent({ keepAlive: false });
+  private readonly proxy = new GatewayProxy(this.agent);
   private readonly server: Server;
   private list: readonly GatewayEntry[];
   private current: BalancerPolicy;
@@ -135,6 +135,7 @@ export class LabBalancer {
     this.links.destroyAll();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
+    this.proxy.close();
     this.agent.destroy();
     await closed;
   }
@@ -195,7 +196,7 @@ export class LabBalancer {
       return;
     }
     const { target } = destination;
-    proxyHttp(request, response, target, this.agent, this.link(meta, target.name));
+    this.proxy.web(request, response, target, this.link(meta, target.name));
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -206,6 +207,6 @@ export class LabBalancer {
       socket.end(rawRefusal(refusal('NO_GATEWAY')));
       return;
     }
-    proxyUpgrade(request, socket, head, destination, this.link(meta, destination.target.name));
+    this.proxy.ws(request, socket, head, destination, this.link(meta, destination.target.name));
   }
 }

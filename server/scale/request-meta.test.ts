@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { requestMeta, upgradeRequestHead } from './request-meta';
+import { requestMeta } from './request-meta';
 
 /** Just what request-meta.ts reads of a request. */
 function request(method: string, url: string, rawHeaders: string[] = []): IncomingMessage {
@@ -27,34 +27,5 @@ describe('requestMeta', () => {
     expect(meta('GET', '/api/health')).toMatchObject({ user: null, technique: undefined });
     // A label the lab would refuse routes as no user at all.
     expect(meta('GET', '/api/channels/lobby/events?client=Not%20ok').user).toBeNull();
-  });
-});
-
-describe('upgradeRequestHead', () => {
-  const upgrade = request('GET', '/api/channels/lobby/ws?client=bob', [
-    'Host',
-    '127.0.0.1:9000',
-    'Connection',
-    'Upgrade',
-    'Upgrade',
-    'websocket',
-    'Sec-WebSocket-Key',
-    'dGhlIHNhbXBsZSBub25jZQ==',
-  ]);
-
-  it("keeps the client's lines, with Host and X-Forwarded-For rewritten", () => {
-    expect(upgradeRequestHead(upgrade, 4000, false)).toBe(
-      'GET /api/channels/lobby/ws?client=bob HTTP/1.1\r\n' +
-        'Connection: Upgrade\r\nUpgrade: websocket\r\n' +
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
-        'Host: 127.0.0.1:4000\r\nX-Forwarded-For: 127.0.0.1\r\n\r\n',
-    );
-  });
-
-  it('as a plain GET, leaves out Upgrade and Connection and asks the gateway to close', () => {
-    const head = upgradeRequestHead(upgrade, 4000, true);
-    expect(head).not.toMatch(/^upgrade:/im);
-    expect(head).not.toMatch(/^connection: upgrade/im);
-    expect(head).toMatch(/\r\nConnection: close\r\n\r\n$/);
   });
 });

@@ -1,10 +1,9 @@
 /**
  * What the Scaling lab's balancer reads off a request before routing it, and
- * the heads it writes on: the user (the `client=` label), the technique and
- * the `rid=` label from the path and query, and the headers a proxy rewrites
- * (`Host`, `X-Forwarded-For`) or must not pass on (hop-by-hop, RFC 9110 §7.6.1).
+ * its own refusals: the user (the `client=` label), the technique and the
+ * `rid=` label from the path and query; the 502 and 503 it answers itself.
  */
-import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import { labError, type HttpErrorName, type Technique } from '../../src/core';
 import { CLIENT_LABEL, RID_LABEL } from '../labels';
 
@@ -52,81 +51,6 @@ export function requestMeta(request: IncomingMessage): RequestMeta {
     conn: label(params.get('rid'), RID_LABEL),
     path,
   };
-}
-
-/** Headers that describe one hop, not the message: a proxy never passes them on. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-/** The hop-by-hop names of a message: the fixed ones and those its `Connection` header lists. */
-function hopNames(headers: IncomingHttpHeaders): Set<string> {
-  const names = new Set(HOP_BY_HOP);
-  for (const name of String(headers.connection ?? '').split(','))
-    if (name.trim() !== '') names.add(name.trim().toLowerCase());
-  return names;
-}
-
-/** The client's address appended to any `X-Forwarded-For` it came with. */
-function forwardedFor(request: IncomingMessage): string {
-  const before = request.headers['x-forwarded-for'];
-  const address = request.socket.remoteAddress ?? 'unknown';
-  const list = Array.isArray(before) ? before.join(', ') : before;
-  return list === undefined || list === '' ? address : `${list}, ${address}`;
-}
-
-/** A request's headers for the next hop: hop-by-hop removed, `Host` the gateway's, `X-Forwarded-For` added. */
-export function forwardRequestHeaders(
-  request: IncomingMessage,
-  port: number,
-): Record<string, string | string[]> {
-  const drop = hopNames(request.headers);
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(request.headers))
-    if (value !== undefined && !drop.has(name)) headers[name] = value;
-  headers.host = `127.0.0.1:${port}`;
-  headers['x-forwarded-for'] = forwardedFor(request);
-  return headers;
-}
-
-/** A response's headers for the client: hop-by-hop removed, the gateway named. */
-export function forwardResponseHeaders(
-  headers: IncomingHttpHeaders,
-  gateway: string,
-): Record<string, string | string[]> {
-  const drop = hopNames(headers);
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers))
-    if (value !== undefined && !drop.has(name)) out[name] = value;
-  out[GATEWAY_HEADER] = gateway;
-  return out;
-}
-
-/**
- * The raw head of an upgrade request for the gateway, header lines in the
- * client's order and spelling but `Host` and `X-Forwarded-For` rewritten.
- * With `plain`, the `Upgrade` and `Connection` headers are left out and the
- * gateway is asked to close after answering: a plain GET.
- */
-export function upgradeRequestHead(request: IncomingMessage, port: number, plain: boolean): string {
-  const skip = new Set(['host', 'x-forwarded-for', ...(plain ? ['upgrade', 'connection'] : [])]);
-  const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
-  const raw = request.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] ?? '';
-    if (!skip.has(name.toLowerCase())) lines.push(`${name}: ${raw[i + 1] ?? ''}`);
-  }
-  lines.push(`Host: 127.0.0.1:${port}`, `X-Forwarded-For: ${forwardedFor(request)}`);
-  if (plain) lines.push('Connection: close');
-  return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 /**
