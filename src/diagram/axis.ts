@@ -141,7 +141,7 @@ export function timeAxis({ index, window, cache, lanes, filter, top }: AxisInput
       continue;
     }
     let yy = y(event.t);
-    if (spec.shape === 'arrow') {
+    if (spec.shape !== 'mark') {
       // A response that follows its request within a few ms would sit on top of it:
       // consecutive arrows of a lane keep a label's height apart, but never more
       // than a few labels below their true time, however dense the traffic.
