@@ -168,7 +168,7 @@ function routeStep(e: TraceEvent): StepSpec {
       lane: BALANCER_ACTOR,
     };
   }
-  return link(BALANCER_ACTOR, gateway, `→ ${gateway}`, 'control', e.peer);
+  return link(BALANCER_ACTOR, gateway, `→ ${gateway}`, 'request', e.peer);
 }
 
 const link = (
@@ -190,7 +190,7 @@ const link = (
 /** The broker's view: a message in from the gateway that took it, and out to each gateway it hands it to. */
 const BROKER_STEPS: Partial<Record<TraceKind, Make>> = {
   publish: (e) => link(e.peer ?? BALANCER_ACTOR, BROKER_ACTOR, `publish #${idList(e)}`, 'request'),
-  deliver: (e) => link(BROKER_ACTOR, e.peer ?? BALANCER_ACTOR, `#${idList(e)}`, 'event'),
+  deliver: (e) => link(BROKER_ACTOR, e.peer ?? BALANCER_ACTOR, `#${idList(e)}`, 'response'),
 };
 
 /** The copy of a message a gateway writes toward its participant (through the balancer). */
@@ -260,6 +260,10 @@ function makerOf(event: TraceEvent, filter: StepFilter): Make | undefined {
 /** A gateway's write that carries messages down to its participant (an empty answer or a heartbeat is left to the client's view). */
 function gatewayWriteOf(event: TraceEvent): Make | undefined {
   if (event.dir !== 'down' || (event.messageIds?.length ?? 0) === 0) return undefined;
+  // The answer to a publish (its 201, a publish frame's acknowledgement) carries the id, not the message.
+  const note = event.details?.note;
+  if (event.conn.includes('-publish-') || event.details?.method === 'POST') return undefined;
+  if (note === 'publish' || note === 'acknowledgement') return undefined;
   return GATEWAY_STEPS[event.kind];
 }
 
