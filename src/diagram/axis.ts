@@ -125,6 +125,9 @@ export function timeAxis({ index, window, cache, lanes, filter, top }: AxisInput
   const pxPerMs = (window.height - top) / visibleMs;
   const y = (t: number): number => top + (t - anchor) * pxPerMs;
   const lastArrowY = new Map<string, number>();
+  // Scaling lab: every arrow crosses the lanes the others use (the participants', then the
+  // shared server lanes), so they all keep apart, not only a participant's own.
+  const shared = index.scale.lanes.length > 0;
   // The last arrow drawn per lane, direction, look and kind: one closer than BUNDLE_PX joins it.
   const heads = new Map<string, Map<string, Placed>>();
   const steps: Placed[] = [];
@@ -145,10 +148,11 @@ export function timeAxis({ index, window, cache, lanes, filter, top }: AxisInput
       // A response that follows its request within a few ms would sit on top of it:
       // consecutive arrows of a lane keep a label's height apart, but never more
       // than a few labels below their true time, however dense the traffic.
-      const above = lastArrowY.get(participant);
+      const spacing = shared ? '' : participant;
+      const above = lastArrowY.get(spacing);
       if (above !== undefined)
         yy = Math.min(Math.max(yy, above + LABEL_SPACING), yy + 3 * LABEL_SPACING);
-      lastArrowY.set(participant, yy);
+      lastArrowY.set(spacing, yy);
       let lane = heads.get(participant);
       if (!lane) heads.set(participant, (lane = new Map()));
       // The kind too: a request and a frame up may share a look.
