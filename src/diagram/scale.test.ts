@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTraceFile, type TraceEvent } from '../core';
+import { inspectStep } from './inspect';
 import { estimateWidth, labelBox } from './labels';
 import { placeLanes } from './lanes';
 import { layoutSequence, type SequenceLayout, type SequenceWindow } from './layout';
@@ -242,6 +243,40 @@ describe('the diagram of a Scaling lab trace', () => {
     });
     expect(laid.arrows.filter((a) => a.kind === 'route').map((a) => a.conn)).toEqual(['bob-sse-1']);
     expect(laid.arrows.some((a) => a.from === 'gateway-1' && a.to === 'broker')).toBe(true);
+  });
+
+  it('shows the route’s policy, key and gateway, and why a refused one was, in the inspector', () => {
+    const chosen = inspectStep(
+      index,
+      seqOf((e) => e.kind === 'route' && e.peer === 'bob'),
+      SCALE_T0,
+    );
+    expect(chosen?.title).toMatch(/^route · balancer · #/);
+    expect(chosen?.rows).toEqual(
+      expect.arrayContaining([
+        ['policy', 'sticky'],
+        ['routed by', 'user bob'],
+        ['gateway', 'gateway-2'],
+        ['why', 'sticky: bob → gateway-2'],
+      ]),
+    );
+    const refused = inspectStep(
+      index,
+      seqOf((e) => e.kind === 'route' && e.details?.gateway === undefined),
+      SCALE_T0,
+    );
+    expect(refused?.rows).toEqual(
+      expect.arrayContaining([
+        ['gateway', 'none: refused'],
+        ['error code', 'RL_ERR_NO_GATEWAY'],
+      ]),
+    );
+    const deliver = inspectStep(
+      index,
+      seqOf((e) => e.observer === 'broker' && e.kind === 'deliver' && e.peer === 'gateway-2'),
+      SCALE_T0,
+    );
+    expect(deliver?.rows).toEqual(expect.arrayContaining([['to gateway', 'gateway-2']]));
   });
 
   it('is the trace of e2e/fixtures/scale-synthetic.json', () => {
