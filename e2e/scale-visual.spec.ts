@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { loadRecording, openLab } from './helpers';
+import { openLab, replayToEnd } from './helpers';
 
 /**
  * The Scaling lab's diagram on a synthetic trace (e2e/fixtures/scale-synthetic.json,
@@ -9,16 +9,29 @@ import { loadRecording, openLab } from './helpers';
  */
 test.use({ viewport: { width: 1280, height: 900 } });
 
-test('diagram of a synthetic Scaling lab trace', async ({ page }) => {
-  await openLab(page, 'visual-scale');
-  await loadRecording(page, 'scale-synthetic');
-  const slider = page.getByRole('slider', { name: 'Replay position' });
-  await slider.focus();
-  await slider.press('End');
-  await expect(page.getByTestId('replay-position')).toContainText(/(\d+) of \1 events/);
-  await slider.blur();
-  const diagram = page.locator('.sequence-diagram');
-  for (const title of ['Alice', 'Bob', 'Balancer', 'Gateway 1', 'Gateway 2', 'Broker'])
-    await expect(diagram.locator('.seq-lane', { hasText: title })).toHaveCount(1);
-  await expect(diagram).toHaveScreenshot('scale-synthetic.png');
+test.describe('a synthetic Scaling lab trace', () => {
+  test.beforeEach(async ({ page }) => {
+    await openLab(page, 'visual-scale');
+    await replayToEnd(page, 'scale-synthetic');
+  });
+
+  test('step per row: a lane per participant, the balancer, each gateway and the broker', async ({
+    page,
+  }) => {
+    const diagram = page.locator('.sequence-diagram');
+    await expect(diagram.locator('.seq-lane')).toHaveText([
+      'Alice',
+      'Bob',
+      'Balancer',
+      'Gateway 1',
+      'Gateway 2',
+      'Broker',
+    ]);
+    await expect(diagram).toHaveScreenshot('scale-synthetic.png');
+  });
+
+  test('time to scale, the whole run fitted', async ({ page }) => {
+    await page.getByRole('button', { name: 'Fit run' }).click();
+    await expect(page.locator('.sequence-diagram')).toHaveScreenshot('scale-synthetic-fit-run.png');
+  });
 });

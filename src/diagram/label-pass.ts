@@ -3,6 +3,7 @@ import { BAR_WIDTH, laneTitle, type LanePlacement } from './lanes';
 import { openBarText } from './bars';
 import type { Arrow, Band, Bar, DiagramMode, Gap, Mark, Tick } from './shapes';
 import type { LayoutCache } from './layout-cache';
+import { SERVER_ACTOR } from './trace-index';
 
 /** The third pass: every label of a laid-out window gets a free place, or none. */
 
@@ -74,7 +75,9 @@ function markWish(mark: Mark, context: LabelContext, small: number): LabelWish {
       ],
     };
   }
-  if (context.mode === 'rows') {
+  // Beside the mark, between the arrows above and below it: a row's mark, and any mark of a
+  // Scaling lab trace, whose arrows keep only a label apart across every lane.
+  if (context.mode === 'rows' || context.lanes.server !== SERVER_ACTOR) {
     const y = mark.y + 4;
     return {
       text,

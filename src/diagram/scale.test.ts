@@ -225,15 +225,23 @@ describe('the diagram of a Scaling lab trace', () => {
   });
 
   it('draws no arrow on top of another where the steps can be told apart', () => {
-    // One row per step; to scale at 5 px a ms, where a message's hops come 2–5 px apart
-    // (further out, the axis keeps arrows at most a few labels below their time, and they bunch).
+    // One row per step; to scale at 5 px a ms, where a message's hops come 2–5 px apart,
+    // and at 1 px a ms, where its eight arrows fall within 15 px.
     const zoomed = { ...timeView, t0: SCALE_T0 + 190, t1: SCALE_T0 + 362 };
     for (const width of [600, 1000])
-      for (const view of [rowsView, zoomed])
+      for (const view of [rowsView, zoomed, timeView])
         expect(
           stacked(layoutSequence(index, { ...view, width })),
           `${view.mode ?? 'time'} at ${width}`,
         ).toEqual([]);
+  });
+
+  it('draws Bob’s receipt below the event that brought it, to scale too', () => {
+    const arrow = arrowOf(layout, (e) => e.observer === 'client' && e.kind === 'sse-event');
+    const receipt = layout.marks.find(
+      (m) => m.seq === seqOf((e) => e.observer === 'client' && e.kind === 'deliver'),
+    );
+    expect(receipt!.y).toBeGreaterThan(arrow.y);
   });
 
   it('folds the sender’s routed publishes when only receivers are shown', () => {
