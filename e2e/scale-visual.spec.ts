@@ -30,6 +30,18 @@ test.describe('a synthetic Scaling lab trace', () => {
     await expect(diagram).toHaveScreenshot('scale-synthetic.png');
   });
 
+  test('the route to Bob’s gateway names its policy and gateway in the inspector', async ({
+    page,
+  }) => {
+    const diagram = page.getByRole('img', {
+      name: /^Sequence diagram: Alice, Bob, Balancer, Gateway 1, Gateway 2, Broker;/,
+    });
+    await diagram.locator('[data-kind="route"][data-conn="bob-sse-1"]').click();
+    const inspector = page.getByTestId('inspector');
+    await expect(inspector).toContainText('route · balancer');
+    await expect(inspector).toContainText('sticky: bob → gateway-2');
+  });
+
   test('time to scale, the whole run fitted', async ({ page }) => {
     await page.getByRole('button', { name: 'Fit run' }).click();
     await expect(page.locator('.sequence-diagram')).toHaveScreenshot('scale-synthetic-fit-run.png');

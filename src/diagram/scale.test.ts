@@ -206,6 +206,13 @@ describe('the diagram of a Scaling lab trace', () => {
       shape: 'cross',
       label: 'refused: no gateway',
     });
+    // Another refusal (an upgrade the policy will not carry) says only that it was refused.
+    const upgrade = trace.find((e) => e.seq === seq)!;
+    const other = new TraceIndex([
+      { ...upgrade, seq: 0, details: { policy: 'l7-no-upgrade', routeKey: 'alice' } },
+    ]);
+    const laid = layoutSequence(other, { ...timeView, t0: upgrade.t - 10, t1: upgrade.t + 10 });
+    expect(laid.marks.map((m) => [m.actor, m.label])).toEqual([['balancer', 'refused']]);
   });
 
   it('names the killed gateway’s band until its restart', () => {

@@ -159,11 +159,12 @@ const SERVER_STEPS: Partial<Record<TraceKind, Make>> = {
 function routeStep(e: TraceEvent): StepSpec {
   const gateway = e.details?.gateway;
   if (!isGateway(gateway)) {
-    const why = e.details?.errorCode === 'RL_ERR_NO_GATEWAY' ? 'no gateway' : 'refused';
+    // Explained by code (the inspector has the balancer's sentence).
+    const label = e.details?.errorCode === 'RL_ERR_NO_GATEWAY' ? 'refused: no gateway' : 'refused';
     return {
       shape: 'mark',
       mark: 'cross',
-      label: `refused: ${why}`,
+      label,
       atServer: false,
       lane: BALANCER_ACTOR,
     };
