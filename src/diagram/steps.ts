@@ -204,7 +204,6 @@ const gatewayWrite =
 const GATEWAY_STEPS: Partial<Record<TraceKind, Make>> = {
   'sse-event': gatewayWrite('event'),
   'ws-frame': gatewayWrite('frame'),
-  release: gatewayWrite('response'),
   response: gatewayWrite('response'),
 };
 
