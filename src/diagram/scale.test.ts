@@ -8,6 +8,7 @@ import { layoutSequence, type SequenceLayout, type SequenceWindow } from './layo
 import { scaleFault } from './scale';
 import { SCALE_T0, scaleSyntheticTrace } from './scale-synthetic';
 import type { Arrow, PlacedLabel } from './shapes';
+import { ALL_STEPS, participantOf, stepOf } from './steps';
 import { SERVER_ACTOR, TraceIndex } from './trace-index';
 
 const trace = scaleSyntheticTrace();
@@ -336,5 +337,80 @@ describe('scaleFault', () => {
       'gateway-2 removed',
     );
     expect(scaleFault(fault(SERVER_ACTOR, { fault: 'latency' }))).toBeNull();
+  });
+});
+
+describe('the step table for a Scaling lab trace', () => {
+  const gatewayStep = (e: Partial<TraceEvent> & Pick<TraceEvent, 'kind' | 'dir'>): TraceEvent => ({
+    seq: 0,
+    t: 0,
+    observer: 'server',
+    actor: 'gateway-3',
+    peer: 'bob',
+    technique: 'websocket',
+    conn: 'bob-ws-1',
+    ...e,
+  });
+
+  it('draws a gateway’s message frames and heartbeats, not its empty writes or a publish’s acknowledgement', () => {
+    const frame = stepOf(
+      gatewayStep({ kind: 'ws-frame', dir: 'down', messageIds: [4] }),
+      ALL_STEPS,
+    );
+    expect(frame).toMatchObject({ shape: 'arrow', from: 'server', label: '#4 → bob' });
+    expect(stepOf(gatewayStep({ kind: 'ping', dir: 'down' }), ALL_STEPS)).toMatchObject({
+      shape: 'arrow',
+      variant: 'control',
+    });
+    const ack = gatewayStep({
+      kind: 'ws-frame',
+      dir: 'down',
+      messageIds: [4],
+      peer: 'alice',
+      details: { note: 'acknowledgement' },
+    });
+    expect(stepOf(ack, ALL_STEPS)).toBeNull();
+    expect(stepOf(gatewayStep({ kind: 'ws-frame', dir: 'down' }), ALL_STEPS)).toBeNull();
+    expect(stepOf(gatewayStep({ kind: 'sse-open', dir: 'down' }), ALL_STEPS)).toBeNull();
+  });
+
+  it('leaves the single server’s own writes to the client’s view, as before', () => {
+    const server = gatewayStep({
+      actor: SERVER_ACTOR,
+      kind: 'ws-frame',
+      dir: 'down',
+      messageIds: [4],
+    });
+    expect(stepOf(server, ALL_STEPS)).toBeNull();
+    expect(participantOf(server)).toBe('bob');
+  });
+
+  it('gives the broker’s steps to the broker’s lane, and a route with no user to the balancer’s', () => {
+    const deliver: TraceEvent = {
+      ...gatewayStep({ kind: 'deliver', dir: 'down', messageIds: [4] }),
+      observer: 'broker',
+      actor: 'broker',
+      peer: 'gateway-3',
+      conn: 'broker:lobby',
+    };
+    expect(participantOf(deliver)).toBe('broker');
+    expect(stepOf(deliver, ALL_STEPS)).toMatchObject({
+      shape: 'link',
+      from: 'broker',
+      to: 'gateway-3',
+      label: '#4',
+    });
+    const route: TraceEvent = {
+      ...gatewayStep({ kind: 'route', dir: 'up', details: { gateway: 'gateway-1', routeKey: '' } }),
+      actor: 'balancer',
+      conn: 'balancer-7',
+    };
+    delete route.peer;
+    expect(participantOf(route)).toBe('balancer');
+    expect(stepOf(route, ALL_STEPS)).toMatchObject({
+      shape: 'link',
+      to: 'gateway-1',
+      label: '→ gateway-1',
+    });
   });
 });
