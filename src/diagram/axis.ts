@@ -125,6 +125,13 @@ export function timeAxis({ index, window, cache, lanes, filter, top }: AxisInput
   const pxPerMs = (window.height - top) / visibleMs;
   const y = (t: number): number => top + (t - anchor) * pxPerMs;
   const lastArrowY = new Map<string, number>();
+  // Scaling lab: every arrow crosses the lanes the others use (the participants', then the
+  // shared server lanes), so they all keep apart, not only a participant's own; one message
+  // crosses every lane, so its arrows (and marks on a server lane) may take a label per lane;
+  // and a participant's marks (a receipt) follow its last arrow down.
+  const shared = index.scale.lanes.length > 0;
+  const furthest = (shared ? lanes.actors.length + 2 : 3) * LABEL_SPACING;
+  const lastOwnY = new Map<string, number>();
   // The last arrow drawn per lane, direction, look and kind: one closer than BUNDLE_PX joins it.
   const heads = new Map<string, Map<string, Placed>>();
   const steps: Placed[] = [];
@@ -141,14 +148,15 @@ export function timeAxis({ index, window, cache, lanes, filter, top }: AxisInput
       continue;
     }
     let yy = y(event.t);
-    if (spec.shape === 'arrow') {
+    if (spec.shape !== 'mark') {
       // A response that follows its request within a few ms would sit on top of it:
       // consecutive arrows of a lane keep a label's height apart, but never more
       // than a few labels below their true time, however dense the traffic.
-      const above = lastArrowY.get(participant);
-      if (above !== undefined)
-        yy = Math.min(Math.max(yy, above + LABEL_SPACING), yy + 3 * LABEL_SPACING);
-      lastArrowY.set(participant, yy);
+      const spacing = shared ? '' : participant;
+      const above = lastArrowY.get(spacing);
+      if (above !== undefined) yy = Math.min(Math.max(yy, above + LABEL_SPACING), yy + furthest);
+      lastArrowY.set(spacing, yy);
+      if (shared) lastOwnY.set(participant, yy);
       let lane = heads.get(participant);
       if (!lane) heads.set(participant, (lane = new Map()));
       // The kind too: a request and a frame up may share a look.
@@ -162,6 +170,16 @@ export function timeAxis({ index, window, cache, lanes, filter, top }: AxisInput
       lane.set(key, placed);
       steps.push(placed);
       continue;
+    }
+    if (shared && (spec.atServer || spec.lane !== undefined)) {
+      // A mark on a server lane (a gateway's publish, a refused route) sits among the arrows there.
+      const above = lastArrowY.get('');
+      if (above !== undefined)
+        yy = Math.min(Math.max(yy, above + LABEL_SPACING), y(event.t) + furthest);
+      lastArrowY.set('', yy);
+    } else {
+      const own = shared ? lastOwnY.get(participant) : undefined;
+      if (own !== undefined) yy = Math.max(yy, own + LABEL_SPACING / 2);
     }
     steps.push({ event, spec, y: yy });
   }

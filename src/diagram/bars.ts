@@ -19,8 +19,18 @@ export function openBarText(bar: Pick<Bar, 'actor' | 'kind' | 'start' | 'timeout
     : `${base} · times out in ${countdownTime(bar.timeoutAt - now)}`;
 }
 
-export function spanBar(s: Span, lanes: LanePlacement, y: (t: number) => number, now: number): Bar {
-  const { x, side, column } = lanes.columnOf(s.actor);
+export function spanBar(
+  s: Span,
+  lanes: LanePlacement,
+  y: (t: number) => number,
+  now: number,
+  /** The server lane that holds the connection (a Scaling lab gateway), when not the server's. */
+  holder?: string,
+): Bar {
+  const { x, side, column } =
+    holder !== undefined && lanes.laneX.has(holder)
+      ? lanes.columnBeside(s.actor, holder)
+      : lanes.columnOf(s.actor);
   const end = s.end ?? now;
   const kind: BarKind =
     s.kind === 'sse'

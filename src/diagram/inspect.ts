@@ -1,4 +1,5 @@
 import { describeFrameHeader, encodeSseEvent, type ByteCount, type TraceEvent } from '../core';
+import { isScaleServer } from './scale';
 import type { TraceIndex } from './trace-index';
 
 /** What the inspector shows for one step: a title, label/value rows, and blocks of raw text. */
@@ -99,6 +100,25 @@ function identityRows(event: TraceEvent, origin: number): Rows {
     ['connection', event.conn],
     ['at', ms(event.t - origin)],
   ];
+}
+
+/** Scaling lab: the balancer's choice (policy, key, gateway, why), the broker's gateways, the gateway that saw a step. */
+function scaleRows(event: TraceEvent): Rows {
+  if (event.observer === 'client' || !isScaleServer(event.actor)) return [];
+  const d = event.details ?? {};
+  if (event.kind === 'route') {
+    const rows: Rows = [
+      ['policy', d.policy ?? '—'],
+      ['routed by', d.routeKey ? `user ${d.routeKey}` : 'no user label'],
+      ['gateway', d.gateway ?? 'none: refused'],
+    ];
+    if (d.note) rows.push(['why', d.note]);
+    if (d.errorCode && !d.error) rows.push(['error code', d.errorCode]);
+    return rows;
+  }
+  if (event.observer === 'broker')
+    return [[event.kind === 'publish' ? 'from gateway' : 'to gateway', event.peer ?? '—']];
+  return event.kind === 'fault' ? [] : [['gateway', event.actor]];
 }
 
 /** The HTTP exchange: the request line, the status, what the answer carried. */
@@ -253,9 +273,10 @@ export function inspectStep(index: TraceIndex, seq: number, origin: number): Ins
   if (!event) return null;
   const sameConn = index.events.filter((e) => e.conn === event.conn);
   return {
-    title: `${event.kind} · ${event.observer === 'client' ? event.actor : 'server'} · #${event.seq}`,
+    title: `${event.kind} · ${event.observer === 'client' || isScaleServer(event.actor) ? event.actor : 'server'} · #${event.seq}`,
     rows: [
       ...identityRows(event, origin),
+      ...scaleRows(event),
       ...exchangeRows(event),
       ...byteRows(event, sameConn),
       ...connectionRows(event, sameConn, origin),

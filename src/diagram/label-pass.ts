@@ -59,7 +59,7 @@ function placeBands(placer: LabelPlacer, bands: readonly Band[], context: LabelC
 
 /** Where a mark's label may go: beside a wait's middle, beside a row's mark, or below, above or across from a mark. */
 function markWish(mark: Mark, context: LabelContext, small: number): LabelWish {
-  const toward = markSide(mark, context.lanes.serverX);
+  const toward = markSide(mark, context.lanes);
   const x = mark.x + toward * 9;
   const anchor = toward > 0 ? 'start' : 'end';
   const away = toward > 0 ? 'end' : 'start';
@@ -75,7 +75,9 @@ function markWish(mark: Mark, context: LabelContext, small: number): LabelWish {
       ],
     };
   }
-  if (context.mode === 'rows') {
+  // Beside the mark, between the arrows above and below it: a row's mark, and any mark of a
+  // Scaling lab trace, whose arrows keep only a label apart across every lane.
+  if (context.mode === 'rows' || context.lanes.server !== SERVER_ACTOR) {
     const y = mark.y + 4;
     return {
       text,
@@ -127,11 +129,15 @@ function placeCountdowns(
   }
 }
 
-/** Beside the participant's lane, toward the server; else beside the server, toward the participant. */
-function arrowWish(arrow: Arrow, fontSize: number): LabelWish {
-  const toServer = arrow.to === SERVER_ACTOR;
-  const clientX = toServer ? arrow.x1 : arrow.x2;
-  const serverEdge = toServer ? arrow.x2 : arrow.x1;
+/**
+ * Beside the participant's lane, toward the server; else beside the server,
+ * toward the participant. Between two server lanes (Scaling lab): beside
+ * where it starts, else beside where it ends.
+ */
+function arrowWish(arrow: Arrow, fontSize: number, servers: ReadonlySet<string>): LabelWish {
+  const nearStart = !servers.has(arrow.from) || servers.has(arrow.to);
+  const clientX = nearStart ? arrow.x1 : arrow.x2;
+  const serverEdge = nearStart ? arrow.x2 : arrow.x1;
   const toward = serverEdge >= clientX ? 1 : -1;
   const text = arrow.count > 1 ? `${arrow.label} (×${arrow.count})` : arrow.label;
   const y = arrow.y - 4;
@@ -192,15 +198,17 @@ export function placeLabels(
       if (!URGENT_MARKS.has(step.shape)) step.placed = placer.place(markWish(step, context, small));
       continue;
     }
-    step.placed = placer.place(arrowWish(step, fontSize));
+    step.placed = placer.place(arrowWish(step, fontSize, context.lanes.servers));
   }
   placeOwnerTags(placer, shapes.bars, fontSize);
 }
 
 /** Which way a mark's label goes: toward the server from a participant's lane (a receipt: away from it). */
-function markSide(mark: Mark, serverX: number): 1 | -1 {
+function markSide(mark: Mark, lanes: LanePlacement): 1 | -1 {
+  const serverX = lanes.serverX;
   // From the server's column, away from the participant, where its arrows are not.
-  if (mark.actor === SERVER_ACTOR) return mark.x >= serverX ? -1 : 1;
+  if (lanes.servers.has(mark.actor))
+    return mark.x >= (lanes.laneX.get(mark.actor) ?? serverX) ? -1 : 1;
   const toServer = mark.x <= serverX ? 1 : -1;
   return mark.kind === 'deliver' ? (-toServer as 1 | -1) : toServer;
 }

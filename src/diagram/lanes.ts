@@ -1,3 +1,4 @@
+import { scaleLaneTitle } from './scale';
 import type { Lane } from './shapes';
 import { SERVER_ACTOR } from './trace-index';
 
@@ -17,57 +18,77 @@ export interface LanePlacement {
   lanes: Lane[];
   actors: string[];
   laneX: ReadonlyMap<string, number>;
+  /** The lane the participants talk to: the server, or the Scaling lab's balancer. */
+  server: string;
   serverX: number;
+  /** The server-like lanes (the server; the balancer, gateways and broker). */
+  servers: ReadonlySet<string>;
+  /** The column of a participant's connections beside the server's lifeline. */
   columnOf(actor: string): Column;
+  /** The same, beside another server lane's lifeline (a gateway's). */
+  columnBeside(actor: string, server: string): Column;
 }
 
-/** The participants in lane order: the first (the sender) left of the server, the rest to its right. */
+/**
+ * The participants in lane order: the first (the sender) left of the server,
+ * the rest to its right. With the Scaling lab's server lanes (balancer,
+ * gateways, broker), the participants come first, then those lanes.
+ */
 export function laneOrder(
   known: readonly string[],
   preferred: readonly string[] | undefined,
+  servers: readonly string[] = [],
 ): string[] {
   const clients = [...(preferred ?? [])];
   for (const actor of known) if (!clients.includes(actor)) clients.push(actor);
+  if (servers.length > 0) return [...clients, ...servers];
   if (clients.length === 0) return [SERVER_ACTOR];
   return [clients[0]!, SERVER_ACTOR, ...clients.slice(1)];
 }
 
 export function laneTitle(actor: string): string {
-  return actor === SERVER_ACTOR ? 'Server' : actor.charAt(0).toUpperCase() + actor.slice(1);
+  if (actor === SERVER_ACTOR) return 'Server';
+  return scaleLaneTitle(actor);
 }
 
 export function placeLanes(
   known: readonly string[],
   preferred: readonly string[] | undefined,
   width: number,
+  scaleServers: readonly string[] = [],
 ): LanePlacement {
-  const actors = laneOrder(known, preferred);
+  const actors = laneOrder(known, preferred, scaleServers);
+  const servers = new Set(scaleServers.length > 0 ? scaleServers : [SERVER_ACTOR]);
+  const server = scaleServers[0] ?? SERVER_ACTOR;
   const span = Math.max(1, actors.length - 1);
   const lanes: Lane[] = actors.map((actor, i) => ({
     actor,
     label: laneTitle(actor),
-    role: actor === SERVER_ACTOR ? 'server' : 'client',
+    role: servers.has(actor) ? 'server' : 'client',
     x: actors.length === 1 ? width / 2 : LANE_MARGIN + ((width - 2 * LANE_MARGIN) * i) / span,
   }));
   const laneX = new Map(lanes.map((lane) => [lane.actor, lane.x]));
-  const serverX = laneX.get(SERVER_ACTOR)!;
-  const sideOf = (actor: string): 1 | -1 => ((laneX.get(actor) ?? serverX) < serverX ? -1 : 1);
-  const clients = actors.filter((a) => a !== SERVER_ACTOR);
-  // Each client's connections get their own column beside the server's lifeline,
+  const serverX = laneX.get(server)!;
+  const clients = actors.filter((a) => !servers.has(a));
+  // Each client's connections get their own column beside a server's lifeline,
   // on the side the client's lane is on, so parallel streams never overlap.
   const columns = new Map<string, Column>();
-  const columnOf = (actor: string): Column => {
-    const known = columns.get(actor);
+  const columnBeside = (actor: string, at: string): Column => {
+    const key = `${at}\u0000${actor}`;
+    const known = columns.get(key);
     if (known) return known;
+    const atX = laneX.get(at) ?? serverX;
+    const sideOf = (a: string): 1 | -1 => ((laneX.get(a) ?? atX) < atX ? -1 : 1);
     const side = sideOf(actor);
     const column = Math.max(0, clients.filter((a) => sideOf(a) === side).indexOf(actor));
     const placed = {
       side,
       column,
-      x: serverX + side * (BAR_WIDTH / 2 + 2 + column * (BAR_WIDTH + 3)),
+      x: atX + side * (BAR_WIDTH / 2 + 2 + column * (BAR_WIDTH + 3)),
     };
-    columns.set(actor, placed);
+    columns.set(key, placed);
     return placed;
   };
-  return { lanes, actors, laneX, serverX, columnOf };
+  const columnOf = (actor: string): Column => columnBeside(actor, server);
+  return { lanes, actors, laneX, server, serverX, servers, columnOf, columnBeside };
 }

@@ -5,7 +5,9 @@ import { placeLabels } from './label-pass';
 import { placeLanes, type LanePlacement } from './lanes';
 import type { Arrow, Band, Bar, Mark, SequenceLayout } from './shapes';
 import { ALL_STEPS, participantOf, type StepFilter, type StepSpec } from './steps';
-import { SERVER_ACTOR, type TraceIndex } from './trace-index';
+import type { TraceEvent } from '../core';
+import { isGateway } from './scale';
+import type { TraceIndex } from './trace-index';
 
 export { isDrawn } from '../core';
 export { BUNDLE_PX, LABEL_SPACING, ROW_HEIGHT, rowsThatFit, type SequenceWindow } from './axis';
@@ -24,30 +26,103 @@ export type * from './shapes';
  * not with the whole history.
  */
 
-/** A step drawn as an arrow: between the participant's lane and the server's column, up or down. */
+/**
+ * The server end of a step: the server's column for the participant, or, in
+ * the Scaling lab, a gateway's (a gateway's own steps, and the bars of the
+ * connections it holds, sit beside its lifeline).
+ */
+function serverEnd(event: TraceEvent, client: string, lanes: LanePlacement) {
+  const gateway = event.observer === 'server' && isGateway(event.actor) ? event.actor : null;
+  return gateway && lanes.laneX.has(gateway)
+    ? { actor: gateway, x: lanes.columnBeside(client, gateway).x }
+    : { actor: lanes.server, x: lanes.columnOf(client).x };
+}
+
+/**
+ * A step drawn as an arrow: between the participant's lane and the server's
+ * column, up or down. A gateway's step runs between its column and the
+ * balancer, which carries it to and from the participant.
+ */
 function stepArrow(
   { event, y, count }: Placed,
   spec: Extract<StepSpec, { shape: 'arrow' }>,
   client: string,
   lanes: LanePlacement,
 ): Arrow {
-  const x = lanes.laneX.get(client)!;
-  const edgeX = lanes.columnOf(client).x;
+  const server = serverEnd(event, client, lanes);
+  const other = server.actor === lanes.server ? client : lanes.server;
+  const x = lanes.laneX.get(other)!;
   const up = spec.from === 'client';
   return {
     seq: event.seq,
     kind: event.kind,
     conn: event.conn,
-    from: up ? client : SERVER_ACTOR,
-    to: up ? SERVER_ACTOR : client,
-    x1: up ? x : edgeX,
-    x2: up ? edgeX : x,
+    from: up ? other : server.actor,
+    to: up ? server.actor : other,
+    x1: up ? x : server.x,
+    x2: up ? server.x : x,
     y,
     label: spec.label,
     placed: null,
     count: count ?? 1,
     variant: spec.variant,
   };
+}
+
+/** Scaling lab: an arrow between two server lanes (to a participant's column beside the second, when it has one). */
+function linkArrow(
+  { event, y, count }: Placed,
+  spec: Extract<StepSpec, { shape: 'link' }>,
+  lanes: LanePlacement,
+): Arrow | null {
+  const x1 = lanes.laneX.get(spec.from);
+  const to = lanes.laneX.get(spec.to);
+  if (x1 === undefined || to === undefined) return null;
+  const column = spec.column;
+  const x2 =
+    column !== undefined && lanes.laneX.has(column) ? lanes.columnBeside(column, spec.to).x : to;
+  return {
+    seq: event.seq,
+    kind: event.kind,
+    conn: event.conn,
+    from: spec.from,
+    to: spec.to,
+    x1,
+    x2,
+    y,
+    label: spec.label,
+    placed: null,
+    count: count ?? 1,
+    variant: spec.variant,
+  };
+}
+
+/** A step drawn as a mark: on the participant's lane, at the server's side, or on a server lane of its own. */
+function stepMark(
+  { event, y }: Placed,
+  spec: Extract<StepSpec, { shape: 'mark' }>,
+  client: string,
+  lanes: LanePlacement,
+  axis: Axis,
+): Mark | null {
+  const server = spec.atServer ? serverEnd(event, client, lanes) : null;
+  const actor = spec.lane ?? server?.actor ?? client;
+  const x =
+    spec.lane !== undefined ? lanes.laneX.get(spec.lane) : (server?.x ?? lanes.laneX.get(client));
+  if (x === undefined) return null;
+  const m: Mark = {
+    seq: event.seq,
+    kind: event.kind,
+    conn: event.conn,
+    actor,
+    x,
+    y: axis.mode === 'rows' ? y - 4 : y,
+    shape: spec.mark,
+    label: spec.label,
+    placed: null,
+  };
+  if (spec.lastsMs !== undefined) m.y2 = axis.y(event.t + spec.lastsMs);
+  return m;
 }
 
 /** The second pass: each step's arrow or mark, and both in the order of the steps. */
@@ -59,28 +134,22 @@ function stepShapes(
   const marks: Mark[] = [];
   const ordered: Array<Arrow | Mark> = [];
   for (const placed of axis.steps) {
-    const { event, spec, y } = placed;
+    const { event, spec } = placed;
     const client = participantOf(event)!;
-    if (spec.shape === 'arrow') {
-      const arrow = stepArrow(placed, spec, client, lanes);
-      arrows.push(arrow);
-      ordered.push(arrow);
+    if (spec.shape === 'mark') {
+      const m = stepMark(placed, spec, client, lanes, axis);
+      if (!m) continue;
+      marks.push(m);
+      ordered.push(m);
       continue;
     }
-    const m: Mark = {
-      seq: event.seq,
-      kind: event.kind,
-      conn: event.conn,
-      actor: spec.atServer ? SERVER_ACTOR : client,
-      x: spec.atServer ? lanes.columnOf(client).x : lanes.laneX.get(client)!,
-      y: axis.mode === 'rows' ? y - 4 : y,
-      shape: spec.mark,
-      label: spec.label,
-      placed: null,
-    };
-    if (spec.lastsMs !== undefined) m.y2 = axis.y(event.t + spec.lastsMs);
-    marks.push(m);
-    ordered.push(m);
+    const arrow =
+      spec.shape === 'arrow'
+        ? stepArrow(placed, spec, client, lanes)
+        : linkArrow(placed, spec, lanes);
+    if (!arrow) continue;
+    arrows.push(arrow);
+    ordered.push(arrow);
   }
   return { arrows, marks, ordered };
 }
@@ -109,7 +178,9 @@ function spanBars(
     if (!lanes.laneX.has(span.actor)) continue;
     if (filter.receiversOnly && span.actor === filter.sender && span.conn.includes('-publish-'))
       continue;
-    bars.push(spanBar(span, lanes, axis.y, now));
+    // Scaling lab: a connection's bar sits beside the gateway it was routed to.
+    const gateway = index.scale.gatewayOfConn.get(span.conn);
+    bars.push(spanBar(span, lanes, axis.y, now, gateway));
   }
   return bars;
 }
@@ -122,7 +193,7 @@ export function layoutSequence(
   const top = window.top ?? 40;
   const fontSize = window.fontSize ?? 11;
   const filter = window.filter ?? ALL_STEPS;
-  const lanes = placeLanes(index.actors, window.actors, window.width);
+  const lanes = placeLanes(index.actors, window.actors, window.width, index.scale.lanes);
   const input = { index, window, cache, lanes, filter, top };
   const axis = window.mode === 'rows' ? rowsAxis(input, fontSize) : timeAxis(input);
   const now = window.now ?? axis.t1;

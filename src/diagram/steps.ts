@@ -10,6 +10,7 @@ import {
   type TraceEvent,
   type TraceKind,
 } from '../core';
+import { BALANCER_ACTOR, BROKER_ACTOR, isGateway, isScaleServer } from './scale';
 import type { ArrowVariant, MarkShape } from './shapes';
 
 /**
@@ -36,6 +37,19 @@ export type StepSpec =
       atServer: boolean;
       /** A wait: how long it lasts, in ms from the step. */
       lastsMs?: number;
+      /** Drawn on this server lane's lifeline (the balancer's) rather than a participant's. */
+      lane?: string;
+    }
+  | {
+      /** Scaling lab: an arrow between two server lanes (balancer → gateway, gateway ⇄ broker). */
+      shape: 'link';
+      from: string;
+      to: string;
+      /** Ends at this participant's column beside `to` (where its connection's bar is), not on the lifeline. */
+      column?: string;
+      label: string;
+      variant: ArrowVariant;
+      bundle: string;
     };
 
 /** What the diagram leaves out: with `receiversOnly`, the sender's uploads fold into one line per message. */
@@ -141,12 +155,70 @@ const SERVER_STEPS: Partial<Record<TraceKind, Make>> = {
   publish: (e) => mark('dot', `publish #${idList(e)}`, true),
 };
 
+/** Scaling lab: the balancer's choice of gateway for a request, as an arrow to it; a refusal, a cross. */
+function routeStep(e: TraceEvent): StepSpec {
+  const gateway = e.details?.gateway;
+  if (!isGateway(gateway)) {
+    // Explained by code (the inspector has the balancer's sentence).
+    const label = e.details?.errorCode === 'RL_ERR_NO_GATEWAY' ? 'refused: no gateway' : 'refused';
+    return {
+      shape: 'mark',
+      mark: 'cross',
+      label,
+      atServer: false,
+      lane: BALANCER_ACTOR,
+    };
+  }
+  return link(BALANCER_ACTOR, gateway, `→ ${gateway}`, 'request', e.peer);
+}
+
+const link = (
+  from: string,
+  to: string,
+  label: string,
+  variant: ArrowVariant,
+  column?: string,
+): StepSpec => ({
+  shape: 'link',
+  from,
+  to,
+  ...(column !== undefined ? { column } : {}),
+  label,
+  variant,
+  bundle: `${from}>${to}|${variant}`,
+});
+
+/** The broker's view: a message in from the gateway that took it, and out to each gateway it hands it to. */
+const BROKER_STEPS: Partial<Record<TraceKind, Make>> = {
+  publish: (e) => link(e.peer ?? BALANCER_ACTOR, BROKER_ACTOR, `publish #${idList(e)}`, 'request'),
+  deliver: (e) => link(BROKER_ACTOR, e.peer ?? BALANCER_ACTOR, `#${idList(e)}`, 'response'),
+};
+
+/** The copy of a message a gateway writes toward its participant (through the balancer). */
+const gatewayWrite =
+  (variant: ArrowVariant): Make =>
+  (e) =>
+    arrow('server', `#${idList(e)} → ${e.peer ?? 'client'}`, variant);
+
+/** A gateway's view, beyond a single server's: the messages it writes, so a message's way out is drawn too. */
+const GATEWAY_STEPS: Partial<Record<TraceKind, Make>> = {
+  'sse-event': gatewayWrite('event'),
+  'ws-frame': gatewayWrite('frame'),
+  response: gatewayWrite('response'),
+};
+
 /** Receivers only: the one line that stands for a message the sender published. */
 const PUBLISHED: Make = (e) => arrow('client', `published #${idList(e)}`, 'request');
 
-/** The participant a step belongs to: the client who saw it, or the server's peer. */
+/**
+ * The participant a step belongs to: the client who saw it, or the server's
+ * peer. Scaling lab: the broker's steps belong to the broker's lane, a
+ * balancer's or gateway's step with no participant to its own.
+ */
 export function participantOf(event: TraceEvent): string | undefined {
-  return event.observer === 'client' ? event.actor : event.peer;
+  if (event.observer === 'client') return event.actor;
+  if (event.observer === 'broker') return BROKER_ACTOR;
+  return event.peer ?? (isScaleServer(event.actor) ? event.actor : undefined);
 }
 
 /** Steps of the sender's that are its uploads: publish requests and their answers, publish frames and acks. */
@@ -171,9 +243,28 @@ function makerOf(event: TraceEvent, filter: StepFilter): Make | undefined {
   if (event.observer === 'server') {
     if (folding && (event.kind === 'publish' || event.kind === 'ping' || event.kind === 'pong'))
       return undefined;
+    if (event.actor === BALANCER_ACTOR) {
+      if (folding && event.conn.includes('-publish-')) return undefined;
+      return event.kind === 'route' ? routeStep : undefined;
+    }
+    if (isGateway(event.actor)) {
+      if (folding) return undefined;
+      return SERVER_STEPS[event.kind] ?? gatewayWriteOf(event);
+    }
     return SERVER_STEPS[event.kind];
   }
+  if (event.observer === 'broker') return BROKER_STEPS[event.kind];
   return undefined;
+}
+
+/** A gateway's write that carries messages down to its participant (an empty answer or a heartbeat is left to the client's view). */
+function gatewayWriteOf(event: TraceEvent): Make | undefined {
+  if (event.dir !== 'down' || (event.messageIds?.length ?? 0) === 0) return undefined;
+  // The answer to a publish (its 201, a publish frame's acknowledgement) carries the id, not the message.
+  const note = event.details?.note;
+  if (event.conn.includes('-publish-') || event.details?.method === 'POST') return undefined;
+  if (note === 'publish' || note === 'acknowledgement') return undefined;
+  return GATEWAY_STEPS[event.kind];
 }
 
 /** Whether a step is drawn under a filter. */

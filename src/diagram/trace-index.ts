@@ -1,5 +1,6 @@
 import { formatDuration, SERVER_ACTOR, type TraceEvent } from '../core';
 import { byTime } from './bisect';
+import { isScaleServer, ScaleSeen, scaleFault } from './scale';
 import { SpanIndex } from './spans';
 
 /** The server's lane in the diagram: the lab server's actor name (docs/architecture.md, the trace model). */
@@ -28,6 +29,8 @@ export class TraceIndex {
   readonly faults: FaultInterval[] = [];
   private readonly actorSet = new Set<string>();
   readonly actors: string[] = [];
+  /** The Scaling lab's lanes seen so far (none in a single server's trace). */
+  readonly scale = new ScaleSeen();
 
   constructor(events: Iterable<TraceEvent> = []) {
     for (const event of events) this.add(event);
@@ -41,8 +44,14 @@ export class TraceIndex {
     this.events.splice(at, 0, event);
     this.spans.add(event);
     if (event.kind === 'fault') this.addFault(event);
+    if (event.observer !== 'client') this.scale.add(event);
     const actor = event.observer === 'client' ? event.actor : event.peer;
-    if (actor !== undefined && actor !== SERVER_ACTOR && !this.actorSet.has(actor)) {
+    if (
+      actor !== undefined &&
+      actor !== SERVER_ACTOR &&
+      !isScaleServer(actor) &&
+      !this.actorSet.has(actor)
+    ) {
       this.actorSet.add(actor);
       this.actors.push(actor);
     }
@@ -54,6 +63,7 @@ export class TraceIndex {
    * an instant (a drop).
    */
   private addFault(event: TraceEvent): void {
+    if (this.addScaleFault(event)) return;
     const details = event.details ?? {};
     const name = details.fault ?? 'fault';
     const open = this.faults.findLast((f) => f.name === name && f.end === null);
@@ -83,6 +93,29 @@ export class TraceIndex {
             ? event.t + details.delayMs
             : event.t,
     });
+  }
+
+  /** A Scaling lab fault: "gateway-2 killed" until its restart, "broker down" until up; an added or removed gateway is an instant. */
+  private addScaleFault(event: TraceEvent): boolean {
+    const fault = scaleFault(event);
+    if (!fault) return false;
+    const open = this.faults.findLast((f) => f.name === fault.key && f.end === null);
+    if (fault.phase === 'end') {
+      if (open) {
+        open.end = event.t;
+        open.label = `${open.label} · ${fault.label} after ${formatDuration(event.t - open.start)}`;
+      }
+      return true;
+    }
+    if (open) open.end = event.t;
+    this.faults.push({
+      seq: event.seq,
+      name: fault.key,
+      label: fault.label,
+      start: event.t,
+      end: fault.phase === 'start' ? null : event.t,
+    });
+    return true;
   }
 
   /** Faults that overlap [t0, t1]. */
