@@ -267,6 +267,27 @@ describe('the scale faults on the main lab stream (memory broker)', () => {
   }, 20_000);
 });
 
+describe('layer 7 without WebSocket support', () => {
+  it('routes the upgrade as the plain GET it forwards, and says so', async () => {
+    const { view, events } = await start('memory', 2, 'l7-no-upgrade');
+    await expect(openWs(view.balancer.port, 'bob')).rejects.toThrow();
+    await waitFor(() => of(events(), { kind: 'route' }).length === 1, 2_000, 'the route step');
+    const [step] = of(events(), { kind: 'route' });
+    expect(step).toMatchObject({
+      peer: 'bob',
+      technique: 'websocket',
+      conn: 'w-bob',
+      details: {
+        policy: 'l7-no-upgrade',
+        routeKey: 'bob',
+        gateway: 'gateway-1',
+        note: 'l7-no-upgrade: the Upgrade is not forwarded; bob → gateway-1 as a plain GET',
+      },
+    });
+    expect(step!.details).not.toHaveProperty('errorCode');
+  }, 20_000);
+});
+
 describe('while nobody watches the main lab', () => {
   it('records and serialises nothing; an observer then gets every step', async () => {
     const forward = vi.spyOn(ObserverStream.prototype, 'forward');
