@@ -47,6 +47,29 @@ describe('BrokerTrace', () => {
       expect(event.t).toBeGreaterThanOrEqual(out.events[0]!.t);
   });
 
+  it('holds the delivers of two identical hand-overs until the broker answers which is which', async () => {
+    const out = sink();
+    const trace = new BrokerTrace(out);
+    const bus = new MemoryBus();
+    const one = trace.wrap(new MemoryBroker(bus), 'gateway-1');
+    const two = trace.wrap(new MemoryBroker(bus), 'gateway-2');
+    await two.subscribe('lobby', () => undefined);
+    const kinds: string[] = [];
+    await one.subscribe('lobby', () => kinds.push(...out.events.map((e) => e.kind)));
+    // Two hand-overs in flight with the same sender and text: a deliver cannot tell them apart.
+    const other = trace.handing('lobby', 'gateway-2', { from: 'alice', text: 'same' });
+    await one.publish('lobby', { from: 'alice', text: 'same' });
+    // While gateway-1 took the message, nothing was out yet: the delivers waited.
+    expect(kinds).toEqual([]);
+    expect(out.events.map((e) => `${e.kind}:${e.peer}:${e.messageIds?.[0]}`)).toEqual([
+      'publish:gateway-1:1',
+      'deliver:gateway-2:1',
+      'deliver:gateway-1:1',
+    ]);
+    trace.answered(other, null);
+    expect(out.events).toHaveLength(3);
+  });
+
   it('records nothing for a refused publish (broker down) and nothing while nobody watches', async () => {
     const out = sink();
     const trace = new BrokerTrace(out);

@@ -8,15 +8,20 @@
  * The publish step is timed when the gateway hands the message over, but its
  * id is only known once the broker answers — after the memory broker has
  * already called every listener, and in either order on Redis (the reply and
- * the pub/sub message come on different connections). So a deliver seen while
- * a publish on its channel is in flight waits (keeping its own time) until
- * that publish is out: the stream carries publish, then its delivers.
+ * the pub/sub message come on different connections). So the first deliver of
+ * a message names its hand-over when exactly one in flight on its channel
+ * carries the same sender, type and text: the publish step goes out then, just
+ * before that deliver (and so before the gateway sends the message on). A
+ * deliver no single hand-over matches waits, keeping its own time, until the
+ * hand-overs on its channel are answered: the stream carries publish, then its
+ * delivers.
  *
  * The bytes: the message's JSON, which is what the Redis broker's script stores
  * and publishes (`{"id":…` then the rest, in this order) and what the memory
  * broker would carry between processes.
  */
 import {
+  DEFAULT_MESSAGE_TYPE,
   traceClock,
   type HistoryLimits,
   type HistorySlice,
@@ -37,12 +42,27 @@ export function brokerBytes(message: Message): number {
   return Buffer.byteLength(JSON.stringify(message));
 }
 
+/** A message a gateway handed to the broker, the broker not having answered yet. */
+interface Handover {
+  readonly channel: string;
+  readonly gateway: string;
+  /** When it was handed over. */
+  readonly t: number;
+  readonly input: PublishInput;
+  /** The id its publish step went out with, once it has. */
+  id: number | null;
+}
+
+/** How many ids per channel are remembered as published (a late deliver of one goes straight out). */
+const REMEMBERED_IDS = 256;
+
 /** One topology's broker steps: shared by every gateway's wrapped broker. */
 export class BrokerTrace {
-  /** Publishes handed over and not answered yet, per channel. */
-  private readonly inFlight = new Map<string, number>();
-  /** Delivers waiting for their publish to be out, per channel. */
+  private readonly handovers = new Set<Handover>();
+  /** Delivers waiting for their publish step, per channel. */
   private readonly waiting = new Map<string, TraceEventInput[]>();
+  /** Ids whose publish step is out, per channel, the newest last. */
+  private readonly published = new Map<string, number[]>();
 
   constructor(private readonly sink: TraceSink | undefined) {}
 
@@ -51,49 +71,37 @@ export class BrokerTrace {
     return new TracedBroker(broker, gateway, this);
   }
 
-  /** A gateway hands a message over: returns the time of the hand-over. */
-  handing(channel: string): number {
-    this.inFlight.set(channel, (this.inFlight.get(channel) ?? 0) + 1);
-    return traceClock();
+  /** A gateway hands a message over. */
+  handing(channel: string, gateway: string, input: PublishInput): Handover {
+    const handover: Handover = { channel, gateway, t: traceClock(), input, id: null };
+    this.handovers.add(handover);
+    return handover;
   }
 
-  /** The broker answered a publish (`null`: it refused): the step, then the delivers it held back. */
-  answered(channel: string, gateway: string, t: number, message: Message | null): void {
-    const left = (this.inFlight.get(channel) ?? 1) - 1;
-    if (left > 0) this.inFlight.set(channel, left);
-    else this.inFlight.delete(channel);
+  /** The broker answered a hand-over (`null`: it refused): its step if not out yet, then the delivers it held back. */
+  answered(handover: Handover, message: Message | null): void {
+    this.handovers.delete(handover);
+    const { channel } = handover;
     const sink = this.sink;
     if (sink?.active !== true) {
-      this.waiting.delete(channel);
+      if (!this.inFlight(channel)) this.waiting.delete(channel);
       return;
     }
-    if (message !== null)
-      sink.forward({
-        t,
-        observer: 'broker',
-        actor: 'broker',
-        peer: gateway,
-        technique: null,
-        conn: brokerConn(channel),
-        kind: 'publish',
-        dir: 'up',
-        messageIds: [message.id],
-        bytes: { header: 0, payload: brokerBytes(message) },
-        details: { from: gateway },
-      });
+    if (message !== null && handover.id !== message.id) this.publishStep(sink, handover, message);
     const held = this.waiting.get(channel) ?? [];
-    const out = left > 0 ? held.filter((e) => e.messageIds?.[0] === message?.id) : held;
+    const busy = this.inFlight(channel);
+    const out = held.filter((e) => !busy || this.isPublished(channel, e.messageIds?.[0]));
     const still = held.filter((e) => !out.includes(e));
     if (still.length > 0) this.waiting.set(channel, still);
     else this.waiting.delete(channel);
     for (const event of out) sink.forward(event);
   }
 
-  /** The broker handed `message` to `gateway`. */
+  /** The broker handed `message` to `gateway` (called before the gateway takes it). */
   delivered(gateway: string, message: Message): void {
     const sink = this.sink;
     if (sink?.active !== true) return;
-    const channel = message.channel;
+    const { channel } = message;
     const event: TraceEventInput = {
       t: traceClock(),
       observer: 'broker',
@@ -106,9 +114,58 @@ export class BrokerTrace {
       messageIds: [message.id],
       details: { from: message.from },
     };
-    if ((this.inFlight.get(channel) ?? 0) > 0)
-      this.waiting.set(channel, [...(this.waiting.get(channel) ?? []), event]);
-    else sink.forward(event);
+    if (!this.isPublished(channel, message.id)) {
+      const origin = this.originOf(message);
+      if (origin !== undefined) this.publishStep(sink, origin, message);
+      else if (this.inFlight(channel)) {
+        this.waiting.set(channel, [...(this.waiting.get(channel) ?? []), event]);
+        return;
+      }
+    }
+    sink.forward(event);
+  }
+
+  private publishStep(sink: TraceSink, handover: Handover, message: Message): void {
+    handover.id = message.id;
+    const ids = this.published.get(handover.channel) ?? [];
+    ids.push(message.id);
+    if (ids.length > REMEMBERED_IDS) ids.shift();
+    this.published.set(handover.channel, ids);
+    sink.forward({
+      t: handover.t,
+      observer: 'broker',
+      actor: 'broker',
+      peer: handover.gateway,
+      technique: null,
+      conn: brokerConn(handover.channel),
+      kind: 'publish',
+      dir: 'up',
+      messageIds: [message.id],
+      bytes: { header: 0, payload: brokerBytes(message) },
+      details: { from: handover.gateway },
+    });
+  }
+
+  /** The one unanswered hand-over this message can be, if exactly one. */
+  private originOf(message: Message): Handover | undefined {
+    const matches = [...this.handovers].filter(
+      (h) =>
+        h.id === null &&
+        h.channel === message.channel &&
+        h.input.from === message.from &&
+        h.input.text === message.text &&
+        (h.input.type ?? DEFAULT_MESSAGE_TYPE) === message.type,
+    );
+    return matches.length === 1 ? matches[0] : undefined;
+  }
+
+  private inFlight(channel: string): boolean {
+    for (const handover of this.handovers) if (handover.channel === channel) return true;
+    return false;
+  }
+
+  private isPublished(channel: string, id: number | undefined): boolean {
+    return id !== undefined && (this.published.get(channel)?.includes(id) ?? false);
   }
 }
 
@@ -132,13 +189,13 @@ class TracedBroker implements Broker {
   }
 
   async publish(channel: string, input: PublishInput): Promise<Message> {
-    const t = this.trace.handing(channel);
+    const handover = this.trace.handing(channel, this.gateway, input);
     let message: Message | null = null;
     try {
       message = await this.inner.publish(channel, input);
       return message;
     } finally {
-      this.trace.answered(channel, this.gateway, t, message);
+      this.trace.answered(handover, message);
     }
   }
 

@@ -54,9 +54,17 @@ export const startLabGateway: StartGateway = async (name, broker, settings = {})
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (typeof address !== 'object' || address === null) throw new Error(`${name} has no address`);
+  const address = await app
+    .listen({ port: 0, host: '127.0.0.1' })
+    .then(() => app.server.address())
+    .catch((error: unknown) => {
+      stopForwarding();
+      throw error;
+    });
+  if (typeof address !== 'object' || address === null) {
+    stopForwarding();
+    throw new Error(`${name} has no address`);
+  }
   return {
     port: address.port,
     close: async () => {

@@ -177,7 +177,12 @@ describe.each(['memory', 'redis'] as const)('one message across gateways (%s bro
       }
 
       const toBob = of(trace, { kind: 'ws-frame', actor: to, peer: 'bob', dir: 'down' });
-      expect(toBob.some((e) => e.messageIds?.includes(id))).toBe(true);
+      const carrying = toBob.find((e) => e.messageIds?.includes(id));
+      expect(carrying).toBeDefined();
+      // On the stream in the order it happened: the broker hands it to gateway-2, which sends it to bob.
+      const handed = delivers.find((d) => d.peer === to)!;
+      expect(trace.indexOf(carrying!)).toBeGreaterThan(trace.indexOf(handed));
+      expect(carrying!.t).toBeGreaterThanOrEqual(handed.t);
       expect(toBob[0]).toMatchObject({ observer: 'server', technique: 'websocket', conn: 'w-bob' });
     } finally {
       await spy?.quit();
