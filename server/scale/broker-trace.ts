@@ -112,7 +112,6 @@ export class BrokerTrace {
       kind: 'deliver',
       dir: 'down',
       messageIds: [message.id],
-      details: { from: message.from },
     };
     if (!this.isPublished(channel, message.id)) {
       const origin = this.originOf(message);
