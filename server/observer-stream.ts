@@ -19,12 +19,25 @@ export interface TraceTarget {
 export type TraceFields = Pick<TraceEventInput, 'bytes' | 'messageIds' | 'empty' | 'details'>;
 
 /**
- * The server's side of the observer stream: every observer socket gets every
- * trace event. Callers check `active` (or pass a builder) so that nothing is
- * measured or serialised while nobody watches.
+ * Where finished steps can go besides a stream's own sockets: the main lab's
+ * stream is one for every in-process gateway of a topology. `active` says
+ * whether anybody watches it; `forward` takes a step as recorded (its `t` kept).
  */
-export class ObserverStream {
+export interface TraceSink {
+  readonly active: boolean;
+  forward(event: TraceEventInput): void;
+}
+
+/**
+ * The server's side of the observer stream: every observer socket gets every
+ * trace event, and so does every sink it forwards to (a gateway's stream
+ * forwards to the main lab's). Callers check `active` (or pass a builder) so
+ * that nothing is measured or serialised while nobody watches — here or at a
+ * sink.
+ */
+export class ObserverStream implements TraceSink {
   private readonly sockets = new Set<WebSocket>();
+  private readonly sinks = new Set<TraceSink>();
   /** The page each observer socket said it belongs to (`?owner=`), and how many sockets each page holds. */
   private readonly ownerOf = new Map<WebSocket, string>();
   private readonly owners = new Map<string, number>();
@@ -43,10 +56,20 @@ export class ObserverStream {
     return () => this.ownerLeft.delete(listener);
   }
 
+  /** Someone watches: an observer socket of this server's, or one of a sink it forwards to. */
   get active(): boolean {
-    return this.sockets.size > 0;
+    if (this.sockets.size > 0) return true;
+    for (const sink of this.sinks) if (sink.active) return true;
+    return false;
   }
 
+  /** Also sends every step to `sink` (while it is active); returns the function that stops it. */
+  forwardTo(sink: TraceSink): () => void {
+    this.sinks.add(sink);
+    return () => this.sinks.delete(sink);
+  }
+
+  /** The observer sockets of this server (sinks not counted). */
   get size(): number {
     return this.sockets.size;
   }
@@ -87,7 +110,7 @@ export class ObserverStream {
     dir: Direction,
     fields?: TraceFields | (() => TraceFields),
   ): void {
-    if (this.sockets.size === 0) return;
+    if (!this.active) return;
     const extra = typeof fields === 'function' ? fields() : fields;
     const event: TraceEventInput = {
       t: traceClock(),
@@ -100,10 +123,22 @@ export class ObserverStream {
       ...extra,
     };
     if (target.peer !== undefined) event.peer = target.peer;
-    const frame = JSON.stringify({ type: 'trace', event });
-    for (const socket of this.sockets) {
-      if (socket.readyState === socket.OPEN) socket.send(frame);
+    this.forward(event);
+  }
+
+  /**
+   * Sends a finished step as it is — its `t`, observer and actor untouched — to
+   * every observer socket and every active sink. Serialised once, and only when
+   * a socket is there to take it.
+   */
+  forward(event: TraceEventInput): void {
+    if (this.sockets.size > 0) {
+      const frame = JSON.stringify({ type: 'trace', event });
+      for (const socket of this.sockets) {
+        if (socket.readyState === socket.OPEN) socket.send(frame);
+      }
     }
+    for (const sink of this.sinks) if (sink.active) sink.forward(event);
   }
 
   closeAll(code: number, reason: string): void {

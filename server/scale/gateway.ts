@@ -5,6 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Broker } from '../broker/broker';
+import type { TraceSink } from '../observer-stream';
 
 /** A running gateway: its port, a graceful close (goodbyes sent) and a crash (sockets destroyed). */
 export interface GatewayHandle {
@@ -23,6 +24,11 @@ export interface GatewaySettings {
    * gateways through the balancer's port.
    */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * Where the gateway's own steps also go (actor `gateway-N`): the main lab's
+   * observer stream, so its page sees every gateway on one stream and one clock.
+   */
+  readonly trace?: TraceSink;
 }
 
 export type StartGateway = (
@@ -41,22 +47,36 @@ export const startLabGateway: StartGateway = async (name, broker, settings = {})
     broker,
     allowedOrigins: [...(settings.allowedOrigins ?? [])],
   });
+  // Its steps reach the main lab's observers, until the gateway is gone.
+  const stopForwarding = settings.trace ? app.lab.observer.forwardTo(settings.trace) : () => true;
   const sockets = new Set<Socket>();
   app.server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (typeof address !== 'object' || address === null) throw new Error(`${name} has no address`);
+  const address = await app
+    .listen({ port: 0, host: '127.0.0.1' })
+    .then(() => app.server.address())
+    .catch((error: unknown) => {
+      stopForwarding();
+      throw error;
+    });
+  if (typeof address !== 'object' || address === null) {
+    stopForwarding();
+    throw new Error(`${name} has no address`);
+  }
   return {
     port: address.port,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      stopForwarding();
+    },
     kill: async () => {
       // Every socket first, so that the close below has nobody left to say goodbye to.
       for (const socket of sockets) socket.destroy();
       sockets.clear();
       await app.close();
+      stopForwarding();
     },
   };
 };

@@ -1,8 +1,9 @@
 /**
  * `/api/scale` (issue #12, point 6): one topology per lab — gateways behind a
  * balancer on one broker — started, read, changed and stopped over HTTP. Every
- * answer but the registry's and DELETE's is the topology object; refusals come
- * from the core error table. The topology stops when the lab closes.
+ * answer but the registry's and DELETE's is the topology object (adding and
+ * removing a gateway add `moved`: who changed gateway); refusals come from the
+ * core error table. The topology stops when the lab closes.
  */
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -73,7 +74,12 @@ export const scalePlugin: FastifyPluginAsync<ScalePluginOptions> = async (fastif
     { schema: { body: ScaleBody, response: { ...answers, 201: TopologyResponse } } },
     async (request, reply) => {
       if (current !== null || starting !== null) throw labError('SCALE_RUNNING');
-      starting = start({ ...request.body, allowedOrigins: originsOf(fastify) });
+      starting = start({
+        ...request.body,
+        allowedOrigins: originsOf(fastify),
+        // Every gateway's, the balancer's and the broker's steps reach this lab's observers.
+        trace: fastify.lab.observer,
+      });
       try {
         current = await starting;
       } finally {

@@ -35,6 +35,8 @@ export const TopologyResponse = Type.Object({
   policy: Policy,
   broker: Type.Union([Type.Literal('memory'), Type.Literal('redis')]),
   brokerUp: Type.Boolean(),
+  /** After adding or removing a gateway: how many of the users routed so far changed gateway. */
+  moved: Type.Optional(Type.Object({ users: Type.Integer(), of: Type.Integer(), policy: Policy })),
 });
 
 export const RegistryResponse = Type.Object({

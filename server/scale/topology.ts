@@ -9,20 +9,30 @@
  * Redis "down" is `CLIENT PAUSE <1 h> WRITE` (and `CLIENT UNPAUSE` for up): it
  * works on a Redis the lab did not start too; while paused, Redis holds every
  * write (publishes wait, reads still answer) instead of refusing it.
+ *
+ * Its trace (given `trace`, the main lab's observer stream): every gateway's
+ * own steps, the balancer's `route` steps (route-trace.ts), the broker's
+ * `publish` and `deliver` steps (broker-trace.ts) and the scale faults
+ * (scale-faults.ts), with "k of n users moved" on add and remove (moved-users.ts).
  */
 import { createClient } from 'redis';
 import { labError, type BalancerPolicy } from '../../src/core';
 import type { Broker } from '../broker/broker';
 import { MemoryBroker, MemoryBus } from '../broker/memory-broker';
 import { RedisBroker } from '../broker/redis-broker';
+import type { TraceSink } from '../observer-stream';
 import { LabBalancer, type GatewayEntry } from './balancer';
+import { BrokerTrace } from './broker-trace';
 import {
   startLabGateway,
   type GatewayHandle,
   type GatewaySettings,
   type StartGateway,
 } from './gateway';
+import { movedUsers, type MovedUsers } from './moved-users';
 import { openRedisSource, type RedisSource } from './redis-source';
+import { RouteTrace } from './route-trace';
+import { recordScaleFault, type ScaleFault } from './scale-faults';
 
 export type BrokerKind = 'memory' | 'redis';
 
@@ -37,6 +47,11 @@ export interface TopologyView {
   readonly brokerUp: boolean;
 }
 
+/** What adding or removing a gateway answers: the topology, and who moved. */
+export interface TopologyChange extends TopologyView {
+  readonly moved: Omit<MovedUsers, 'note'>;
+}
+
 export interface TopologyOptions {
   readonly gateways?: number;
   readonly policy?: BalancerPolicy;
@@ -46,6 +61,8 @@ export interface TopologyOptions {
   readonly allowedOrigins?: readonly string[];
   /** Where Redis comes from (default: LAB_REDIS_URL, else a child redis-server). */
   readonly redis?: () => Promise<RedisSource>;
+  /** Where the topology's steps go (the main lab's observer stream); none: no trace. */
+  readonly trace?: TraceSink;
 }
 
 interface Gateway {
@@ -105,12 +122,15 @@ export class Topology {
 
   private constructor(
     private readonly balancer: LabBalancer,
+    private readonly routes: RouteTrace,
+    private readonly brokerTrace: BrokerTrace,
     private readonly plant: BrokerPlant,
     readonly broker: BrokerKind,
     private readonly startGateway: StartGateway,
     /** The Redis in use (`redis` only): its URL and, for a child, its pid. */
     readonly redis: RedisSource | null,
     private readonly gatewaySettings: GatewaySettings,
+    private readonly trace: TraceSink | undefined,
   ) {}
 
   /** Starts the broker, the gateways and the balancer; on any failure, stops what it started. */
@@ -118,11 +138,30 @@ export class Topology {
     const broker = options.broker ?? 'memory';
     const redis = broker === 'redis' ? await (options.redis ?? openRedisSource)() : null;
     const plant = redis === null ? memoryPlant() : await redisPlant(redis);
-    const balancer = new LabBalancer({ policy: options.policy ?? 'consistent-hash' });
-    const startGateway = options.startGateway ?? startLabGateway;
-    const topology = new Topology(balancer, plant, broker, startGateway, redis, {
-      allowedOrigins: options.allowedOrigins ?? [],
+    // The route trace reads the balancer's links, the balancer calls the route trace.
+    let links: LabBalancer | null = null;
+    const routes = new RouteTrace(options.trace, () => links?.connections() ?? []);
+    const balancer = new LabBalancer({
+      policy: options.policy ?? 'consistent-hash',
+      onRoute: routes.onRoute,
     });
+    links = balancer;
+    const startGateway = options.startGateway ?? startLabGateway;
+    const settings: GatewaySettings = {
+      allowedOrigins: options.allowedOrigins ?? [],
+      ...(options.trace === undefined ? {} : { trace: options.trace }),
+    };
+    const topology = new Topology(
+      balancer,
+      routes,
+      new BrokerTrace(options.trace),
+      plant,
+      broker,
+      startGateway,
+      redis,
+      settings,
+      options.trace,
+    );
     try {
       await balancer.listen();
       const count = options.gateways ?? TOPOLOGY_LIMITS.defaultGateways;
@@ -155,33 +194,44 @@ export class Topology {
     return this.serial(() => this.balancer.setPolicy(policy));
   }
 
-  /** Adds `gateway-N`, N one more than the highest name so far; 409 at five. */
-  addGateway(): Promise<TopologyView> {
-    return this.serial(async () => {
+  /** Adds `gateway-N`, N one more than the highest name so far; 409 at five. Says who moved. */
+  async addGateway(): Promise<TopologyChange> {
+    let moved: MovedUsers | null = null;
+    const view = await this.serial(async () => {
       if (this.gateways.length >= TOPOLOGY_LIMITS.maxGateways)
         throw labError(
           'GATEWAY_CONFLICT',
           `the topology has ${TOPOLOGY_LIMITS.maxGateways} gateways already, the most it takes`,
         );
       const highest = Math.max(0, ...this.gateways.map((g) => Number(g.name.slice(8))));
-      this.gateways.push(await this.launch(`gateway-${highest + 1}`));
+      const before = this.names();
+      const gateway = await this.launch(`gateway-${highest + 1}`);
+      this.gateways.push(gateway);
       this.publish();
+      moved = this.moved(gateway.name, 'added', before);
+      this.fault(gateway.name, 'gateway-added', moved.note);
     });
+    return withMoved(view, moved);
   }
 
-  /** Removes a gateway gracefully: no new routes to it, then its clients get proper closes. */
-  removeGateway(name: string): Promise<TopologyView> {
-    return this.serial(async () => {
+  /** Removes a gateway gracefully: no new routes to it, then its clients get proper closes. Says who moved. */
+  async removeGateway(name: string): Promise<TopologyChange> {
+    let moved: MovedUsers | null = null;
+    const view = await this.serial(async () => {
       const gateway = this.find(name);
       if (this.gateways.length <= 1)
         throw labError(
           'GATEWAY_CONFLICT',
           `${name} is the last gateway: stop the topology instead`,
         );
+      const before = this.names();
       this.gateways.splice(this.gateways.indexOf(gateway), 1);
       this.publish();
+      moved = this.moved(name, 'removed', before);
+      this.fault(name, 'gateway-removed', moved.note);
       await this.shut(gateway, 'close');
     });
+    return withMoved(view, moved);
   }
 
   /** Kills a gateway as a crash: the balancer's sockets to it destroyed, its server closed without goodbyes. */
@@ -192,7 +242,12 @@ export class Topology {
       const handle = gateway.handle;
       gateway.handle = null;
       this.publish();
-      this.balancer.destroyConnectionsTo(name);
+      const ended = this.balancer.destroyConnectionsTo(name);
+      this.fault(
+        name,
+        'gateway-killed',
+        `${name} crashed: ${ended} proxied connection${ended === 1 ? '' : 's'} cut, no goodbyes`,
+      );
       await this.shut({ ...gateway, handle }, 'kill');
       gateway.broker = null;
     });
@@ -207,6 +262,7 @@ export class Topology {
       const fresh = await this.launch(name);
       Object.assign(gateway, fresh);
       this.publish();
+      this.fault(name, 'gateway-restarted', `${name} is back, on port ${fresh.port}`);
     });
   }
 
@@ -214,7 +270,21 @@ export class Topology {
   setBrokerUp(up: boolean): Promise<TopologyView> {
     return this.serial(async () => {
       await this.plant.setUp(up);
+      const changed = this.brokerUp !== up;
       this.brokerUp = up;
+      if (!changed) return;
+      if (up)
+        this.fault(
+          'broker',
+          'broker-up',
+          'the broker is back: gateways read what they missed from its history',
+        );
+      else
+        this.fault(
+          'broker',
+          'broker-down',
+          'the broker is down: a message reaches only the gateway that took it',
+        );
     });
   }
 
@@ -246,8 +316,29 @@ export class Topology {
     return gateway;
   }
 
+  private names(): string[] {
+    return this.gateways.map((g) => g.name);
+  }
+
+  /** Who moves when `gateway` joins or leaves the gateways `before`, under the policy in force. */
+  private moved(gateway: string, change: 'added' | 'removed', before: string[]): MovedUsers {
+    return movedUsers({
+      policy: this.balancer.policy,
+      gateway,
+      change,
+      before,
+      after: this.names(),
+      users: this.routes.routedUsers(),
+      landed: this.routes.stickyPlaces(),
+    });
+  }
+
+  private fault(actor: string, fault: ScaleFault, note: string): void {
+    recordScaleFault(this.trace, actor, fault, note);
+  }
+
   private async launch(name: string): Promise<Gateway> {
-    const broker = await this.plant.open();
+    const broker = this.brokerTrace.wrap(await this.plant.open(), name);
     try {
       const handle = await this.startGateway(name, broker, this.gatewaySettings);
       return { name, port: handle.port, handle, broker };
@@ -271,4 +362,10 @@ export class Topology {
   private publish(): void {
     this.balancer.setGateways(this.entries());
   }
+}
+
+function withMoved(view: TopologyView, moved: MovedUsers | null): TopologyChange {
+  if (moved === null) throw new Error('the change ran without counting who moved');
+  const { note: _note, ...figure } = moved;
+  return { ...view, moved: figure };
 }
