@@ -21,6 +21,7 @@ import {
   type BalancerPolicy,
   type GatewayStatus,
   type RefusalReason,
+  type Technique,
 } from '../../src/core';
 import { LinkRegistry, type Link, type ProxiedConnection } from './links';
 import { GatewayProxy, sendRefusal, type HttpTarget } from './proxy';
@@ -41,6 +42,10 @@ export interface RouteInfo {
   readonly user: string | null;
   readonly policy: BalancerPolicy;
   readonly path: string;
+  /** The technique the request belongs to (a publish or another route: none). */
+  readonly technique?: Technique;
+  /** The request's `rid=` label: the browser's id for it. */
+  readonly conn?: string;
   readonly upgrade: boolean;
   /** The gateway the request went to (under `l7-no-upgrade`, an upgrade goes as a plain GET). */
   readonly gateway?: string;
@@ -163,7 +168,14 @@ export class LabBalancer {
       plain = true;
       decision = this.router.route(policy, { ...request, upgrade: false }, gateways);
     }
-    const info = { user: meta.user, policy, path: meta.path, upgrade };
+    const info = {
+      user: meta.user,
+      policy,
+      path: meta.path,
+      upgrade,
+      ...(meta.technique === undefined ? {} : { technique: meta.technique }),
+      ...(meta.conn === undefined ? {} : { conn: meta.conn }),
+    };
     if (isRefusal(decision)) {
       this.onRoute({ ...info, refusal: decision.reason });
       return null;

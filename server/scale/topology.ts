@@ -138,14 +138,11 @@ export class Topology {
     const broker = options.broker ?? 'memory';
     const redis = broker === 'redis' ? await (options.redis ?? openRedisSource)() : null;
     const plant = redis === null ? memoryPlant() : await redisPlant(redis);
-    // The route trace reads the balancer's links, the balancer calls the route trace.
-    let links: LabBalancer | null = null;
-    const routes = new RouteTrace(options.trace, () => links?.connections() ?? []);
+    const routes = new RouteTrace(options.trace);
     const balancer = new LabBalancer({
       policy: options.policy ?? 'consistent-hash',
       onRoute: routes.onRoute,
     });
-    links = balancer;
     const startGateway = options.startGateway ?? startLabGateway;
     const settings: GatewaySettings = {
       allowedOrigins: options.allowedOrigins ?? [],
