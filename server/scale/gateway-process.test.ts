@@ -51,7 +51,8 @@ async function startGateway(name: string, redisUrl: string): Promise<GatewayProc
   void spawned.exited.then(() => (exitedEarly = true));
   await waitFor(
     () => exitedEarly || /listening on http:\/\/127\.0\.0\.1:\d+/.test(spawned.output()),
-    20_000,
+    // tsx compiles the server first: seconds on a busy machine.
+    45_000,
     `${name} to print its address`,
   );
   if (exitedEarly) throw new Error(`${name} exited: ${spawned.output()}`);
@@ -130,7 +131,7 @@ describe.skipIf(skipRedis('the gateway processes'))('npm run gateway (processes 
       startGateway('gateway-1', redis.url),
       startGateway('gateway-2', redis.url),
     ]);
-  }, 40_000);
+  }, 100_000);
 
   afterAll(async () => {
     for (const child of children) {
@@ -188,7 +189,7 @@ describe.skipIf(skipRedis('the gateway processes'))('npm run gateway (processes 
     const three = await startGateway('gateway-3', redis.url);
     process.kill(three.child.pid!, 'SIGTERM');
     expect(await three.exited).toBe(0);
-  }, 30_000);
+  }, 60_000);
 
   it('says in one sentence, exit code 1, when the Redis URL is missing or unreachable', async () => {
     const missing = spawnGateway({});
@@ -204,5 +205,5 @@ describe.skipIf(skipRedis('the gateway processes'))('npm run gateway (processes 
     // One line, no stack trace.
     expect(said.split('\n')).toHaveLength(1);
     expect(missing.output().trim().split('\n')).toHaveLength(1);
-  }, 30_000);
+  }, 60_000);
 });
