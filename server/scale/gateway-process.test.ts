@@ -9,6 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSse, TestSocket } from '../test/clients';
 import { startRedisServer, skipRedis, type RedisServer } from '../test/redis-server';
@@ -185,10 +186,33 @@ describe.skipIf(skipRedis('the gateway processes'))('npm run gateway (processes 
     expect(rest).toEqual({ ids: [4, 5], texts: ['m4', 'm5'] });
   }, 20_000);
 
-  it('stops cleanly on SIGTERM: exit code 0', async () => {
-    const three = await startGateway('gateway-3', redis.url);
-    process.kill(three.child.pid!, 'SIGTERM');
-    expect(await three.exited).toBe(0);
+  it('stops cleanly on SIGTERM: its sockets get 1001, its Redis connections close, exit code 0', async () => {
+    const admin = createClient({ url: redis.url });
+    admin.on('error', () => undefined);
+    await admin.connect();
+    try {
+      const clients = async (): Promise<number> =>
+        String(await admin.sendCommand(['CLIENT', 'LIST']))
+          .trim()
+          .split('\n').length;
+      const before = await clients();
+      const three = await startGateway('gateway-3', redis.url);
+      // Its command and subscriber connections.
+      expect(await clients()).toBe(before + 2);
+      const socket = await TestSocket.open(
+        `${three.base.replace('http', 'ws')}/api/channels/bye/ws?client=bob`,
+      );
+      process.kill(three.child.pid!, 'SIGTERM');
+      expect(await socket.closed(10_000)).toBe(1001);
+      expect(await three.exited).toBe(0);
+      await waitFor(
+        async () => (await clients()) === before,
+        5_000,
+        'its Redis connections to close',
+      );
+    } finally {
+      admin.destroy();
+    }
   }, 60_000);
 
   it('says in one sentence, exit code 1, when the Redis URL is missing or unreachable', async () => {
