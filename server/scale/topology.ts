@@ -8,7 +8,7 @@
  * `redis` is the Redis of redis-source.ts with a `RedisBroker` per gateway.
  * Redis "down" is `CLIENT PAUSE <1 h> WRITE` (and `CLIENT UNPAUSE` for up): it
  * works on a Redis the lab did not start too; while paused, Redis holds every
- * write (publishes wait, reads still answer) instead of refusing it.
+ * write and every script (publishes and the history read wait) instead of refusing it.
  *
  * Its trace (given `trace`, the main lab's observer stream): every gateway's
  * own steps, the balancer's `route` steps (route-trace.ts), the broker's
