@@ -1,0 +1,39 @@
+import { useRef } from 'react';
+import { useStore } from 'zustand';
+import { SequenceDiagram } from '../../diagram/SequenceDiagram';
+import { scaleDiagramView, scaleTrace } from '../../store/scale-store';
+import { DiagramViewController } from '../diagram-view-controller';
+import { useWidth } from '../useWidth';
+import { useScale } from './use-scale';
+
+export const scaleViewController = new DiagramViewController(scaleDiagramView);
+
+/**
+ * The run's sequence diagram: the participants' lanes (Alice first), then what
+ * the trace holds of the balancer, the gateways and the broker.
+ */
+export function ScaleDiagram({ height }: { height: number }) {
+  const sender = useScale((s) => s.sender);
+  const receivers = useScale((s) => s.receivers);
+  const view = useStore(scaleDiagramView, (s) => s.view);
+  const host = useRef<HTMLDivElement>(null);
+  const width = useWidth(host, 640, 300);
+  return (
+    <section
+      className="diagram-area scale-diagram"
+      data-testid="scale-diagram"
+      aria-label="Diagram"
+      ref={host}
+    >
+      <SequenceDiagram
+        store={scaleTrace}
+        actors={[sender, ...receivers]}
+        width={width}
+        height={height}
+        view={view}
+        onViewChange={(next) => scaleViewController.setView(next)}
+        onShown={(shown) => scaleViewController.reportShown(shown)}
+      />
+    </section>
+  );
+}
