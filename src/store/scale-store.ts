@@ -55,6 +55,8 @@ export interface ScaleState {
   moved: MovedView | null;
   /** The last refusal or failure, in the server's words (null when the last action went through). */
   notice: string | null;
+  /** The stable code of the refusal shown (RL_ERR_…), when it had one. */
+  noticeCode: string | null;
   /** An action on the topology is out (its buttons wait for the answer). */
   busy: boolean;
   technique: Technique;
@@ -82,6 +84,7 @@ export function initialScaleState(): ScaleState {
     registry: [],
     moved: null,
     notice: null,
+    noticeCode: null,
     busy: false,
     technique: 'websocket',
     run: 'stopped',

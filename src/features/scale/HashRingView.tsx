@@ -5,8 +5,8 @@ import { HashRing, keyPosition, type RingPoint } from '../../core/hash-ring';
 import type { GatewayView } from '../../store/scale-store';
 import { gatewayColour, personTitle } from './gateway-colours';
 
-const SIZE = 300;
-const RADIUS = 104;
+const SIZE = 270;
+const RADIUS = 100;
 const TICK = 10;
 const FULL_CIRCLE = 2 ** 32;
 
@@ -33,6 +33,23 @@ function drawTicks(target: SVGGElement, ring: HashRing, up: ReadonlySet<string>)
     .attr('stroke', (p) => gatewayColour(p.node))
     .attr('stroke-opacity', (p) => (up.has(p.node) ? 0.85 : 0.15))
     .attr('stroke-width', 1);
+}
+
+/** Label places near each point, nudged apart vertically so that no two labels overlap. */
+function labelPlaces(points: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  const order = points.map((_, i) => i).sort((a, b) => points[a]![1] - points[b]![1]);
+  const placed: Array<[number, number]> = points.map(([x, y]) => [x, y]);
+  const LINE = 14;
+  const WIDE = 120;
+  for (let k = 1; k < order.length; k += 1) {
+    const here = placed[order[k]!]!;
+    for (let j = 0; j < k; j += 1) {
+      const there = placed[order[j]!]!;
+      if (Math.abs(here[0] - there[0]) < WIDE && Math.abs(here[1] - there[1]) < LINE)
+        here[1] = there[1] + LINE;
+    }
+  }
+  return placed;
 }
 
 /** Each user as a dot at their position, with a label naming the gateway they map to. */
@@ -64,13 +81,12 @@ function drawUsers(target: SVGGElement, placed: readonly UserDot[]): void {
     .attr('cx', (d) => at(d, RADIUS - TICK)[0])
     .attr('cy', (d) => at(d, RADIUS - TICK)[1])
     .attr('fill', (d) => (d.gateway ? gatewayColour(d.gateway) : '#999'));
+  const labels = labelPlaces(placed.map((d) => at(d, RADIUS - 34)));
   groups
     .select('text')
-    .attr('x', (d) => at(d, RADIUS - 32)[0])
-    .attr('y', (d) => at(d, RADIUS - 32)[1])
-    .attr('text-anchor', (d) =>
-      at(d, 1)[0] > 0.2 ? 'end' : at(d, 1)[0] < -0.2 ? 'start' : 'middle',
-    )
+    .attr('x', (_, i) => labels[i]![0])
+    .attr('y', (_, i) => labels[i]![1])
+    .attr('text-anchor', 'middle')
     .text((d) => `${personTitle(d.user)} → ${d.gateway ?? 'none up'}`);
 }
 
@@ -124,12 +140,6 @@ export function HashRingView({
         <circle r={RADIUS} fill="none" stroke="#ddd" />
         <g ref={ticks} />
         <g ref={dots} />
-        <text y={-4} textAnchor="middle" fontSize={11} fill="#555">
-          0 at the top,
-        </text>
-        <text y={10} textAnchor="middle" fontSize={11} fill="#555">
-          clockwise to 2³²
-        </text>
       </svg>
       <figcaption>
         <ul className="scale-ring__legend">
@@ -140,7 +150,8 @@ export function HashRingView({
             </li>
           ))}
         </ul>
-        A user belongs to the first gateway point clockwise from their own position.
+        Positions run clockwise from 0 at the top to 2³². A user belongs to the first gateway point
+        clockwise from their own position.
       </figcaption>
     </figure>
   );

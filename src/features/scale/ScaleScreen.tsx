@@ -46,6 +46,7 @@ function RingPanel() {
  */
 export function ScaleScreen() {
   const notice = useScale((s) => s.notice);
+  const noticeCode = useScale((s) => s.noticeCode);
   useEffect(() => {
     void scaleController.refresh();
     return () => scaleController.leave();
@@ -59,7 +60,13 @@ export function ScaleScreen() {
           her message must cross through the broker to reach him.
         </p>
         {notice && (
-          <p className="notice" role="status" aria-live="polite" data-testid="scale-notice">
+          <p
+            className="notice"
+            role="status"
+            aria-live="polite"
+            data-testid="scale-notice"
+            data-code={noticeCode ?? undefined}
+          >
             {notice}
           </p>
         )}

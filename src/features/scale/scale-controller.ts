@@ -22,7 +22,7 @@ import { ObserverClient } from '../../transports/observer';
 import { PAGE_ID } from '../../transports/page-id';
 import * as api from '../../transports/scale-api';
 import { OBSERVER_WAIT_MS, Session } from '../../transports/session';
-import { describeError } from '../../transports/transport-error';
+import { describeError, TransportError } from '../../transports/transport-error';
 import { ownStepsFilter } from '../own-steps-filter';
 
 /** How often the registry is read while a topology runs. */
@@ -73,8 +73,13 @@ export class ScaleController {
     private readonly where: () => { protocol: string; hostname: string } = () => location,
   ) {}
 
-  private notice(text: string | null): void {
-    this.store.setState({ notice: text });
+  private notice(text: string | null, code: string | null = null): void {
+    this.store.setState({ notice: text, noticeCode: code });
+  }
+
+  /** A failure in the server's words, with its code when it carried one. */
+  private refused(error: unknown): void {
+    this.notice(describeError(error), error instanceof TransportError ? error.code : null);
   }
 
   /** Sets one field of the topology form; a running topology's policy switches live. */
@@ -97,10 +102,11 @@ export class ScaleController {
     this.store.setState({ busy: true });
     try {
       const topology = await action();
-      this.store.setState({ topology: topologyView(topology), notice: null });
+      this.store.setState({ topology: topologyView(topology) });
+      this.notice(null);
       return topology;
     } catch (error) {
-      this.notice(describeError(error));
+      this.refused(error);
       return null;
     } finally {
       this.store.setState({ busy: false });
@@ -135,9 +141,10 @@ export class ScaleController {
     this.stopPolling();
     try {
       await api.stopTopology();
-      this.store.setState({ topology: null, registry: [], moved: null, notice: null });
+      this.store.setState({ topology: null, registry: [], moved: null });
+      this.notice(null);
     } catch (error) {
-      this.notice(describeError(error));
+      this.refused(error);
     } finally {
       this.store.setState({ phase: 'none', busy: false });
     }
@@ -236,7 +243,8 @@ export class ScaleController {
     const channel = `scale-${Date.now().toString(36)}`;
     this.trace.clear();
     scaleDiagramView.setState({ view: follow(scaleDiagramView.getState().view) });
-    this.store.setState({ run: 'starting', channel, inboxes: {}, notice: null });
+    this.store.setState({ run: 'starting', channel, inboxes: {} });
+    this.notice(null);
     const share = ownStepsFilter(this.trace);
     share.adopt(`broker:${channel}`);
     share.append(
@@ -315,7 +323,10 @@ export class ScaleController {
       this.notice(null);
       return true;
     } catch (error) {
-      this.notice(`The message was not sent: ${describeError(error)}`);
+      this.notice(
+        `The message was not sent: ${describeError(error)}`,
+        error instanceof TransportError ? error.code : null,
+      );
       return false;
     }
   }
