@@ -136,3 +136,14 @@ test('a refusal is shown in the server’s words; gateways are removed, killed a
   await expect(page.getByRole('button', { name: 'Start topology' })).toBeVisible();
   expect((await request.get('/api/scale')).status()).toBe(404);
 });
+
+test.describe('on a phone, 390×844', () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test('the Scaling lab does not scroll sideways', async ({ page }) => {
+    await page.goto('/?view=scale');
+    await expect(page.getByRole('img', { name: 'Hash ring' })).toBeVisible();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(390);
+  });
+});
