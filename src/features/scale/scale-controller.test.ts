@@ -171,6 +171,26 @@ describe('ScaleController', () => {
     scale.leave();
   });
 
+  it('resets, saying so, when the topology was stopped elsewhere', async () => {
+    const server = fakeScaleServer();
+    vi.stubGlobal('fetch', (url: string, init?: RequestInit) =>
+      url.endsWith('/registry')
+        ? Promise.resolve(
+            json({ error: 'no topology is running', code: 'RL_ERR_NO_TOPOLOGY' }, 404),
+          )
+        : server.fetch(url, init),
+    );
+    const { store, scale } = controller();
+    await scale.startTopology();
+    await settle();
+    expect(store.getState()).toMatchObject({
+      phase: 'none',
+      topology: null,
+      noticeCode: 'RL_ERR_NO_TOPOLOGY',
+      notice: 'The topology stopped elsewhere: no topology is running',
+    });
+  });
+
   it('asks for a topology before a run', async () => {
     const { store, scale } = controller();
     await scale.startRun();

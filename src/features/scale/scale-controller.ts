@@ -3,6 +3,7 @@ import { traceClock } from '../../core/clock';
 import { movedSentence, movedUsers, type RegistryEntry } from '../../core/scale-stats';
 import {
   DEFAULT_KNOBS,
+  ERROR_CODES,
   follow,
   segmentEvent,
   type Technique,
@@ -202,13 +203,25 @@ export class ScaleController {
         const registry = await api.getRegistry();
         if (this.registryTimer === null) return;
         this.store.setState({ registry });
-      } catch {
-        // The next tick asks again (a topology stopped elsewhere answers 404 until Stop).
+      } catch (error) {
+        if (error instanceof TransportError && error.code === ERROR_CODES.NO_TOPOLOGY) {
+          this.topologyGone(error);
+          return;
+        }
+        // Anything else: the next tick asks again.
       }
       if (this.registryTimer !== null)
         this.registryTimer = setTimeout(() => void tick(), REGISTRY_EVERY_MS);
     };
     this.registryTimer = setTimeout(() => void tick(), 0);
+  }
+
+  /** The topology was stopped elsewhere (another page, a test, the API): the screen says so and resets. */
+  private topologyGone(error: TransportError): void {
+    this.stopRun();
+    this.stopPolling();
+    this.store.setState({ phase: 'none', topology: null, registry: [], moved: null });
+    this.notice(`The topology stopped elsewhere: ${error.message}`, error.code);
   }
 
   private stopPolling(): void {
