@@ -137,6 +137,49 @@ test('a refusal is shown in the server’s words; gateways are removed, killed a
   expect((await request.get('/api/scale')).status()).toBe(404);
 });
 
+test('with the broker down a publish is refused in the server’s words; up again, messages cross', async ({
+  page,
+}) => {
+  await startThreeGateways(page);
+  await startWebSocketRun(page);
+  await page.getByRole('button', { name: 'Broker down' }).click();
+  await expect(page.getByTestId('broker-state')).toHaveAttribute('data-value', 'down');
+  await send(page, 'lost in the pause');
+  await expect(page.getByTestId('scale-notice')).toHaveAttribute('data-code', 'RL_ERR_BROKER_DOWN');
+  await page.getByRole('button', { name: 'Broker up' }).click();
+  await expect(page.getByTestId('broker-state')).toHaveAttribute('data-value', 'up');
+  await send(page, 'after the pause');
+  await expect(inboxTexts(page, 'bob')).toHaveText([/after the pause/]);
+});
+
+test('layer 7 without WebSocket support: the WebSocket run falls back to long polling, and still delivers', async ({
+  page,
+}) => {
+  await startThreeGateways(page);
+  await page.getByLabel('Policy').selectOption('l7-no-upgrade');
+  await expect(page.getByLabel('Policy')).toHaveValue('l7-no-upgrade');
+  await page.getByRole('tab', { name: 'WebSocket' }).click();
+  await page.getByRole('button', { name: 'Start run' }).click();
+  const drawing = page.getByRole('img', { name: /^Sequence diagram/ });
+  await expect(drawing.locator('[data-kind="fallback"]').first()).toBeAttached({ timeout: 15_000 });
+  await send(page, 'over long polls');
+  await expect(inboxTexts(page, 'bob')).toHaveText([/over long polls/], { timeout: 15_000 });
+});
+
+test('the same crossing on a real Redis broker', async ({ page }) => {
+  await page.goto('/?view=scale');
+  await page.getByLabel('Broker').selectOption('redis');
+  await page.getByRole('button', { name: 'Start topology' }).click();
+  await expect(page.getByRole('list', { name: 'Gateways' }).getByRole('listitem')).toHaveCount(3, {
+    timeout: 15_000,
+  });
+  await expect(page.getByTestId('scale-topology')).toContainText('broker redis');
+  await startWebSocketRun(page);
+  await send(page, 'through redis');
+  await expect(inboxTexts(page, 'bob')).toHaveText([/through redis/]);
+  await expectCounter(page, 'cross-gateway', (v) => v >= 1, 'a delivery crossed gateways');
+});
+
 test.describe('on a phone, 390×844', () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
