@@ -64,6 +64,7 @@ test('a message crosses gateways through the broker; a killed gateway loses noth
   await startThreeGateways(page);
   await startWebSocketRun(page);
 
+  await expectCounter(page, `open-${bobOn}`, (v) => v >= 1, `Bob's socket on ${bobOn}`);
   await send(page, 'hello bob');
   await expect(inboxTexts(page, 'bob')).toHaveText([/hello bob/]);
   await expectCounter(page, 'cross-gateway', (v) => v >= 1, 'a delivery crossed gateways');

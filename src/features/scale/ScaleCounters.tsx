@@ -1,7 +1,8 @@
 import { formatLatency } from '../../core';
 import type { LatencyStats, Stats } from '../../core/stats';
 import type { ScaleStats } from '../../core/scale-stats';
-import { useScaleStats, useScaleTrace } from './use-scale';
+import { connectionsPerGateway } from '../../core/scale-stats';
+import { useScale, useScaleStats, useScaleTrace } from './use-scale';
 
 interface Shown {
   name: string;
@@ -40,7 +41,19 @@ function latencyCounters(
 
 /** The Scaling lab's counters for the run: crossings, the broker's load, latency on one gateway and across two. */
 export function ScaleCounters() {
-  const counters = shownCounters(useScaleStats(), useScaleTrace().stats);
+  const registry = useScale((s) => s.registry);
+  const gateways = useScale((s) => s.topology?.gateways);
+  const open = connectionsPerGateway(registry, gateways?.map((g) => g.name) ?? []);
+  const counters = [
+    ...shownCounters(useScaleStats(), useScaleTrace().stats),
+    ...[...open].map(([name, count]): Shown => ({
+      name: `open-${name}`,
+      label: `Open on ${name}`,
+      value: count,
+      text: String(count),
+      hint: `connections open through the balancer on ${name} (from the registry)`,
+    })),
+  ];
   return (
     <section className="counters scale-panel" aria-label="Scaling counters">
       <h2>Counters</h2>
