@@ -1,5 +1,5 @@
 import type { BalancerPolicy } from '../core/balancer';
-import type { MovedUsers, RegistryEntry } from '../core/scale-stats';
+import type { RegistryEntry } from '../core/scale-stats';
 import {
   CLIENT_ERROR_CODES,
   TransportError,
@@ -30,8 +30,8 @@ export interface Topology {
   broker: BrokerKind;
   /** Whether the broker is up (false after Broker down). */
   brokerUp: boolean;
-  /** How many users a gateway added or removed moved, when the server counts it. */
-  moved?: MovedUsers;
+  /** After an add or a remove: of the `of` users the balancer has routed, how many changed gateway (docs/protocol.md). */
+  moved?: { users: number; of: number; policy: BalancerPolicy };
 }
 
 export interface TopologyBody {

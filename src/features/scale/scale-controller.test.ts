@@ -11,7 +11,7 @@ afterEach(() => vi.unstubAllGlobals());
 const USERS = ['alice', 'bob', 'carol'];
 
 /** A lab server's /api/scale, just enough of it: a topology that grows and changes as asked. */
-function fakeScaleServer(options: { moved?: { moved: number; total: number } } = {}) {
+function fakeScaleServer(options: { moved?: { users: number; of: number; policy: string } } = {}) {
   let gateways: Array<{ name: string; port: number; up: boolean }> = [];
   let policy = 'consistent-hash';
   const topology = () => ({
@@ -154,7 +154,10 @@ describe('ScaleController', () => {
   });
 
   it('prefers the server’s own count of moved users', async () => {
-    vi.stubGlobal('fetch', fakeScaleServer({ moved: { moved: 2, total: 7 } }).fetch);
+    vi.stubGlobal(
+      'fetch',
+      fakeScaleServer({ moved: { users: 2, of: 7, policy: 'consistent-hash' } }).fetch,
+    );
     const { store, scale } = controller();
     await scale.startTopology();
     await scale.addGateway();

@@ -189,7 +189,13 @@ export class ScaleController {
       verb === 'added'
         ? after.filter((name) => !before.includes(name))
         : before.filter((name) => !after.includes(name));
-    const counted = movedUsers(before, after, registry, topology.moved);
+    const told = topology.moved;
+    const counted = movedUsers(
+      before,
+      after,
+      registry,
+      told ? { moved: told.users, total: told.of } : undefined,
+    );
     this.store.setState({
       moved: { ...counted, change: `${changed.join(', ')} ${verb}: ${movedSentence(counted)}` },
     });
