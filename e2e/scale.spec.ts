@@ -151,6 +151,13 @@ test('with the broker down a publish is refused in the server’s words; up agai
   await expect(page.getByTestId('broker-state')).toHaveAttribute('data-value', 'up');
   await send(page, 'after the pause');
   await expect(inboxTexts(page, 'bob')).toHaveText([/after the pause/]);
+
+  // Any step opens in the inspector; Esc closes it.
+  const drawing = page.getByRole('img', { name: /^Sequence diagram/ });
+  await drawing.locator('[data-kind="ws-frame"]').last().click();
+  await expect(page.getByTestId('inspector')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('inspector')).toBeHidden();
 });
 
 test('layer 7 without WebSocket support: the WebSocket run falls back to long polling, and still delivers', async ({

@@ -66,6 +66,8 @@ export interface ScaleState {
   sender: string;
   receivers: string[];
   inboxes: Record<string, Message[]>;
+  /** The step open in the inspector (its seq), or null. */
+  inspected: number | null;
 }
 
 export const SCALE_SENDER = 'alice';
@@ -92,6 +94,7 @@ export function initialScaleState(): ScaleState {
     sender: SCALE_SENDER,
     receivers: [...SCALE_RECEIVERS],
     inboxes: {},
+    inspected: null,
   };
 }
 

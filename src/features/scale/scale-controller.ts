@@ -83,6 +83,11 @@ export class ScaleController {
     this.notice(describeError(error), error instanceof TransportError ? error.code : null);
   }
 
+  /** Opens a step of the run's diagram in the inspector (null closes it). */
+  inspect(seq: number | null): void {
+    this.store.setState({ inspected: seq });
+  }
+
   /** Sets one field of the topology form; a running topology's policy switches live. */
   choose(patch: Partial<TopologyChoice>): string | null {
     if (patch.gateways !== undefined) {
@@ -262,7 +267,7 @@ export class ScaleController {
     const channel = `scale-${Date.now().toString(36)}`;
     this.trace.clear();
     scaleDiagramView.setState({ view: follow(scaleDiagramView.getState().view) });
-    this.store.setState({ run: 'starting', channel, inboxes: {} });
+    this.store.setState({ run: 'starting', channel, inboxes: {}, inspected: null });
     this.notice(null);
     const share = ownStepsFilter(this.trace);
     share.adopt(`broker:${channel}`);
