@@ -19,6 +19,7 @@ export function ScaleDiagram({ height }: { height: number }) {
   const receivers = useScale((s) => s.receivers);
   const view = useStore(scaleDiagramView, (s) => s.view);
   const inspected = useScale((s) => s.inspected);
+  const empty = useStore(scaleTrace, (s) => s.events.length === 0);
   const host = useRef<HTMLDivElement>(null);
   const stage = useRef<HTMLDivElement>(null);
   const width = useWidth(host, 640, 300);
@@ -31,6 +32,13 @@ export function ScaleDiagram({ height }: { height: number }) {
         aria-label="Diagram"
         ref={host}
       >
+        {empty && (
+          <p className="scale__hint" data-testid="scale-diagram-empty">
+            Start a topology, then Start run: every request, routing decision, broker hand-off and
+            delivery is drawn here, one lane per participant, the balancer, each gateway and the
+            broker.
+          </p>
+        )}
         <SequenceDiagram
           store={scaleTrace}
           actors={[sender, ...receivers]}
