@@ -4,6 +4,7 @@ import { DecisionGuide } from './features/guide/DecisionGuide';
 import { useDiagramHeight, useLayoutMode } from './features/layout/useLayout';
 import { LessonsScreen } from './features/lessons/LessonsScreen';
 import { PlaygroundScreen } from './features/playground/PlaygroundScreen';
+import { ScaleScreen } from './features/scale/ScaleScreen';
 import {
   PresenterToggle,
   ShortcutsOverlay,
@@ -40,6 +41,7 @@ export function App() {
       )}
       {screen === 'lessons' && <LessonsScreen />}
       {screen === 'compare' && <CompareScreen />}
+      {screen === 'scale' && <ScaleScreen />}
       {screen === 'playground' && (
         <PlaygroundScreen
           presenter={presenter}

@@ -12,6 +12,7 @@ const SCREENS: Array<{ screen: ScreenId; label: string }> = [
   { screen: 'compare', label: 'Compare all four' },
   { screen: 'lessons', label: 'Lessons' },
   { screen: 'guide', label: 'Guide' },
+  { screen: 'scale', label: 'Scaling lab' },
 ];
 
 /**
