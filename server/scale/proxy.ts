@@ -54,6 +54,8 @@ export class GatewayProxy {
   constructor(agent: Agent) {
     // changeOrigin: `Host` is the gateway's; xfwd: `X-Forwarded-For` (and -Port, -Proto) added.
     this.proxy = createProxyServer({ agent, changeOrigin: true, xfwd: true });
+    // Each call passes its own error callback; this only keeps a stray one from ending the lab.
+    this.proxy.on('error', () => undefined);
     this.proxy.on('proxyReq', (_upstream, request, _response, _options, socket) => {
       this.forwarded.get(request)?.link.attach(socket);
     });
@@ -68,14 +70,17 @@ export class GatewayProxy {
         if (!response.headersSent && !response.destroyed) response.flushHeaders();
       });
       // The gateway died mid-answer: the client's connection ends too, unfinished.
+      answer.on('error', () => response.destroy());
       answer.once('close', () => {
         if (!answer.complete) response.destroy();
       });
     });
-    this.proxy.on('proxyReqWs', (upstream, request) => {
+    this.proxy.on('proxyReqWs', (upstream, request, client) => {
       const forwarded = this.forwarded.get(request);
-      if (forwarded !== undefined) this.prepareUpgrade(upstream, forwarded);
+      if (forwarded !== undefined) this.prepareUpgrade(upstream, client, forwarded);
     });
+    // An upgraded pair: either socket may die (a killed gateway, a closed tab) at any time.
+    this.proxy.on('open', (upstream) => upstream.on('error', () => undefined));
   }
 
   /** Forwards `request` to the gateway and its answer back; `link` counts it until it ends. */
@@ -107,7 +112,7 @@ export class GatewayProxy {
   }
 
   /** Names the gateway on the answer head (101 or a refusal) before the library writes it. */
-  private prepareUpgrade(upstream: ClientRequest, forwarded: Forwarded): void {
+  private prepareUpgrade(upstream: ClientRequest, client: Duplex, forwarded: Forwarded): void {
     if (forwarded.plain) {
       upstream.removeHeader('upgrade');
       upstream.setHeader('connection', 'close');
@@ -116,6 +121,8 @@ export class GatewayProxy {
     const name = (answer: IncomingMessage): void => {
       forwarded.answered = true;
       answer.headers[lower] = forwarded.target.name;
+      // A refusal's body is relayed by hand; a gateway gone mid-body ends the client's socket.
+      answer.on('error', () => client.destroy());
     };
     // Registered before the library's own listeners (it emits proxyReqWs first): they run first.
     upstream.prependListener('upgrade', name);
