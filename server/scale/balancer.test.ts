@@ -1,6 +1,6 @@
 /** The Scaling lab's balancer over real sockets: real lab servers as gateways, the balancer in front. */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashRing, type BalancerPolicy } from '../../src/core';
@@ -222,6 +222,32 @@ describe('LabBalancer', () => {
       gateway: 'gateway-1',
       refusal: 'upgrade-not-forwarded',
     });
+  });
+
+  it('survives clients that hang up on a refused upgrade at any moment (l7-no-upgrade)', async () => {
+    const { base, balancer } = await start(2, 'l7-no-upgrade');
+    const head =
+      'GET /api/channels/lobby/ws?client=bob HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+      'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    const hangUps = Array.from(
+      { length: 30 },
+      (_, i) =>
+        new Promise<void>((resolve) => {
+          const socket = connect(balancer.port, '127.0.0.1', () => {
+            socket.write(head);
+            // Gone at once, after a moment, or as the answer arrives (as a browser's WebSocket does).
+            if (i % 3 === 0) socket.destroy();
+            else if (i % 3 === 1) setTimeout(() => socket.destroy(), i);
+          });
+          socket.on('data', () => socket.destroy());
+          socket.on('error', () => undefined);
+          socket.on('close', () => resolve());
+        }),
+    );
+    await Promise.all(hangUps);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await landed(base, 'carol')).toMatch(/^gateway-\d$/);
   });
 
   it('answers 502 RL_ERR_BAD_GATEWAY for a stopped gateway, 503 RL_ERR_NO_GATEWAY when none is up', async () => {
