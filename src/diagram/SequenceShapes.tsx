@@ -1,5 +1,5 @@
 import { memo, type ReactNode } from 'react';
-import { BAR_WIDTH } from './lanes';
+import { BAR_WIDTH, laneTag } from './lanes';
 import { estimateWidth } from './labels';
 import { ARROW_STYLE, BAR_STYLE, OKABE_ITO } from './palette';
 import type {
@@ -128,31 +128,38 @@ function FaultBands({ layout, width }: { layout: SequenceLayout; width: number }
 
 /** The lanes' name tags, on top of everything. */
 function LaneHeaders({ layout }: { layout: SequenceLayout }) {
+  const xs = layout.lanes.map((lane) => lane.x);
+  let spacing = Infinity;
+  for (let i = 1; i < xs.length; i++) spacing = Math.min(spacing, Math.abs(xs[i]! - xs[i - 1]!));
   return (
     <>
-      {layout.lanes.map((lane) => (
-        <g key={lane.actor} className={`seq-lane seq-lane--${lane.role}`} data-lane={lane.actor}>
-          <rect
-            x={lane.x - 44}
-            y={4}
-            width={88}
-            height={24}
-            rx={4}
-            fill={lane.role === 'server' ? '#333' : '#fff'}
-            stroke="#333"
-          />
-          <text
-            x={lane.x}
-            y={20}
-            textAnchor="middle"
-            fontSize={13}
-            fontWeight={600}
-            fill={lane.role === 'server' ? '#fff' : '#111'}
-          >
-            {lane.label}
-          </text>
-        </g>
-      ))}
+      {layout.lanes.map((lane) => {
+        const tag = laneTag(lane.label, spacing);
+        return (
+          <g key={lane.actor} className={`seq-lane seq-lane--${lane.role}`} data-lane={lane.actor}>
+            {tag.text !== lane.label && <title>{lane.label}</title>}
+            <rect
+              x={lane.x - tag.width / 2}
+              y={4}
+              width={tag.width}
+              height={24}
+              rx={4}
+              fill={lane.role === 'server' ? '#333' : '#fff'}
+              stroke="#333"
+            />
+            <text
+              x={lane.x}
+              y={20}
+              textAnchor="middle"
+              fontSize={tag.fontSize}
+              fontWeight={600}
+              fill={lane.role === 'server' ? '#fff' : '#111'}
+            >
+              {tag.text}
+            </text>
+          </g>
+        );
+      })}
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { estimateWidth } from './labels';
 import { scaleLaneTitle } from './scale';
 import type { Lane } from './shapes';
 import { SERVER_ACTOR } from './trace-index';
@@ -91,4 +92,21 @@ export function placeLanes(
   };
   const columnOf = (actor: string): Column => columnBeside(actor, server);
   return { lanes, actors, laneX, server, serverX, servers, columnOf, columnBeside };
+}
+
+/** A lane's name tag: 88 px wide, narrower (and its text smaller, then shortened) when lanes crowd. */
+const LANE_TAG_WIDTH = 88;
+export function laneTag(
+  label: string,
+  spacing: number,
+): { width: number; fontSize: number; text: string } {
+  const width = Math.max(36, Math.min(LANE_TAG_WIDTH, spacing - 4));
+  if (width === LANE_TAG_WIDTH) return { width, fontSize: 13, text: label };
+  const fontSize = 11;
+  const fits = (text: string): boolean => estimateWidth(text, fontSize) <= width - 6;
+  if (fits(label)) return { width, fontSize, text: label };
+  const short = label.replace(/^Gateway (\d+)$/, 'GW $1');
+  let text = short;
+  while (text.length > 1 && !fits(text)) text = text.slice(0, -1);
+  return { width, fontSize, text };
 }
