@@ -14,11 +14,11 @@
  * setting, is one sentence on stderr and exit code 1.
  */
 import { parseArgs } from 'node:util';
-import { buildApp, type ServerOptions } from '../server/app';
+import { buildApp } from '../server/app';
 import { RedisBroker } from '../server/broker/redis-broker';
 import { limitsFromEnv } from '../server/options';
+import { envOptions } from '../server/env-options';
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NAME = /^[a-z0-9-]{1,32}$/;
 /** How long the gateway waits for Redis at start before it gives up. */
 const CONNECT_TIMEOUT_MS = 3_000;
@@ -32,20 +32,6 @@ interface GatewayConfig {
   host: string;
   redisUrl: string;
   prefix: string | undefined;
-}
-
-function logLevel(raw: string | undefined): ServerOptions['logLevel'] {
-  const level = (raw ?? 'info').toLowerCase();
-  return (LOG_LEVELS as readonly string[]).includes(level)
-    ? (level as ServerOptions['logLevel'])
-    : 'info';
-}
-
-function list(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
 }
 
 /** The settings from the flags, else the environment; a wrong one throws its sentence. */
@@ -133,9 +119,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     serverName: config.name,
     broker,
-    allowedHosts: list(process.env.ALLOWED_HOSTS),
-    allowedOrigins: list(process.env.ALLOWED_ORIGINS),
-    logLevel: logLevel(process.env.LAB_LOG),
+    ...envOptions(process.env),
     limits,
   });
 

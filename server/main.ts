@@ -1,23 +1,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp, type ServerOptions } from './app';
+import { buildApp } from './app';
 import { limitsFromEnv } from './options';
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-function logLevel(raw: string | undefined): ServerOptions['logLevel'] {
-  const level = (raw ?? 'info').toLowerCase();
-  return (LOG_LEVELS as readonly string[]).includes(level)
-    ? (level as ServerOptions['logLevel'])
-    : 'info';
-}
-
-function list(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
+import { envOptions } from './env-options';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
@@ -30,9 +15,7 @@ async function main(): Promise<void> {
   const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
   const app = await buildApp({
     staticDir: join(repo, 'dist'),
-    allowedHosts: list(process.env.ALLOWED_HOSTS),
-    allowedOrigins: list(process.env.ALLOWED_ORIGINS),
-    logLevel: logLevel(process.env.LAB_LOG),
+    ...envOptions(process.env),
     // LAB_MAX_CONN_PER_ADDRESS, LAB_MAX_CONN_TOTAL, LAB_PUBLISH_RATE, LAB_PUBLISH_BURST,
     // LAB_KEEP_ALIVE_TIMEOUT_MS, LAB_HEADERS_TIMEOUT_MS, LAB_REQUEST_TIMEOUT_MS, LAB_MAX_HEADER_SIZE
     limits: limitsFromEnv(process.env),
