@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { buildApp } from '../server/app';
 import { RedisBroker } from '../server/broker/redis-broker';
 import { limitsFromEnv } from '../server/options';
-import { envOptions } from '../server/env-options';
+import { envOptions, exitOnSignals } from '../server/env-options';
 
 const NAME = /^[a-z0-9-]{1,32}$/;
 /** How long the gateway waits for Redis at start before it gives up. */
@@ -123,27 +123,8 @@ async function main(): Promise<void> {
     limits,
   });
 
-  let closing = false;
-  const shutdown = (signal: string): void => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 5_000);
-    force.unref();
-    // The app first (its clients get their closes), then the broker it does not own.
-    app
-      .close()
-      .then(() => broker.close())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          console.error(err instanceof Error ? err.message : err);
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // The app first (its clients get their closes), then the broker it does not own.
+  exitOnSignals(app.log, () => app.close().then(() => broker.close()));
 
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -30,3 +30,30 @@ export function envOptions(env: NodeJS.ProcessEnv): EnvOptions {
     logLevel: logLevel(env.LAB_LOG),
   };
 }
+
+/**
+ * Stops the process on SIGINT or SIGTERM: `close` once (the app, then what it
+ * does not own), exit 0 when it is done, 1 when it fails or takes over 5 s.
+ */
+export function exitOnSignals(
+  log: { info(fields: object, message: string): void },
+  close: () => Promise<unknown>,
+): void {
+  let closing = false;
+  const shutdown = (signal: string): void => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 5_000);
+    force.unref();
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err instanceof Error ? err.message : err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app';
 import { limitsFromEnv } from './options';
-import { envOptions } from './env-options';
+import { envOptions, exitOnSignals } from './env-options';
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080);
@@ -21,23 +21,7 @@ async function main(): Promise<void> {
     limits: limitsFromEnv(process.env),
   });
 
-  let closing = false;
-  const shutdown = (signal: string): void => {
-    if (closing) return;
-    closing = true;
-    app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 5_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  exitOnSignals(app.log, () => app.close());
 
   await app.listen({ port, host });
   const address = app.server.address();

@@ -6,7 +6,6 @@
  * for a client that resumes on the other. Every child is stopped by pid at the end.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient } from 'redis';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSse, TestSocket } from '../test/clients';
 import { startRedisServer, skipRedis, type RedisServer } from '../test/redis-server';
 import { waitFor } from '../test/wait-for';
+import { freePort } from './redis-child';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -69,19 +69,6 @@ async function startGateway(name: string, redisUrl: string): Promise<GatewayProc
     `${name}'s /api/health`,
   );
   return { ...spawned, base };
-}
-
-/** A port that was free a moment ago on 127.0.0.1 (nothing listens there). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function publish(base: string, channel: string, text: string): Promise<number> {
