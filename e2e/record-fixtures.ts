@@ -41,6 +41,7 @@ async function exportTo(page: Page, name: string) {
   // A compare run stops by itself once every receiver has every message.
   const stop = page.getByRole('button', { name: 'Stop' });
   if (name === 'compare') await page.getByRole('button', { name: 'Start' }).waitFor();
+  else if (name === 'scale') await page.getByRole('button', { name: 'Stop run' }).click();
   else await stop.click();
   await page.waitForTimeout(300);
   const download = page.waitForEvent('download');
@@ -106,6 +107,27 @@ const scenarios: Record<string, (page: Page, channel: string) => Promise<void>> 
     await page.request.post(`${base}/api/faults`, { data: { restart: { downForMs: 2000 } } });
     await page.waitForTimeout(4500);
   },
+  // The Scaling lab: three gateways, a WebSocket message crossing from Alice's gateway to Bob's
+  // through the broker, Bob's gateway killed, and a message after it on the gateway he lands on.
+  scale: async (page) => {
+    await page.request.delete(`${base}/api/scale`);
+    await page.goto(`${base}/?view=scale&tour=0`);
+    await page.getByRole('button', { name: 'Start topology' }).click();
+    await page.getByRole('list', { name: 'Gateways' }).getByRole('listitem').nth(2).waitFor();
+    await page.getByRole('tab', { name: 'WebSocket' }).click();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForTimeout(1500);
+    await page.getByRole('textbox', { name: 'Message' }).fill('hello across');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.waitForTimeout(1500);
+    const bobOn = page.getByTestId('registry-row').and(page.locator('[data-user="bob"]'));
+    const gateway = await bobOn.getAttribute('data-gateway');
+    await page.getByRole('button', { name: `Kill ${gateway ?? 'gateway-3'}` }).click();
+    await page.waitForTimeout(3000);
+    await page.getByRole('textbox', { name: 'Message' }).fill('after the crash');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.waitForTimeout(1500);
+  },
   compare: async (page, channel) => {
     await page.goto(`${base}/?channel=${channel}&tour=0`);
     const interval = page.getByRole('spinbutton', { name: /Poll interval/ });
@@ -142,6 +164,7 @@ try {
     const page = await context.newPage();
     await run(page, `fixture-${name}-${Date.now().toString(36)}`);
     await exportTo(page, name);
+    if (name === 'scale') await page.request.delete(`${base}/api/scale`);
     await context.close();
   }
 } finally {

@@ -47,3 +47,25 @@ test.describe('a synthetic Scaling lab trace', () => {
     await expect(page.locator('.sequence-diagram')).toHaveScreenshot('scale-synthetic-fit-run.png');
   });
 });
+
+/**
+ * A recorded Scaling lab run (e2e/fixtures/scale.json, made by e2e/record-fixtures.ts from the
+ * screen against three real gateways): Alice's WebSocket message crosses to Bob's gateway
+ * through the broker, Bob's gateway is killed, he comes back on the next one, and a second
+ * message reaches him there.
+ */
+test.describe('a recorded Scaling lab run', () => {
+  test.beforeEach(async ({ page }) => {
+    await openLab(page, 'visual-scale-recorded');
+    await replayToEnd(page, 'scale');
+  });
+
+  test('step per row: the crossing, the killed gateway and the reconnect', async ({ page }) => {
+    const diagram = page.getByRole('img', {
+      name: /^Sequence diagram: Alice, Bob, Carol, Balancer, Gateway 1, Gateway 2, Gateway 3, Broker;/,
+    });
+    await expect(diagram.locator('[data-kind="fault"]')).toContainText('killed');
+    // Step per row, following the end: the second message, the kill and Bob's way back.
+    await expect(page.locator('.sequence-diagram')).toHaveScreenshot('scale-recorded.png');
+  });
+});

@@ -102,11 +102,11 @@ export function laneTag(
 ): { width: number; fontSize: number; text: string } {
   const width = Math.max(36, Math.min(LANE_TAG_WIDTH, spacing - 4));
   if (width === LANE_TAG_WIDTH) return { width, fontSize: 13, text: label };
-  const fontSize = 11;
-  const fits = (text: string): boolean => estimateWidth(text, fontSize) <= width - 6;
-  if (fits(label)) return { width, fontSize, text: label };
-  const short = label.replace(/^Gateway (\d+)$/, 'GW $1');
-  let text = short;
-  while (text.length > 1 && !fits(text)) text = text.slice(0, -1);
+  const fits = (text: string, size: number): boolean => estimateWidth(text, size) <= width - 6;
+  for (const fontSize of [11, 10])
+    if (fits(label, fontSize)) return { width, fontSize, text: label };
+  const fontSize = 10;
+  let text = label.replace(/^Gateway (\d+)$/, 'GW $1').replace(/^Balancer$/, 'LB');
+  while (text.length > 1 && !fits(text, fontSize)) text = text.slice(0, -1);
   return { width, fontSize, text };
 }

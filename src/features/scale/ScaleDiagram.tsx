@@ -1,14 +1,26 @@
 import { useCallback, useRef } from 'react';
 import { useStore } from 'zustand';
+import { exportTrace } from '../../core';
 import { SequenceDiagram } from '../../diagram/SequenceDiagram';
 import { scaleDiagramView, scaleTrace } from '../../store/scale-store';
 import { DiagramViewController } from '../diagram-view-controller';
+import { download } from '../download';
 import { InspectorPanel } from '../inspector/InspectorPanel';
 import { scaleController } from './scale-controller';
 import { useWidth } from '../useWidth';
 import { useScale } from './use-scale';
 
 export const scaleViewController = new DiagramViewController(scaleDiagramView);
+
+/** Downloads the Scaling lab's trace as a file the playground's Load trace… replays. */
+function exportScaleTrace(): void {
+  scaleTrace.flush();
+  const file = exportTrace(scaleTrace.getState().events, 'live', new Date());
+  download(
+    `realtime-lab-scale-trace-${file.exportedAt.replace(/[:.]/g, '-')}.json`,
+    JSON.stringify(file, null, 2),
+  );
+}
 
 /**
  * The run's sequence diagram: the participants' lanes (Alice first), then what
@@ -32,6 +44,11 @@ export function ScaleDiagram({ height }: { height: number }) {
         aria-label="Diagram"
         ref={host}
       >
+        <div className="scale-diagram__tools">
+          <button type="button" onClick={exportScaleTrace} disabled={empty}>
+            Export trace
+          </button>
+        </div>
         {empty && (
           <p className="scale__hint" data-testid="scale-diagram-empty">
             Start a topology, then Start run: every request, routing decision, broker hand-off and
