@@ -10,12 +10,13 @@
  *   what it missed, in order, once. (A gateway that publishes while down and so
  *   sees a gap before its own id reads the history at once, as after any gap.)
  * - **Off** (`off: true`): no broker between gateways at all. A publish is tagged
- *   `off` with its gateway at publish; a message so tagged reaches only that
+ *   `off:` with its gateway at publish; a message so tagged reaches only that
  *   gateway, live or from the history, even after the broker is on again.
  *
- * The tag: each publish's `type` carries `<type>\u001f<gateway>[\u001foff]`, so it
- * crosses either broker unchanged; the wrapper strips it from every message it
- * hands on, so neither the Hub nor any client ever sees it.
+ * The tag: a publish while down or off carries `<type>\u001fdown:<gateway>` (or
+ * `off:`) in its `type`, so it crosses either broker unchanged; the wrapper strips
+ * it from every message it hands on, so neither the Hub nor any client ever sees
+ * it. A publish while all is well is not tagged: the broker carries it as it is.
  */
 import type { HistoryLimits, HistorySlice, Message, PublishInput } from '../../src/core';
 import { DEFAULT_MESSAGE_TYPE } from '../../src/core';
@@ -73,22 +74,24 @@ export class BrokerSwitch {
 
 interface Tag {
   readonly gateway: string;
+  /** Published while off: never for another gateway. */
   readonly off: boolean;
 }
 
-/** The message as its gateway published it, and its tag (null: an untagged message). */
-export function untag(message: Message): { message: Message; tag: Tag | null } {
-  const parts = message.type.split(SEPARATOR);
-  if (parts.length < 2) return { message, tag: null };
-  return {
-    message: { ...message, type: parts[0]! },
-    tag: { gateway: parts[1]!, off: parts[2] === OFF },
-  };
+/** What a publish's `type` gets appended while the fan-out is `fanOut` ('' while all is well). */
+export function tagSuffix(fanOut: FanOut, gateway: string): string {
+  return fanOut === 'all' ? '' : `${SEPARATOR}${fanOut}:${gateway}`;
 }
 
-function tagged(input: PublishInput, gateway: string, off: boolean): PublishInput {
-  const type = [input.type ?? DEFAULT_MESSAGE_TYPE, gateway, ...(off ? [OFF] : [])];
-  return { ...input, type: type.join(SEPARATOR) };
+/** The message as its gateway published it, and its tag (null: published while all was well). */
+export function untag(message: Message): { message: Message; tag: Tag | null } {
+  const at = message.type.indexOf(SEPARATOR);
+  if (at < 0) return { message, tag: null };
+  const [mode, ...name] = message.type.slice(at + 1).split(':');
+  return {
+    message: { ...message, type: message.type.slice(0, at) },
+    tag: { gateway: name.join(':'), off: mode === OFF },
+  };
 }
 
 /** `gateway`'s broker under `state`: messages tagged at publish, filtered and untagged on the way in. */
@@ -108,7 +111,9 @@ export class SwitchedBroker implements Broker {
   }
 
   async publish(channel: string, input: PublishInput): Promise<Message> {
-    const message = await this.inner.publish(channel, tagged(input, this.gateway, this.state.off));
+    const suffix = tagSuffix(this.state.fanOut, this.gateway);
+    const type = `${input.type ?? DEFAULT_MESSAGE_TYPE}${suffix}`;
+    const message = await this.inner.publish(channel, suffix === '' ? input : { ...input, type });
     return untag(message).message;
   }
 
@@ -125,8 +130,10 @@ export class SwitchedBroker implements Broker {
         channel,
         (raw) => {
           const { message, tag } = untag(raw);
-          const own = tag === null || tag.gateway === this.gateway;
-          if (own || (this.state.fanOut === 'all' && !tag.off)) listener(message);
+          // Untagged: published while all was well (should the fan-out be down since, up recovers it).
+          const all = this.state.fanOut === 'all';
+          const mine = tag === null ? all : tag.gateway === this.gateway;
+          if (mine || (tag !== null && !tag.off && all)) listener(message);
         },
         options,
       )
