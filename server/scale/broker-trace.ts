@@ -31,6 +31,10 @@ import {
 } from '../../src/core';
 import type { Broker, BrokerListener, SubscribeOptions, Unsubscribe } from '../broker/broker';
 import type { TraceSink } from '../observer-stream';
+import type { FanOut } from './broker-switch';
+
+/** The note of a deliver step whose message the gateway read from the broker's history. */
+export const RECOVERED_NOTE = 'recovered from history';
 
 /** The conn of a channel's broker steps. */
 export function brokerConn(channel: string): string {
@@ -49,6 +53,8 @@ interface Handover {
   /** When it was handed over. */
   readonly t: number;
   readonly input: PublishInput;
+  /** Said on its publish step (broker down: whom it reached). */
+  readonly note: string | undefined;
   /** The id its publish step went out with, once it has. */
   id: number | null;
 }
@@ -66,14 +72,18 @@ export class BrokerTrace {
 
   constructor(private readonly sink: TraceSink | undefined) {}
 
-  /** `broker` as `gateway` uses it, its publishes and deliveries recorded. */
-  wrap(broker: Broker, gateway: string): Broker {
-    return new TracedBroker(broker, gateway, this);
+  /**
+   * `broker` as `gateway` uses it, its publishes and deliveries recorded; `fanOut`
+   * (broker-switch.ts) says whether the broker is down or off: off, nothing crosses a
+   * broker, so nothing is recorded.
+   */
+  wrap(broker: Broker, gateway: string, fanOut: () => FanOut = () => 'all'): Broker {
+    return new TracedBroker(broker, gateway, this, fanOut);
   }
 
   /** A gateway hands a message over. */
-  handing(channel: string, gateway: string, input: PublishInput): Handover {
-    const handover: Handover = { channel, gateway, t: traceClock(), input, id: null };
+  handing(channel: string, gateway: string, input: PublishInput, note?: string): Handover {
+    const handover: Handover = { channel, gateway, t: traceClock(), input, note, id: null };
     this.handovers.add(handover);
     return handover;
   }
@@ -98,7 +108,7 @@ export class BrokerTrace {
   }
 
   /** The broker handed `message` to `gateway` (called before the gateway takes it). */
-  delivered(gateway: string, message: Message): void {
+  delivered(gateway: string, message: Message, note?: string): void {
     const sink = this.sink;
     if (sink?.active !== true) return;
     const { channel } = message;
@@ -112,6 +122,7 @@ export class BrokerTrace {
       kind: 'deliver',
       dir: 'down',
       messageIds: [message.id],
+      ...(note === undefined ? {} : { details: { note } }),
     };
     if (!this.isPublished(channel, message.id)) {
       const origin = this.originOf(message);
@@ -141,7 +152,10 @@ export class BrokerTrace {
       dir: 'up',
       messageIds: [message.id],
       bytes: { header: 0, payload: brokerBytes(message) },
-      details: { from: handover.gateway },
+      details: {
+        from: handover.gateway,
+        ...(handover.note === undefined ? {} : { note: handover.note }),
+      },
     });
   }
 
@@ -168,15 +182,19 @@ export class BrokerTrace {
   }
 }
 
+/** How many ids per channel a gateway's broker remembers as handed to it. */
+const REMEMBERED_DELIVERIES = 1024;
+
 /** A gateway's broker, its traffic recorded; otherwise the broker itself. */
 class TracedBroker implements Broker {
-  /** The last id handed to this gateway per channel: one deliver per message, however many subscriptions. */
-  private readonly lastDelivered = new Map<string, number>();
+  /** The ids handed to this gateway per channel: one deliver per message, however many subscriptions or reads. */
+  private readonly handed = new Map<string, Set<number>>();
 
   constructor(
     private readonly inner: Broker,
     private readonly gateway: string,
     private readonly trace: BrokerTrace,
+    private readonly fanOut: () => FanOut,
   ) {}
 
   get kind(): Broker['kind'] {
@@ -188,7 +206,13 @@ class TracedBroker implements Broker {
   }
 
   async publish(channel: string, input: PublishInput): Promise<Message> {
-    const handover = this.trace.handing(channel, this.gateway, input);
+    const fanOut = this.fanOut();
+    if (fanOut === 'off') return this.inner.publish(channel, input);
+    const note =
+      fanOut === 'down'
+        ? `broker down: reached only ${this.gateway}; the history keeps it for the others`
+        : undefined;
+    const handover = this.trace.handing(channel, this.gateway, input, note);
     let message: Message | null = null;
     try {
       message = await this.inner.publish(channel, input);
@@ -206,18 +230,28 @@ class TracedBroker implements Broker {
     return this.inner.subscribe(
       channel,
       (message) => {
-        if (message.id > (this.lastDelivered.get(channel) ?? 0)) {
-          this.lastDelivered.set(channel, message.id);
-          this.trace.delivered(this.gateway, message);
-        }
+        if (this.fanOut() !== 'off') this.hand(message);
         listener(message);
       },
       options,
     );
   }
 
-  since(channel: string, sinceId: number): Promise<HistorySlice> {
-    return this.inner.since(channel, sinceId);
+  /** A read of the history: each message not handed to this gateway before is one deliver, recovered. */
+  async since(channel: string, sinceId: number): Promise<HistorySlice> {
+    const slice = await this.inner.since(channel, sinceId);
+    for (const message of slice.messages) this.hand(message, RECOVERED_NOTE);
+    return slice;
+  }
+
+  /** Records the deliver of a message to this gateway, once per id. */
+  private hand(message: Message, note?: string): void {
+    const ids = this.handed.get(message.channel) ?? new Set<number>();
+    this.handed.set(message.channel, ids);
+    if (ids.has(message.id)) return;
+    ids.add(message.id);
+    if (ids.size > REMEMBERED_DELIVERIES) ids.delete(ids.values().next().value!);
+    this.trace.delivered(this.gateway, message, note);
   }
 
   close(): Promise<void> {

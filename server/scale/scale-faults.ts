@@ -1,6 +1,6 @@
 /**
  * The Scaling lab's fault steps (protocol.md, "Scaling lab"): a gateway killed
- * and restarted, added and removed, the broker down and up — each one `fault`
+ * and restarted, added and removed, the broker down and up, off and on — each one `fault`
  * step on the main lab's observer stream, conn `scale-fault`, a band on the
  * diagram from its `start` to its `end` (added and removed are instants).
  */
@@ -13,7 +13,9 @@ export type ScaleFault =
   | 'gateway-added'
   | 'gateway-removed'
   | 'broker-down'
-  | 'broker-up';
+  | 'broker-up'
+  | 'broker-off'
+  | 'broker-on';
 
 /** The conn every scale fault step carries. */
 export const SCALE_FAULT_CONN = 'scale-fault';
@@ -23,6 +25,8 @@ const PHASE: Partial<Record<ScaleFault, TraceDetails['faultPhase']>> = {
   'gateway-restarted': 'end',
   'broker-down': 'start',
   'broker-up': 'end',
+  'broker-off': 'start',
+  'broker-on': 'end',
 };
 
 /** Records one scale fault by `actor` (the gateway, or `broker`); nothing while nobody watches. */

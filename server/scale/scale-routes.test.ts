@@ -185,6 +185,13 @@ describe('/api/scale', () => {
     expect(
       (await topology(await call(base, 'POST', '/api/scale/broker', { up: true }))).brokerUp,
     ).toBe(true);
+    await expectCode(await call(base, 'POST', '/api/scale/broker', {}), 400, 'RL_ERR_BAD_BODY');
+    expect(
+      await topology(await call(base, 'POST', '/api/scale/broker', { off: true })),
+    ).toMatchObject({ brokerUp: true, brokerOff: true });
+    expect(
+      (await topology(await call(base, 'POST', '/api/scale/broker', { off: false }))).brokerOff,
+    ).toBe(false);
   });
 
   it('refuses a second POST while the first topology is still starting', async () => {

@@ -18,7 +18,7 @@ import {
   ScaleBody,
   TopologyResponse,
 } from './scale-schemas';
-import { Topology, type TopologyOptions } from './topology';
+import { Topology, type TopologyOptions, type TopologyView } from './topology';
 
 export interface ScalePluginOptions {
   /** How a topology is started (tests inject gateways or a Redis source). */
@@ -119,7 +119,7 @@ export const scalePlugin: FastifyPluginAsync<ScalePluginOptions> = async (fastif
   app.post(
     '/api/scale/broker',
     { schema: { body: BrokerBody, response: answers } },
-    async (request) => running().setBrokerUp(request.body.up),
+    async (request) => switchBroker(running(), request.body),
   );
   app.get(
     '/api/scale/registry',
@@ -136,3 +136,14 @@ export const scalePlugin: FastifyPluginAsync<ScalePluginOptions> = async (fastif
     }),
   );
 };
+
+/** `{ up }` then `{ off }`, each when given; answers the topology after both. */
+async function switchBroker(
+  topology: Topology,
+  body: { up?: boolean; off?: boolean },
+): Promise<TopologyView> {
+  let view = topology.view();
+  if (body.up !== undefined) view = await topology.setBrokerUp(body.up);
+  if (body.off !== undefined) view = await topology.setBrokerOff(body.off);
+  return view;
+}

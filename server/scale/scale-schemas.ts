@@ -23,7 +23,11 @@ export const ScaleBody = Type.Object(
 
 export const PolicyBody = Type.Object({ policy: Policy }, { additionalProperties: false });
 
-export const BrokerBody = Type.Object({ up: Type.Boolean() }, { additionalProperties: false });
+/** `{ up }` takes the broker's fan-out down or up, `{ off }` switches it off or on; one of them at least. */
+export const BrokerBody = Type.Object(
+  { up: Type.Optional(Type.Boolean()), off: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 export const GatewayParams = Type.Object({ name: Type.String() });
 
@@ -35,6 +39,7 @@ export const TopologyResponse = Type.Object({
   policy: Policy,
   broker: Type.Union([Type.Literal('memory'), Type.Literal('redis')]),
   brokerUp: Type.Boolean(),
+  brokerOff: Type.Boolean(),
   /** After adding or removing a gateway: how many of the users routed so far changed gateway. */
   moved: Type.Optional(Type.Object({ users: Type.Integer(), of: Type.Integer(), policy: Policy })),
 });

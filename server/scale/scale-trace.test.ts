@@ -233,6 +233,49 @@ describe('the scale faults on the main lab stream (memory broker)', () => {
     expect(carol[0]!.details).not.toHaveProperty('gateway');
   }, 20_000);
 
+  it('broker down: one publish note, a deliver to its own gateway, the others recovered on up; off: no broker steps', async () => {
+    const { view, events } = await start('memory', 3, 'consistent-hash');
+    const port = view.balancer.port;
+    const home = ringGateway(view, 'alice');
+    const others = view.gateways.map((g) => g.name).filter((name) => name !== home);
+    await call('/api/scale/broker', 'POST', { up: false });
+    const id = await send(port, 'during');
+    const forId = (n: number) =>
+      events().filter((e) => e.observer === 'broker' && e.messageIds?.[0] === n);
+    await waitFor(() => forId(id).length === 2, 2_000, 'the publish and its one deliver');
+    const [published, own] = forId(id);
+    expect(published).toMatchObject({ kind: 'publish', peer: home });
+    expect(published!.details?.note).toBe(
+      `broker down: reached only ${home}; the history keeps it for the others`,
+    );
+    expect(own).toMatchObject({ kind: 'deliver', peer: home });
+    expect(own!.details?.note).toBeUndefined();
+
+    await call('/api/scale/broker', 'POST', { up: true });
+    await waitFor(() => forId(id).length === 4, 2_000, 'the recovered delivers');
+    const recovered = forId(id).slice(2);
+    expect(recovered.map((e) => e.peer).sort()).toEqual(others);
+    for (const deliver of recovered)
+      expect(deliver).toMatchObject({
+        kind: 'deliver',
+        details: { note: 'recovered from history' },
+      });
+
+    await call('/api/scale/broker', 'POST', { off: true });
+    const alone = await send(port, 'alone');
+    await call('/api/scale/broker', 'POST', { off: false });
+    const across = await send(port, 'across');
+    await waitFor(() => forId(across).length === 4, 2_000, 'the publish after on and its delivers');
+    expect(forId(alone)).toEqual([]);
+    const faults = of(events(), { kind: 'fault', conn: 'scale-fault' });
+    expect(faults.map((f) => [f.actor, f.details?.fault, f.details?.faultPhase])).toEqual([
+      ['broker', 'broker-down', 'start'],
+      ['broker', 'broker-up', 'end'],
+      ['broker', 'broker-off', 'start'],
+      ['broker', 'broker-on', 'end'],
+    ]);
+  }, 20_000);
+
   it('an add under consistent hashing moves the users movedKeys says, in the answer and the note', async () => {
     const { view, events } = await start('memory', 3, 'consistent-hash');
     const users = Array.from({ length: 12 }, (_, i) => `user-${i + 1}`);

@@ -45,7 +45,12 @@ describe('Topology', () => {
   it('starts three gateways behind a balancer on the memory broker, and stops them all', async () => {
     const topology = await start();
     const view = topology.view();
-    expect(view).toMatchObject({ policy: 'consistent-hash', broker: 'memory', brokerUp: true });
+    expect(view).toMatchObject({
+      policy: 'consistent-hash',
+      broker: 'memory',
+      brokerUp: true,
+      brokerOff: false,
+    });
     expect(view.gateways.map((g) => [g.name, g.up])).toEqual([
       ['gateway-1', true],
       ['gateway-2', true],
@@ -59,7 +64,7 @@ describe('Topology', () => {
     await expect(fetch(`http://127.0.0.1:${view.gateways[0]!.port}/api/health`)).rejects.toThrow();
   });
 
-  it('hands each gateway its own broker on one bus, and takes the bus down and up', async () => {
+  it('hands each gateway its own broker on one bus; down, the fan-out stops and the history stays', async () => {
     const brokers: Broker[] = [];
     const startGateway: StartGateway = (name, broker) => {
       brokers.push(broker);
@@ -72,14 +77,40 @@ describe('Topology', () => {
     await brokers[0]!.publish('lobby', { from: 'alice', text: 'across' });
     expect(got).toEqual(['across']);
     expect((await topology.setBrokerUp(false)).brokerUp).toBe(false);
-    await expect(
-      brokers[0]!.publish('lobby', { from: 'alice', text: 'lost' }),
-    ).rejects.toMatchObject({
-      code: 'RL_ERR_BROKER_DOWN',
-    });
+    const kept = await brokers[0]!.publish('lobby', { from: 'alice', text: 'kept' });
+    expect(got).toEqual(['across']);
+    const history = await brokers[1]!.since('lobby', 0);
+    expect(history.messages.map((m) => [m.id, m.text, m.type])).toEqual([
+      [1, 'across', 'message'],
+      [kept.id, 'kept', 'message'],
+    ]);
     expect((await topology.setBrokerUp(true)).brokerUp).toBe(true);
     await brokers[0]!.publish('lobby', { from: 'alice', text: 'back' });
     expect(got).toEqual(['across', 'back']);
+  });
+
+  it('switched off, keeps each message to its own gateway, live and in the history', async () => {
+    const brokers: Broker[] = [];
+    const startGateway: StartGateway = (name, broker) => {
+      brokers.push(broker);
+      return startLabGateway(name, broker);
+    };
+    const topology = await start({ gateways: 2, startGateway });
+    const own: string[] = [];
+    const other: string[] = [];
+    await brokers[0]!.subscribe('lobby', (m) => own.push(m.text));
+    await brokers[1]!.subscribe('lobby', (m) => other.push(m.text));
+    expect(await topology.setBrokerOff(true)).toMatchObject({ brokerOff: true, brokerUp: true });
+    await brokers[0]!.publish('lobby', { from: 'alice', text: 'alone' });
+    expect((await topology.setBrokerOff(false)).brokerOff).toBe(false);
+    await brokers[0]!.publish('lobby', { from: 'alice', text: 'across' });
+    expect(own).toEqual(['alone', 'across']);
+    expect(other).toEqual(['across']);
+    expect((await brokers[1]!.since('lobby', 0)).messages.map((m) => m.text)).toEqual(['across']);
+    expect((await brokers[0]!.since('lobby', 0)).messages.map((m) => m.text)).toEqual([
+      'alone',
+      'across',
+    ]);
   });
 
   it('kills a gateway abruptly: its socket closes 1006, its stream is destroyed, polls land elsewhere', async () => {

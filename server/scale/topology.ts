@@ -6,9 +6,12 @@
  *
  * The broker: `memory` is one `MemoryBus` with a `MemoryBroker` per gateway;
  * `redis` is the Redis of redis-source.ts with a `RedisBroker` per gateway.
- * Redis "down" is `CLIENT PAUSE <1 h> WRITE` (and `CLIENT UNPAUSE` for up): it
- * works on a Redis the lab did not start too; while paused, Redis holds every
- * write and every script (publishes and the history read wait) instead of refusing it.
+ * Broker down and broker off are the same for both (broker-switch.ts): each
+ * gateway's broker is wrapped in a `SwitchedBroker` the topology's `BrokerSwitch`
+ * controls. Down: the fan-out is down, the history is not (a publish reaches only
+ * its own gateway live; the others read it from the history on up). Off: no broker
+ * between gateways at all (a message published while off never reaches another
+ * gateway, not even after on).
  *
  * Its trace (given `trace`, the main lab's observer stream): every gateway's
  * own steps, the balancer's `route` steps (route-trace.ts), the broker's
@@ -23,6 +26,7 @@ import { RedisBroker } from '../broker/redis-broker';
 import type { TraceSink } from '../observer-stream';
 import { LabBalancer, type GatewayEntry } from './balancer';
 import { BrokerTrace } from './broker-trace';
+import { BrokerSwitch, SwitchedBroker } from './broker-switch';
 import {
   startLabGateway,
   type GatewayHandle,
@@ -45,6 +49,8 @@ export interface TopologyView {
   readonly policy: BalancerPolicy;
   readonly broker: BrokerKind;
   readonly brokerUp: boolean;
+  /** The broker switched off: no delivery between gateways. */
+  readonly brokerOff: boolean;
 }
 
 /** What adding or removing a gateway answers: the topology, and who moved. */
@@ -72,12 +78,9 @@ interface Gateway {
   broker: Broker | null;
 }
 
-type AdminClient = ReturnType<typeof createClient>;
-
-/** How the gateways reach one broker: a new per-gateway instance, pause and resume, and the end. */
+/** How the gateways reach one broker: a new per-gateway instance, and the end. */
 interface BrokerPlant {
   open(): Promise<Broker>;
-  setUp(up: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,7 +88,6 @@ function memoryPlant(): BrokerPlant {
   const bus = new MemoryBus();
   return {
     open: () => Promise.resolve(new MemoryBroker(bus)),
-    setUp: (up) => Promise.resolve(bus.setUp(up)),
     close: () => Promise.resolve(),
   };
 }
@@ -93,31 +95,27 @@ function memoryPlant(): BrokerPlant {
 async function redisPlant(source: RedisSource): Promise<BrokerPlant> {
   // Its own keys per topology, so a LAB_REDIS_URL shared by runs starts each one empty.
   const prefix = `rl:scale:${Date.now().toString(36)}:`;
-  const admin: AdminClient = createClient({ url: source.url, disableOfflineQueue: true });
-  admin.on('error', () => undefined);
+  const probe = createClient({ url: source.url, disableOfflineQueue: true });
+  probe.on('error', () => undefined);
   try {
-    await admin.connect();
+    await probe.connect();
+    await probe.ping();
   } catch {
     await source.stop();
     throw labError('NO_REDIS', `redis at ${source.url} did not answer`);
+  } finally {
+    probe.destroy();
   }
   return {
     open: () => RedisBroker.connect({ url: source.url, prefix }),
-    setUp: async (up) => {
-      await admin.sendCommand(up ? ['CLIENT', 'UNPAUSE'] : ['CLIENT', 'PAUSE', '3600000', 'WRITE']);
-    },
-    close: async () => {
-      await admin.sendCommand(['CLIENT', 'UNPAUSE']).catch(() => undefined);
-      admin.destroy();
-      await source.stop();
-    },
+    close: () => source.stop(),
   };
 }
 
 export class Topology {
   private readonly gateways: Gateway[] = [];
   private queue: Promise<unknown> = Promise.resolve();
-  private brokerUp = true;
+  private readonly switch = new BrokerSwitch();
   private stopped = false;
 
   private constructor(
@@ -178,7 +176,8 @@ export class Topology {
       gateways: this.entries(),
       policy: this.balancer.policy,
       broker: this.broker,
-      brokerUp: this.brokerUp,
+      brokerUp: this.switch.up,
+      brokerOff: this.switch.off,
     };
   }
 
@@ -263,13 +262,11 @@ export class Topology {
     });
   }
 
-  /** Takes the broker down (`false`) or brings it back (`true`). */
+  /** Takes the broker's fan-out down (`false`) or brings it back (`true`); its history stays up. */
   setBrokerUp(up: boolean): Promise<TopologyView> {
-    return this.serial(async () => {
-      await this.plant.setUp(up);
-      const changed = this.brokerUp !== up;
-      this.brokerUp = up;
-      if (!changed) return;
+    return this.serial(() => {
+      if (this.switch.up === up) return;
+      // The step first: the catch-up that up starts is drawn after it.
       if (up)
         this.fault(
           'broker',
@@ -282,6 +279,27 @@ export class Topology {
           'broker-down',
           'the broker is down: a message reaches only the gateway that took it',
         );
+      this.switch.setUp(up);
+    });
+  }
+
+  /** Switches the broker off (`true`: no delivery between gateways) or on again (`false`). */
+  setBrokerOff(off: boolean): Promise<TopologyView> {
+    return this.serial(() => {
+      if (this.switch.off === off) return;
+      if (off)
+        this.fault(
+          'broker',
+          'broker-off',
+          'no broker: each gateway reaches only its own clients, and never will for these messages',
+        );
+      else
+        this.fault(
+          'broker',
+          'broker-on',
+          'the broker is on: messages cross between gateways again',
+        );
+      this.switch.setOff(off);
     });
   }
 
@@ -335,7 +353,8 @@ export class Topology {
   }
 
   private async launch(name: string): Promise<Gateway> {
-    const broker = this.brokerTrace.wrap(await this.plant.open(), name);
+    const switched = new SwitchedBroker(await this.plant.open(), name, this.switch);
+    const broker = this.brokerTrace.wrap(switched, name, () => this.switch.fanOut);
     try {
       const handle = await this.startGateway(name, broker, this.gatewaySettings);
       return { name, port: handle.port, handle, broker };
