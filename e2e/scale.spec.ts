@@ -165,6 +165,28 @@ test('with the broker down Bob on another gateway gets the message only after Br
   await expect(page.getByTestId('inspector')).toBeHidden();
 });
 
+test('with the broker off nothing crosses: Bob never gets the message sent meanwhile', async ({
+  page,
+}) => {
+  await startThreeGateways(page);
+  await startWebSocketRun(page);
+  const off = page.getByRole('button', { name: 'Broker off' });
+  await off.click();
+  await expect(off).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('broker-state')).toHaveAttribute('data-value', 'off');
+  await send(page, 'stays on its gateway');
+  await page.waitForTimeout(800);
+  await expect(inboxTexts(page, 'bob')).toHaveCount(0);
+  await off.click();
+  await expect(off).toHaveAttribute('aria-pressed', 'false');
+  await expect(page.getByTestId('broker-state')).toHaveAttribute('data-value', 'up');
+  await send(page, 'crosses again');
+  await expect(inboxTexts(page, 'bob')).toHaveText([/crosses again/]);
+  // Not even afterwards: the message sent while off never reaches another gateway.
+  await page.waitForTimeout(500);
+  await expect(inboxTexts(page, 'bob')).toHaveCount(1);
+});
+
 test('layer 7 without WebSocket support: the WebSocket run falls back to long polling, and still delivers', async ({
   page,
 }) => {

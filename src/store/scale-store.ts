@@ -30,6 +30,7 @@ export interface TopologyView {
   policy: BalancerPolicy;
   broker: 'memory' | 'redis';
   brokerUp: boolean;
+  brokerOff: boolean;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface Topology {
   broker: BrokerKind;
   /** Whether the broker is up (false after Broker down). */
   brokerUp: boolean;
+  /** Whether the broker is off (no broker at all: nothing crosses between gateways). */
+  brokerOff?: boolean;
   /** After an add or a remove: of the `of` users the balancer has routed, how many changed gateway (docs/protocol.md). */
   moved?: { users: number; of: number; policy: BalancerPolicy };
 }
@@ -125,6 +127,11 @@ export async function restartGateway(name: string, target: ScaleTarget = {}): Pr
 /** `POST /api/scale/broker`: takes the broker down (`up: false`) or brings it up. */
 export async function setBrokerUp(up: boolean, target: ScaleTarget = {}): Promise<Topology> {
   return topologyOf(await call(scaleUrl(target, '/broker'), json('POST', { up })));
+}
+
+/** `POST /api/scale/broker` `{ off }`: no broker at all (`true`), or the broker back (`false`). */
+export async function setBrokerOff(off: boolean, target: ScaleTarget = {}): Promise<Topology> {
+  return topologyOf(await call(scaleUrl(target, '/broker'), json('POST', { off })));
 }
 
 /** `GET /api/scale/registry`: every connection open through the balancer. */

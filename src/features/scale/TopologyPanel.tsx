@@ -1,6 +1,6 @@
 import { BALANCER_POLICIES, type BalancerPolicy } from '../../core/balancer';
 import { connectionsPerGateway } from '../../core/scale-stats';
-import type { GatewayView } from '../../store/scale-store';
+import type { GatewayView, TopologyView } from '../../store/scale-store';
 import { GATEWAY_RANGE, scaleController } from './scale-controller';
 import { gatewayColour } from './gateway-colours';
 import { useScale } from './use-scale';
@@ -158,6 +158,39 @@ function GatewayRow({
   );
 }
 
+/** Broker down / up (the fan-out), and Broker off (no broker at all), pressed while off. */
+function BrokerButtons({ topology, busy }: { topology: TopologyView; busy: boolean }) {
+  return (
+    <>
+      {topology.brokerUp ? (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void scaleController.setBrokerUp(false)}
+        >
+          Broker down
+        </button>
+      ) : (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void scaleController.setBrokerUp(true)}
+        >
+          Broker up
+        </button>
+      )}
+      <button
+        type="button"
+        aria-pressed={topology.brokerOff}
+        disabled={busy}
+        onClick={() => void scaleController.setBrokerOff(!topology.brokerOff)}
+      >
+        Broker off
+      </button>
+    </>
+  );
+}
+
 /** While a topology runs: each gateway with its state and buttons, Add gateway, the broker's switch. */
 function RunningTopology() {
   const topology = useScale((s) => s.topology);
@@ -174,9 +207,17 @@ function RunningTopology() {
       <p className="scale__hint">
         Balancer on port <span data-testid="balancer-port">{topology.balancerPort}</span>; broker{' '}
         {topology.broker} is{' '}
-        <strong data-testid="broker-state" data-value={topology.brokerUp ? 'up' : 'down'}>
-          {topology.brokerUp ? 'up' : 'down'}
+        <strong
+          data-testid="broker-state"
+          data-value={topology.brokerOff ? 'off' : topology.brokerUp ? 'up' : 'down'}
+        >
+          {topology.brokerOff ? 'off' : topology.brokerUp ? 'up' : 'down'}
         </strong>
+        {topology.brokerOff
+          ? ': no broker at all, so a message reaches only the clients of the gateway that took it'
+          : topology.brokerUp
+            ? ''
+            : ': messages reach only the gateway that took them, the others catch up from the history when it is back'}
         .
       </p>
       <ul className="scale-gateways" aria-label="Gateways">
@@ -197,23 +238,7 @@ function RunningTopology() {
         >
           Add gateway
         </button>
-        {topology.brokerUp ? (
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void scaleController.setBrokerUp(false)}
-          >
-            Broker down
-          </button>
-        ) : (
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void scaleController.setBrokerUp(true)}
-          >
-            Broker up
-          </button>
-        )}
+        <BrokerButtons topology={topology} busy={busy} />
       </div>
       {moved && (
         <p

@@ -39,6 +39,7 @@ export function topologyView(topology: api.Topology): TopologyView {
     policy: topology.policy,
     broker: topology.broker,
     brokerUp: topology.brokerUp,
+    brokerOff: topology.brokerOff === true,
   };
 }
 
@@ -170,6 +171,10 @@ export class ScaleController {
 
   async setBrokerUp(up: boolean): Promise<void> {
     await this.act(() => api.setBrokerUp(up));
+  }
+
+  async setBrokerOff(off: boolean): Promise<void> {
+    await this.act(() => api.setBrokerOff(off));
   }
 
   async addGateway(): Promise<void> {
