@@ -11,7 +11,9 @@ afterEach(() => vi.unstubAllGlobals());
 const USERS = ['alice', 'bob', 'carol'];
 
 /** A lab server's /api/scale, just enough of it: a topology that grows and changes as asked. */
-function fakeScaleServer(options: { moved?: { users: number; of: number; policy: string } } = {}) {
+function fakeScaleServer(
+  options: { moved?: { users: number; of: number; policy: string }; noRedis?: boolean } = {},
+) {
   let gateways: Array<{ name: string; port: number; up: boolean }> = [];
   let policy = 'consistent-hash';
   const topology = () => ({
@@ -39,7 +41,16 @@ function fakeScaleServer(options: { moved?: { users: number; of: number; policy:
     if (path === '/api/scale' && method === 'POST') {
       if (gateways.length > 0)
         return json({ error: 'a topology is running already', code: 'RL_ERR_SCALE_RUNNING' }, 409);
-      const { gateways: n = 3 } = JSON.parse(String(init.body)) as { gateways?: number };
+      const body = JSON.parse(String(init.body)) as { gateways?: number; broker?: string };
+      if (options.noRedis && body.broker === 'redis')
+        return json(
+          {
+            error: 'no Redis: set LAB_REDIS_URL or apt-get install -y redis-server',
+            code: 'RL_ERR_NO_REDIS',
+          },
+          503,
+        );
+      const n = body.gateways ?? 3;
       gateways = Array.from({ length: n }, (_, i) => ({
         name: `gateway-${i + 1}`,
         port: 9101 + i,
@@ -208,5 +219,23 @@ describe('balancerUrl', () => {
       'http://127.0.0.1:9100',
     );
     expect(balancerUrl(9100, { protocol: 'http:', hostname: '::1' })).toBe('http://[::1]:9100');
+  });
+});
+
+describe('ScaleController without Redis', () => {
+  it("says how to get one in the server's words, and starts on the memory broker", async () => {
+    vi.stubGlobal('fetch', fakeScaleServer({ noRedis: true }).fetch);
+    const { store, scale } = controller();
+    scale.choose({ broker: 'redis' });
+    await scale.startTopology();
+    const state = store.getState();
+    expect(state.phase).toBe('running');
+    expect(state.topology?.broker).toBe('memory');
+    expect(state.choice.broker).toBe('memory');
+    expect(state.notice).toMatch(
+      /apt-get install -y redis-server.*The memory broker is used instead\./,
+    );
+    expect(state.noticeCode).toBe('RL_ERR_NO_REDIS');
+    await scale.stopTopology().catch(() => undefined);
   });
 });

@@ -136,7 +136,22 @@ export class ScaleController {
     const { phase, choice } = this.store.getState();
     if (phase !== 'none') return;
     this.store.setState({ phase: 'starting', moved: null });
-    const topology = await this.act(() => api.startTopology(choice));
+    const fallback: { noRedis: TransportError | null } = { noRedis: null };
+    const topology = await this.act(() =>
+      api.startTopology(choice).catch((error: unknown) => {
+        if (!(error instanceof TransportError) || error.code !== ERROR_CODES.NO_REDIS) throw error;
+        // No Redis to be had: say how to get one, and run on the memory broker meanwhile.
+        fallback.noRedis = error;
+        return api.startTopology({ ...choice, broker: 'memory' });
+      }),
+    );
+    if (fallback.noRedis !== null && topology !== null) {
+      this.store.setState({ choice: { ...choice, broker: 'memory' } });
+      this.notice(
+        `${describeError(fallback.noRedis)} The memory broker is used instead.`,
+        fallback.noRedis.code,
+      );
+    }
     this.store.setState({ phase: topology ? 'running' : 'none' });
     if (topology) this.pollRegistry();
   }
