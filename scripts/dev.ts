@@ -1,6 +1,7 @@
 /**
  * `npm run dev`: the API server (restarted on change) on API_PORT (8787) and
- * Vite's dev server on 5173 with /api proxied to it, WebSockets included.
+ * Vite's dev server on 5173 with /api proxied to it, WebSockets included; only
+ * this API server trusts the dev server's origins (LAB_DEV=1).
  * Ctrl-C stops both.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +16,8 @@ const children: ChildProcess[] = [
   spawn(process.execPath, ['--import', 'tsx', '--watch', join(root, 'server', 'main.ts')], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...env, PORT: apiPort },
+    // LAB_DEV=1: the API server trusts Vite's origins (:5173); `npm start` never sets it.
+    env: { ...env, PORT: apiPort, LAB_DEV: '1' },
   }),
   spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js')], {
     cwd: root,

@@ -5,7 +5,7 @@ import { clientErrorHandler } from './client-error';
 import { installConnectionCaps } from './connection-caps';
 import { frameworkErrorHandler, installErrorHandling } from './errors';
 import { faultsPlugin, installRestartGate } from './faults';
-import { installHostCheck } from './host-check';
+import { installHostCheck, installOriginCheck, isAllowedOrigin } from './host-check';
 import { createLimitedServer } from './http-server';
 import { installArrivalMark, installHttpTrace } from './http-trace';
 import { installLanes, Lanes } from './lanes';
@@ -57,14 +57,12 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   installArrivalMark(app);
 
   installErrorHandling(app);
-  installLanes(
-    app,
-    new Lanes(config.allowedHosts, config.allowedOrigins, () => {
-      const server = createLimitedServer(config.limits);
-      server.on('clientError', onClientError);
-      return server;
-    }),
-  );
+  const lanes = new Lanes(config.allowedHosts, config.allowedOrigins, () => {
+    const server = createLimitedServer(config.limits);
+    server.on('clientError', onClientError);
+    return server;
+  });
+  installLanes(app, lanes);
 
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.bodyLimit, perMessageDeflate: false },
@@ -93,6 +91,12 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   watchUpgradeHeads(lab, app.websocketServer);
   // After @fastify/websocket's own onRequest hook, so that a refused upgrade's socket is closed by it.
   installHostCheck(app, config.allowedHosts);
+  // State-changing routes check Origin themselves: the app's own pages (any of its ports) or trusted ones.
+  installOriginCheck(
+    app,
+    (origin, host) =>
+      isAllowedOrigin(origin, host, config.allowedOrigins) || lanes.isAppOrigin(origin),
+  );
   installRestartGate(app, lab);
   installConnectionCaps(app, lab.connectionLimiter);
 

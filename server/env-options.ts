@@ -1,13 +1,16 @@
 /**
  * What `npm start` and `npm run gateway` both read from the environment:
- * `ALLOWED_HOSTS`, `ALLOWED_ORIGINS` (comma-separated) and `LAB_LOG`, the log
- * level (`info` unless one of pino's levels is named).
+ * `ALLOWED_HOSTS`, `ALLOWED_ORIGINS` (comma-separated), `LAB_LOG`, the log
+ * level (`info` unless one of pino's levels is named), and `LAB_DEV=1`, set by
+ * `npm run dev` (scripts/dev.ts) alone, which trusts the dev server's origins.
  */
 import type { ServerOptions } from './app';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-type EnvOptions = Required<Pick<ServerOptions, 'allowedHosts' | 'allowedOrigins' | 'logLevel'>>;
+type EnvOptions = Required<
+  Pick<ServerOptions, 'allowedHosts' | 'allowedOrigins' | 'logLevel' | 'devOrigins'>
+>;
 
 function logLevel(raw: string | undefined): EnvOptions['logLevel'] {
   const level = (raw ?? 'info').toLowerCase();
@@ -28,6 +31,7 @@ export function envOptions(env: NodeJS.ProcessEnv): EnvOptions {
     allowedHosts: list(env.ALLOWED_HOSTS),
     allowedOrigins: list(env.ALLOWED_ORIGINS),
     logLevel: logLevel(env.LAB_LOG),
+    devOrigins: env.LAB_DEV === '1',
   };
 }
 

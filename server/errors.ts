@@ -106,6 +106,9 @@ export function toLabError(
       return labError('BAD_BODY', 'Content-Length does not match the body');
     case 'FST_ERR_BAD_URL':
       return labError('BAD_URL');
+    // @fastify/static refuses a path that climbs out of its root or is not canonical (`/../x`, `//x`).
+    case 'FST_STATIC_FORBIDDEN_PATH':
+      return labError('BAD_PATH');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return labError(
         'BAD_CHANNEL',

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { labError } from '../src/core';
 import { sendError } from './errors';
 
-/** The dev server's origins (Vite on 5173), accepted for WebSocket upgrades. */
-export const DEV_ORIGINS = ['http://127.0.0.1:5173', 'http://localhost:5173'];
+export { DEV_ORIGINS } from './options';
 
 /** The host name of a Host header value, without its port, lower-cased ("[::1]:80" → "[::1]"). */
 export function hostName(host: string): string {
@@ -39,7 +38,9 @@ export function isAllowedHost(host: string | undefined, allowedHosts: readonly s
 
 /**
  * Whether a WebSocket upgrade's Origin may connect: no Origin (not a browser),
- * the app's own origin (`http://<Host>`), the dev server's, or a configured one.
+ * the app's own origin (`http://<Host>`), or a trusted one: `allowedOrigins` as
+ * resolved in options.ts (the configured ones, and the dev server's only under
+ * `npm run dev`).
  */
 export function isAllowedOrigin(
   origin: string | undefined,
@@ -49,13 +50,40 @@ export function isAllowedOrigin(
   if (origin === undefined) return true;
   const o = origin.trim().toLowerCase();
   if (host && o === `http://${host.trim().toLowerCase()}`) return true;
-  if (DEV_ORIGINS.includes(o)) return true;
   return allowedOrigins.some((allowed) => allowed.trim().toLowerCase() === o);
 }
 
-/** Refuses every request (HTTP or upgrade) whose Host is not this server's: 403 RL_ERR_BAD_HOST. */
+/** How many Host lines the request head carried (Node keeps the first and drops the others). */
+export function hostLineCount(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === 'host') count += 1;
+  }
+  return count;
+}
+
+/**
+ * Refuses every request (HTTP or upgrade) whose Host is not exactly one of this
+ * server's: no Host or more than one Host line is 400 RL_ERR_BAD_HOST_HEADER
+ * (RFC 9112 §3.2: a server must answer 400 to either; Node would keep the first
+ * of two, or answer no Host with a bare 400 of its own, hence `requireHostHeader:
+ * false` in http-server.ts), a foreign Host is 403 RL_ERR_BAD_HOST.
+ */
 export function installHostCheck(app: FastifyInstance, allowedHosts: readonly string[]): void {
   app.addHook('onRequest', async (request, reply) => {
+    const lines = hostLineCount(request.raw.rawHeaders);
+    if (lines !== 1) {
+      await sendError(
+        reply,
+        labError(
+          'BAD_HOST_HEADER',
+          lines === 0
+            ? 'the request has no Host header: send exactly one (HTTP/1.1 requires it, and the server checks it against DNS rebinding)'
+            : `the request has ${lines} Host headers: HTTP/1.1 takes exactly one`,
+        ),
+      );
+      return reply;
+    }
     const host = request.headers.host;
     if (isAllowedHost(host, allowedHosts)) return;
     const shown = JSON.stringify((host ?? '').slice(0, 80));
@@ -65,6 +93,38 @@ export function installHostCheck(app: FastifyInstance, allowedHosts: readonly st
       labError(
         'BAD_HOST',
         `Host ${shown} is not a loopback name or a configured host (ALLOWED_HOSTS); refused as a DNS-rebinding defence`,
+      ),
+    );
+    return reply;
+  });
+}
+
+/** Methods that change nothing (RFC 9110 §9.2.1), and OPTIONS, which the lanes' preflight answers. */
+const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Refuses a state-changing request (POST, PUT, DELETE, PATCH on any route:
+ * publishing, faults, storms, schedules, scale) sent by a page whose Origin is
+ * not trusted: 403 RL_ERR_BAD_ORIGIN. The browser's preflight only guards what
+ * a page may *read*; a simple cross-origin POST (text/plain, a form) is still
+ * sent, so the route itself checks. A request with no Origin (curl, a test
+ * client, an old browser's same-origin request) passes, as for upgrades.
+ */
+export function installOriginCheck(
+  app: FastifyInstance,
+  isTrusted: (origin: string, host: string | undefined) => boolean,
+): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const origin = request.headers.origin;
+    if (origin === undefined || isTrusted(origin, request.headers.host)) return;
+    request.log.warn({ origin, method: request.method }, 'refused a foreign Origin');
+    const path = (request.url.split('?')[0] ?? '').slice(0, 120);
+    await sendError(
+      reply,
+      labError(
+        'BAD_ORIGIN',
+        `Origin ${JSON.stringify(origin.slice(0, 80))} may not ${request.method} ${path}: only the app's own pages (or ALLOWED_ORIGINS) may change the server's state`,
       ),
     );
     return reply;

@@ -11,6 +11,8 @@ export function httpServerOptions(limits: LimitOptions): HttpServerOptions {
   const timeouts = [limits.headersTimeoutMs, limits.requestTimeoutMs].filter((ms) => ms > 0);
   const shortest = timeouts.length > 0 ? Math.min(...timeouts) : 0;
   return {
+    // A request with no Host gets the lab's JSON 400 from the host check (host-check.ts), not Node's bare one.
+    requireHostHeader: false,
     maxHeaderSize: limits.maxHeaderSize,
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: limits.requestTimeoutMs,

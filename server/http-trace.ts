@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Technique } from '../src/core';
+import { redactHeaderValue } from '../src/core/redact';
 import { refusals } from './errors';
 import { CLIENT_LABEL, RID_LABEL, traceTarget, type Labels } from './labels';
 import type { Lab } from './lab';
@@ -41,25 +42,37 @@ export function requestHeadBytes(raw: IncomingMessage): number {
   return bytes + 2;
 }
 
-/** The request's headers as the client sent them (names in their own case), for the inspector. */
+/** Bytes of a header value as Node read it (latin1: one character per byte). */
+const latin1Bytes = (value: string): number => Buffer.byteLength(value, 'latin1');
+
+/**
+ * The request's headers as the client sent them (names in their own case), for
+ * the inspector, with secrets redacted before anything records them: `Cookie`,
+ * `Authorization` and the like keep their name and size only (src/core/redact.ts).
+ * Each line is redacted on its own, so a repeated header shows each line's size.
+ */
 export function requestHeaderRecord(raw: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   const lines = raw.rawHeaders;
   for (let i = 0; i + 1 < lines.length; i += 2) {
     const name = lines[i]!;
-    headers[name] = name in headers ? `${headers[name]}, ${lines[i + 1]}` : lines[i + 1]!;
+    const value = redactHeaderValue(name, lines[i + 1]!, latin1Bytes);
+    headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
   return headers;
 }
 
-/** The response's headers exactly as written in its serialized head, for the inspector. */
+/** The response's headers exactly as written in its serialized head (secrets redacted), for the inspector. */
 export function responseHeaderRecord(res: ServerResponse): Record<string, string> {
   const head = serializedHead(res);
   const headers: Record<string, string> = {};
   if (typeof head !== 'string') return headers;
   for (const line of head.split('\r\n').slice(1)) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers[line.slice(0, colon)] = line.slice(colon + 1).trim();
+    if (colon > 0) {
+      const name = line.slice(0, colon);
+      headers[name] = redactHeaderValue(name, line.slice(colon + 1).trim(), latin1Bytes);
+    }
   }
   return headers;
 }

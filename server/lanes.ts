@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { labError } from '../src/core';
 import { sendError } from './errors';
-import { DEV_ORIGINS, isAllowedHost } from './host-check';
+import { isAllowedHost } from './host-check';
 
 /**
  * Lanes: extra ports of the same server. A browser opens at most six HTTP/1.1
@@ -64,12 +64,11 @@ export class Lanes {
   /**
    * Whether a page at `origin` is this app (so it may read lane answers): an
    * http origin on a loopback or configured host at one of the app's ports,
-   * the dev server, or a configured origin.
+   * or a trusted origin (configured; the dev server's only under `npm run dev`).
    */
   isAppOrigin(origin: string): boolean {
     const o = origin.trim().toLowerCase();
-    if (DEV_ORIGINS.includes(o) || this.allowedOrigins.some((a) => a.trim().toLowerCase() === o))
-      return true;
+    if (this.allowedOrigins.some((a) => a.trim().toLowerCase() === o)) return true;
     let url: URL;
     try {
       url = new URL(o);

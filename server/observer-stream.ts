@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { redactTraceEvent } from '../src/core/redact';
 import {
   traceClock,
   type Direction,
@@ -129,9 +130,12 @@ export class ObserverStream implements TraceSink {
   /**
    * Sends a finished step as it is — its `t`, observer and actor untouched — to
    * every observer socket and every active sink. Serialised once, and only when
-   * a socket is there to take it.
+   * a socket is there to take it. Headers are redacted once more on the way
+   * out (src/core/redact.ts; a no-op for what http-trace.ts recorded), so that no
+   * step, from this server or forwarded from a gateway, carries a secret.
    */
-  forward(event: TraceEventInput): void {
+  forward(step: TraceEventInput): void {
+    const event = redactTraceEvent(step);
     if (this.sockets.size > 0) {
       const frame = JSON.stringify({ type: 'trace', event });
       for (const socket of this.sockets) {

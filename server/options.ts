@@ -123,6 +123,14 @@ export function limitsFromEnv(env: Record<string, string | undefined>): Partial<
   return limits;
 }
 
+/**
+ * The dev server's origins (Vite on 5173). Trusted only under `npm run dev`
+ * (`devOrigins`, from `LAB_DEV=1`, which scripts/dev.ts sets for its API server):
+ * under `npm start` no dev server runs, and any other project on Vite's default
+ * port would otherwise read the observer and drive the faults.
+ */
+export const DEV_ORIGINS: readonly string[] = ['http://127.0.0.1:5173', 'http://localhost:5173'];
+
 export interface ServerOptions {
   history: HistoryLimits;
   /** Largest HTTP body or WebSocket frame, bytes. */
@@ -130,8 +138,14 @@ export interface ServerOptions {
   knobs: KnobDefaults;
   /** Host names accepted besides the loopback ones (DNS-rebinding defence). */
   allowedHosts: string[];
-  /** WebSocket origins accepted besides the app's own and the dev server's. */
+  /**
+   * Origins trusted besides the app's own (WebSocket upgrades, the lanes' CORS,
+   * state-changing routes): the configured ones (`ALLOWED_ORIGINS`) and, when
+   * `devOrigins` is on, the dev server's (DEV_ORIGINS), resolved into this list.
+   */
   allowedOrigins: string[];
+  /** Whether the dev server's origins are trusted: only under `npm run dev` (`LAB_DEV=1`). */
+  devOrigins: boolean;
   /** Directory of the built app; served when it exists. */
   staticDir: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -163,13 +177,23 @@ export type ServerOptionsInput = Omit<Partial<ServerOptions>, 'limits'> & {
   limits?: Partial<LimitOptions>;
 };
 
+/** The configured origins, and the dev server's when they are trusted (once each). */
+function trustedOrigins(configured: readonly string[], devOrigins: boolean): string[] {
+  const origins = [...configured];
+  if (devOrigins) {
+    for (const dev of DEV_ORIGINS) if (!origins.includes(dev)) origins.push(dev);
+  }
+  return origins;
+}
+
 export function resolveOptions(options: ServerOptionsInput = {}): ServerOptions {
   return {
     history: { ...DEFAULT_HISTORY_LIMITS, ...options.history },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     knobs: { ...DEFAULT_KNOBS, ...options.knobs },
     allowedHosts: options.allowedHosts ?? [],
-    allowedOrigins: options.allowedOrigins ?? [],
+    allowedOrigins: trustedOrigins(options.allowedOrigins ?? [], options.devOrigins ?? false),
+    devOrigins: options.devOrigins ?? false,
     staticDir: options.staticDir ?? null,
     logLevel: options.logLevel ?? 'silent',
     now: options.now ?? Date.now,

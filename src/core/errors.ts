@@ -93,6 +93,16 @@ export const ERROR_TABLE = {
     status: 400,
     sentence: 'the URL is not valid (bad percent-encoding)',
   },
+  /**
+   * A path with dot segments or empty segments (`/../lobby`, `/a//b`) that the static
+   * files refuse (403, the status it has always gone out with) rather than normalise.
+   */
+  BAD_PATH: {
+    code: 'RL_ERR_BAD_PATH',
+    raisedBy: 'server',
+    status: 403,
+    sentence: 'the path is not canonical: no "." or ".." segments and no empty ones ("//")',
+  },
   METHOD_NOT_ALLOWED: {
     code: 'RL_ERR_METHOD_NOT_ALLOWED',
     raisedBy: 'server',
@@ -110,6 +120,13 @@ export const ERROR_TABLE = {
     raisedBy: 'server',
     status: 403,
     sentence: 'the Host is not a loopback name or a configured host',
+  },
+  /** No Host header, or more than one (400, RFC 9112 §3.2): which host is meant cannot be told. */
+  BAD_HOST_HEADER: {
+    code: 'RL_ERR_BAD_HOST_HEADER',
+    raisedBy: 'server',
+    status: 400,
+    sentence: 'an HTTP/1.1 request needs exactly one Host header',
   },
   BAD_FAULT: {
     code: 'RL_ERR_BAD_FAULT',

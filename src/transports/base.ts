@@ -13,7 +13,7 @@ import { traceClock } from '../core/clock';
 import { UNKNOWN_REQUEST_HEAD, responseBytes } from './resource-timing';
 import { SeenIds } from './seen-ids';
 import { Timers } from './timers';
-import { traceBody } from './trace-body';
+import { traceBody, traceHeaders } from './trace-body';
 import { channelUrl, type QueryValue } from './urls';
 import {
   CLIENT_ERROR_CODES,
@@ -282,7 +282,7 @@ export abstract class BaseTransport implements Transport {
       note: UNKNOWN_REQUEST_HEAD,
       ...extra,
     };
-    if (init.headers) requestDetails.requestHeaders = init.headers;
+    if (init.headers) requestDetails.requestHeaders = traceHeaders(init.headers);
     if (init.body !== undefined) requestDetails.body = traceBody(init.body);
     this.step('request', conn, {
       dir: 'up',
