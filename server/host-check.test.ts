@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { hostName, isAllowedHost, isAllowedOrigin } from './host-check';
+import { DEV_ORIGINS, hostName, isAllowedHost, isAllowedOrigin } from './host-check';
 import { startApp, type Running } from './test/helpers';
 import { rawExchange, TestSocket } from './test/clients';
 
@@ -31,10 +31,11 @@ describe('host and origin rules', () => {
     expect(isAllowedHost('lab.example:8080', ['lab.example'])).toBe(true);
   });
 
-  it('accepts no Origin, the own origin, the dev server and configured ones', () => {
+  it('accepts no Origin, the own origin and trusted ones (the dev server only when listed)', () => {
     expect(isAllowedOrigin(undefined, '127.0.0.1:8080', [])).toBe(true);
     expect(isAllowedOrigin('http://127.0.0.1:8080', '127.0.0.1:8080', [])).toBe(true);
-    expect(isAllowedOrigin('http://localhost:5173', '127.0.0.1:8080', [])).toBe(true);
+    expect(isAllowedOrigin('http://localhost:5173', '127.0.0.1:8080', [])).toBe(false);
+    expect(isAllowedOrigin('http://localhost:5173', '127.0.0.1:8080', DEV_ORIGINS)).toBe(true);
     expect(isAllowedOrigin('http://evil.com', '127.0.0.1:8080', [])).toBe(false);
     expect(isAllowedOrigin('http://127.0.0.1:9999', '127.0.0.1:8080', [])).toBe(false);
     expect(isAllowedOrigin('https://x.test', '127.0.0.1:8080', ['https://x.test'])).toBe(true);
@@ -73,8 +74,8 @@ describe('host check and WebSocket origin on a live server', () => {
     }
   });
 
-  it('refuses a foreign Origin before upgrading, allows none, own and dev origins', async () => {
-    running = await startApp();
+  it('refuses a foreign Origin before upgrading, allows none, own and (under dev) dev origins', async () => {
+    running = await startApp({ devOrigins: true });
     const url = `${running.wsBase}/api/channels/lobby/ws`;
     await expect(TestSocket.open(url, { origin: 'http://evil.example' })).rejects.toThrow(
       'HTTP 403',
