@@ -5,7 +5,6 @@
  * a non-canonical static path has a code of its own.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,28 +12,8 @@ import type { TraceEventInput } from '../src/core';
 import { envOptions } from './env-options';
 import { observeTrace, startApp, type Running } from './test/helpers';
 import { rawExchange, TestSocket } from './test/clients';
+import { parseAnswer, upgradeHead } from './test/probe-kit';
 import { waitFor } from './test/wait-for';
-
-/** Status line and parsed JSON body of a raw HTTP answer. */
-function parseAnswer(raw: Buffer): { status: number; body: Record<string, unknown> | null } {
-  const text = raw.toString('utf8');
-  const status = Number(text.slice(9, 12));
-  const at = text.indexOf('\r\n\r\n');
-  let body: Record<string, unknown> | null = null;
-  try {
-    body = JSON.parse(text.slice(at + 4)) as Record<string, unknown>;
-  } catch {
-    body = null;
-  }
-  return { status, body };
-}
-
-function upgradeHead(path: string, headerLines: string): string {
-  return (
-    `GET ${path} HTTP/1.1\r\n${headerLines}Upgrade: websocket\r\nConnection: Upgrade\r\n` +
-    `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`
-  );
-}
 
 const DEV = 'http://localhost:5173';
 
