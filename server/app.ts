@@ -5,7 +5,7 @@ import { clientErrorHandler } from './client-error';
 import { installConnectionCaps } from './connection-caps';
 import { frameworkErrorHandler, installErrorHandling } from './errors';
 import { faultsPlugin, installRestartGate } from './faults';
-import { installHostCheck, installOriginCheck, isAllowedOrigin } from './host-check';
+import { installHostCheck, installOriginCheck } from './host-check';
 import { createLimitedServer } from './http-server';
 import { installArrivalMark, installHttpTrace } from './http-trace';
 import { installLanes, Lanes } from './lanes';
@@ -92,11 +92,7 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   // After @fastify/websocket's own onRequest hook, so that a refused upgrade's socket is closed by it.
   installHostCheck(app, config.allowedHosts);
   // State-changing routes check Origin themselves: the app's own pages (any of its ports) or trusted ones.
-  installOriginCheck(
-    app,
-    (origin, host) =>
-      isAllowedOrigin(origin, host, config.allowedOrigins) || lanes.isAppOrigin(origin),
-  );
+  installOriginCheck(app, lanes);
   installRestartGate(app, lab);
   installConnectionCaps(app, lab.connectionLimiter);
 

@@ -112,12 +112,12 @@ const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function installOriginCheck(
   app: FastifyInstance,
-  isTrusted: (origin: string, host: string | undefined) => boolean,
+  origins: { isTrustedOrigin(origin: string, host: string | undefined): boolean },
 ): void {
   app.addHook('onRequest', async (request, reply) => {
     if (SAFE_METHODS.has(request.method)) return;
     const origin = request.headers.origin;
-    if (origin === undefined || isTrusted(origin, request.headers.host)) return;
+    if (origin === undefined || origins.isTrustedOrigin(origin, request.headers.host)) return;
     request.log.warn({ origin, method: request.method }, 'refused a foreign Origin');
     const path = (request.url.split('?')[0] ?? '').slice(0, 120);
     await sendError(

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { labError } from '../src/core';
 import { sendError } from './errors';
-import { isAllowedHost } from './host-check';
+import { isAllowedHost, isAllowedOrigin } from './host-check';
 
 /**
  * Lanes: extra ports of the same server. A browser opens at most six HTTP/1.1
@@ -77,6 +77,15 @@ export class Lanes {
     }
     if (url.protocol !== 'http:' || !isAllowedHost(url.host, this.allowedHosts)) return false;
     return this.ports().has(Number(url.port || 80));
+  }
+
+  /**
+   * Whether a page at `origin` may change the server's state (host-check.ts,
+   * installOriginCheck): the origin of the port it asks (`http://<Host>`), a
+   * trusted one, or the app on any of its ports.
+   */
+  isTrustedOrigin(origin: string, host: string | undefined): boolean {
+    return isAllowedOrigin(origin, host, this.allowedOrigins) || this.isAppOrigin(origin);
   }
 
   async open(app: FastifyInstance): Promise<void> {

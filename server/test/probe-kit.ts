@@ -17,6 +17,14 @@ export function asciiText(r: Random, min: number, max: number): string {
   return text;
 }
 
+function jsonOrNull(text: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 /** Status, content type and parsed JSON body (null when it is not JSON) of a raw HTTP answer. */
 export function parseAnswer(raw: Buffer): {
   status: number;
@@ -27,13 +35,7 @@ export function parseAnswer(raw: Buffer): {
   const at = text.indexOf('\r\n\r\n');
   const head = at === -1 ? text : text.slice(0, at);
   const contentType = /\r\ncontent-type: *([^\r\n]*)/i.exec(head)?.[1] ?? null;
-  let body: Record<string, unknown> | null = null;
-  try {
-    body = JSON.parse(text.slice(at + 4)) as Record<string, unknown>;
-  } catch {
-    body = null;
-  }
-  return { status: Number(text.slice(9, 12)), contentType, body };
+  return { status: Number(text.slice(9, 12)), contentType, body: jsonOrNull(text.slice(at + 4)) };
 }
 
 /** A WebSocket upgrade head for `path`, with `headerLines` (each ending in CRLF) as its other headers. */
