@@ -315,6 +315,10 @@ describe(`outside probes (seed ${SEED})`, () => {
       ),
       ...heads.map((head) => trickle(running.port, head, gap())),
     ]);
+    console.log(
+      `trickled heads cut after ${headCuts.map((c) => c.ms).join(', ')} ms (headersTimeoutMs ${LIMITS.headersTimeoutMs}); ` +
+        `trickled body after ${bodyCut.ms} ms (requestTimeoutMs ${LIMITS.requestTimeoutMs})`,
+    );
     for (const cut of headCuts) {
       expect(parseAnswer(cut.answer)).toMatchObject({
         status: 408,

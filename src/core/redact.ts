@@ -77,9 +77,7 @@ export function redactTraceEvent<E extends Pick<TraceEvent, 'details'>>(event: E
   const d = event.details;
   if (!d) return event;
   const request = isHeaderRecord(d.requestHeaders) ? redactHeaders(d.requestHeaders) : undefined;
-  const response = isHeaderRecord(d.responseHeaders)
-    ? redactHeaders(d.responseHeaders)
-    : undefined;
+  const response = isHeaderRecord(d.responseHeaders) ? redactHeaders(d.responseHeaders) : undefined;
   if (!request && !response) return event;
   return {
     ...event,
