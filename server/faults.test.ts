@@ -139,7 +139,11 @@ describe('faults', () => {
     // The client notices by itself and drops the connection (its close frame would not be read):
     // the server lets the socket go.
     socket.ws.terminate();
-    await waitFor(() => running.app.lab.connections.lingeringCount === 0, 2_000, 'the socket to go');
+    await waitFor(
+      () => running.app.lab.connections.lingeringCount === 0,
+      2_000,
+      'the socket to go',
+    );
   });
 
   it('half-open WebSocket on a bare TCP socket: not a byte and no FIN after the server gives up; a drop cuts it', async () => {

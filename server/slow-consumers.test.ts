@@ -28,7 +28,9 @@ function nonReadingSse(port: number, path: string): Promise<Socket> {
     socket.once('error', reject);
     socket.on('connect', () => {
       socket.pause();
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`);
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
       resolve(socket);
     });
   });
@@ -98,7 +100,9 @@ describe('slow consumers', () => {
     // The readers got every message, in order, and are still open.
     await waitFor(() => sse.reader.events().length === published, 5_000, 'every SSE event');
     await waitFor(
-      () => reader.frames.filter((f) => (f as { type?: string }).type === 'message').length === published,
+      () =>
+        reader.frames.filter((f) => (f as { type?: string }).type === 'message').length ===
+        published,
       5_000,
       'every WebSocket message',
     );
@@ -120,7 +124,11 @@ describe('slow consumers', () => {
     const trace = traceOf(running);
     const raw = await RawWebSocket.open(running.port, '/api/channels/lobby/ws?rid=flood');
     // 100 pings in one write: ws parses them at once, before any pong has been written out.
-    raw.write(Buffer.concat(Array.from({ length: 100 }, () => clientFrame(WS_OPCODES.ping, Buffer.alloc(0)))));
+    raw.write(
+      Buffer.concat(
+        Array.from({ length: 100 }, () => clientFrame(WS_OPCODES.ping, Buffer.alloc(0))),
+      ),
+    );
     await waitFor(() => raw.ended, 2_000, 'the flooded socket to end');
     await waitFor(() => trace().some((e) => e.conn === 'flood' && e.kind === 'close'));
     const error = trace().find((e) => e.conn === 'flood' && e.kind === 'error');
@@ -136,7 +144,11 @@ describe('slow consumers', () => {
     running = await startApp();
     const trace = traceOf(running);
     const raw = await RawWebSocket.open(running.port, '/api/channels/lobby/ws?rid=calm');
-    raw.write(Buffer.concat(Array.from({ length: 50 }, () => clientFrame(WS_OPCODES.ping, Buffer.alloc(0)))));
+    raw.write(
+      Buffer.concat(
+        Array.from({ length: 50 }, () => clientFrame(WS_OPCODES.ping, Buffer.alloc(0))),
+      ),
+    );
     await waitFor(() => raw.frames.filter((f) => f.opcode === WS_OPCODES.pong).length === 50);
     expect(raw.ended).toBe(false);
     expect(trace().some((e) => e.conn === 'calm' && e.kind === 'error')).toBe(false);
@@ -151,14 +163,17 @@ describe('slow consumers', () => {
     const sse = await fetch(`${base}/api/channels/lobby/events?heartbeat=${tooLong}`);
     expect(sse.status).toBe(400);
     expect(await sse.json()).toMatchObject({ code: ERROR_CODES.BAD_TIMEOUT });
-    await expect(RawWebSocket.open(port, `/api/channels/lobby/ws?heartbeat=${tooLong}`)).rejects.toThrow(
-      /^HTTP\/1\.1 400/,
-    );
-    await expect(RawWebSocket.open(port, '/api/channels/lobby/ws?heartbeat=600000')).rejects.toThrow(
-      /^HTTP\/1\.1 400/,
-    );
+    await expect(
+      RawWebSocket.open(port, `/api/channels/lobby/ws?heartbeat=${tooLong}`),
+    ).rejects.toThrow(/^HTTP\/1\.1 400/);
+    await expect(
+      RawWebSocket.open(port, '/api/channels/lobby/ws?heartbeat=600000'),
+    ).rejects.toThrow(/^HTTP\/1\.1 400/);
     // The largest allowed value still opens.
-    const ok = await RawWebSocket.open(port, `/api/channels/lobby/ws?heartbeat=${KNOB_RANGES.heartbeat.max}`);
+    const ok = await RawWebSocket.open(
+      port,
+      `/api/channels/lobby/ws?heartbeat=${KNOB_RANGES.heartbeat.max}`,
+    );
     ok.destroy();
   });
 });

@@ -435,7 +435,9 @@ class ChannelSocket {
     const byServer = this.serverClose;
     const notes = [
       ...(byServer && code === 1006 && byServer.code !== 1006
-        ? [`the server closed with ${byServer.code}; no answer within ${SLOW_CONSUMER_GRACE_MS} ms, so it cut the socket`]
+        ? [
+            `the server closed with ${byServer.code}; no answer within ${SLOW_CONSUMER_GRACE_MS} ms, so it cut the socket`,
+          ]
         : []),
       ...(halfOpenMs !== null ? [`closed after ${halfOpenMs} ms half-open`] : []),
     ];
