@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { counterValue, expectCounter, openLab, send, setKnob } from './helpers';
 
@@ -9,6 +10,57 @@ test.afterEach(async ({ request }) => {
 });
 
 const diagram = (page: Page) => page.getByRole('img', { name: /^Sequence diagram/ });
+
+interface ExportedStep {
+  seq: number;
+  observer: 'client' | 'server' | 'broker';
+  conn: string;
+  kind: string;
+  details?: { closeCode?: number; note?: string; errorCode?: string; error?: string };
+}
+
+/** The page's whole trace, as "Export trace" downloads it (the event log draws only what is in view). */
+async function exportedTrace(page: Page): Promise<ExportedStep[]> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export trace' }).click(),
+  ]);
+  const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+    events: ExportedStep[];
+  };
+  return file.events.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * The connections open when the fault started, as the page saw them end: each one's
+ * first close on the page's side is its own watchdog's (after its "silent" error),
+ * never a close that came from the server (no 1006, no stream end before it).
+ */
+function expectNoticedByThePage(
+  steps: ExportedStep[],
+  closeNote: RegExp,
+  participants: number,
+): string[] {
+  const start = steps.find((e) => e.kind === 'fault' && /went silent/.test(e.details?.note ?? ''));
+  expect(start, 'the half-open fault step').toBeDefined();
+  const after = steps.filter((e) => e.seq > start!.seq && e.observer === 'client');
+  const silent = after.filter(
+    (e) => e.kind === 'error' && e.details?.errorCode === 'RL_ERR_SILENT',
+  );
+  const conns = [...new Set(silent.map((e) => e.conn))];
+  expect(conns.length, 'every participant noticed the silence itself').toBe(participants);
+  for (const conn of conns) {
+    const own = after.filter((e) => e.conn === conn);
+    const firstEnd = own.find((e) => e.kind === 'close' || e.kind === 'error');
+    expect(firstEnd?.details?.errorCode, `${conn}: the watchdog noticed first`).toBe(
+      'RL_ERR_SILENT',
+    );
+    const close = own.find((e) => e.kind === 'close');
+    expect(close?.details?.note, `${conn}: closed by the watchdog`).toMatch(closeNote);
+    expect(own.some((e) => e.kind === 'close' && e.details?.closeCode === 1006)).toBe(false);
+  }
+  return conns;
+}
 
 async function quickBackoff(page: Page) {
   await setKnob(page, /Backoff base/, '200');
@@ -171,9 +223,12 @@ test('half-open: a silent SSE stream is noticed within 2.5 heartbeats, closed an
   // The band ends when the last silenced connection was closed: its length is the time to notice.
   await expect(band).toContainText(/lasted \d+(\.\d)? (ms|s)/, { timeout: 10_000 });
   await expectCounter(page, 'delivered', (v) => v === 2);
+  // Nothing told the page: its own watchdog noticed, then it closed the stream.
+  // (Only Bob has a stream: Alice publishes over HTTP.)
+  expectNoticedByThePage(await exportedTrace(page), /^closed as silent$/, 1);
 });
 
-test('half-open: a silent WebSocket is cut by the heartbeat or noticed by the page, and resumed', async ({
+test('half-open: a silent WebSocket is noticed by the page itself (the server gives up on its end unseen), and resumed', async ({
   page,
 }) => {
   await openLab(page, 'fault-silent-ws');
@@ -187,12 +242,26 @@ test('half-open: a silent WebSocket is cut by the heartbeat or noticed by the pa
   await page.getByRole('button', { name: 'Go silent (half-open)' }).click();
   const band = diagram(page).locator('[data-kind="fault"]').filter({ hasText: 'went silent' });
   await expect(band).toHaveCount(1);
-  // Within about two heartbeats either side notices, the socket is closed, and the band ends.
+  // Within about two heartbeats the server gives up on its end (the band ends), telling the page nothing.
   await expect(band).toContainText(/lasted \d+(\.\d)? (ms|s)/, { timeout: 10_000 });
+  // The page still believes its sockets open until its own watchdog gives up on each, then reopens.
+  await expectCounter(page, 'reconnects', (v) => v >= 2, 'Alice and Bob noticed and reconnected');
   await expectCounter(page, 'open-connections', (v) => v === 2, 'both sockets are back');
   await send(page, 'after the silence');
   await expect(page.getByTestId('inbox-bob')).toContainText('after the silence');
   await expectCounter(page, 'delivered', (v) => v === 2);
+  // Each side noticed at its own time: the page by its watchdog (no 1006 from the server),
+  // the server by its missed pong, traced as its own close of the same connection.
+  const steps = await exportedTrace(page);
+  const conns = expectNoticedByThePage(steps, /^abandoned: silent$/, 2);
+  for (const conn of conns) {
+    const serverClose = steps.find(
+      (e) => e.observer === 'server' && e.conn === conn && e.kind === 'close',
+    );
+    expect(serverClose?.details?.note, `${conn}: the server's own close`).toMatch(
+      /^the server closed its end after \d+ ms half-open/,
+    );
+  }
 });
 
 test('the Faults panel tells a reboot in plain words, with local times and its down time', async ({

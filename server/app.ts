@@ -65,6 +65,8 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   installLanes(app, lanes);
 
   await app.register(fastifyWebsocket, {
+    // ws answers at most 60 pings at once (its default `maxPendingAutoPongs`, which @types/ws does
+    // not declare): past it, it terminates the socket; websocket.ts traces why (MAX_PENDING_PONGS).
     options: { maxPayload: config.bodyLimit, perMessageDeflate: false },
     // ws errors (an oversize frame: ws closes with 1009 itself) are traced, not answered by terminating.
     errorHandler: (error, _socket, request) => {

@@ -19,6 +19,11 @@ interface Held {
  */
 export class ConnectionRegistry {
   private readonly held = new Set<Held>();
+  /**
+   * Connections the server has given up on but leaves open, unread and unwritten (a
+   * half-open socket whose peer must notice by itself): each one's cut, for drop and shutdown.
+   */
+  private readonly lingering = new Set<() => void>();
   private silencedLeft = 0;
   /** Called when the last half-open connection has ended (someone noticed it was dead). */
   onAllNoticed: (() => void) | null = null;
@@ -58,7 +63,28 @@ export class ConnectionRegistry {
     return n;
   }
 
+  /**
+   * Keeps a connection the server has given up on until `cut` ends it: a drop or
+   * shutdown cuts it too. Returns the function that forgets it (safe to call twice).
+   * Lingering connections are not counted, held or half-open: the server's side is done.
+   */
+  linger(cut: () => void): () => void {
+    const entry = (): void => cut();
+    this.lingering.add(entry);
+    return () => {
+      this.lingering.delete(entry);
+    };
+  }
+
+  /** Connections the server has given up on that are still open (see `linger`). */
+  get lingeringCount(): number {
+    return this.lingering.size;
+  }
+
   endAll(reason: EndReason): number {
+    const lingering = [...this.lingering];
+    this.lingering.clear();
+    for (const cut of lingering) cut();
     const all = [...this.held];
     this.held.clear();
     const silenced = all.filter((entry) => entry.silenced).length;
@@ -117,4 +143,21 @@ export class OrderedDelay {
 
 export function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}
+
+/** How long a slow consumer's close frame (or end of stream) gets to go out before its socket is cut, ms. */
+export const SLOW_CONSUMER_GRACE_MS = 1_000;
+
+/**
+ * Whether writing `bytes` more to a connection with `queued` bytes not yet taken by
+ * its peer would pass `limit` (`maxQueuedBytes`). A write on an empty queue always
+ * goes, whatever its size: only a peer that does not read is cut.
+ */
+export function overQueueLimit(queued: number, bytes: number, limit: number): boolean {
+  return queued > 0 && queued + bytes > limit;
+}
+
+/** The reason a slow consumer is cut with (a close reason: short, under 123 bytes). */
+export function slowConsumerReason(queued: number, limit: number): string {
+  return `slow consumer: ${queued} bytes unread, at most ${limit} may wait`;
 }

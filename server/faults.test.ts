@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { observeTrace, publish, startApp, type Running } from './test/helpers';
 import { waitFor } from './test/wait-for';
+import { ERROR_CODES, WS_OPCODES } from '../src/core';
 import { openSse, TestSocket } from './test/clients';
+import { clientFrame } from './test/frame-codec';
+import { RawWebSocket } from './test/raw-websocket';
 
 async function setFaults(base: string, body: unknown): Promise<Response> {
   return fetch(`${base}/api/faults`, {
@@ -96,7 +99,7 @@ describe('faults', () => {
     observer.close();
   });
 
-  it('half-open WebSocket: no frames, no pings, pongs ignored; the heartbeat cuts it after two beats', async () => {
+  it('half-open WebSocket: no frames, no pings, pongs ignored; the server gives up on its end after two beats, and the client sees nothing', async () => {
     running = await startApp();
     const { base, wsBase } = running;
     const { events } = await observeTrace(running);
@@ -108,18 +111,71 @@ describe('faults', () => {
     const silencedAt = Date.now();
     socket.frames.length = 0;
     await publish(base, 'hush', 'never arrives');
-    // The server pings no more; its heartbeat notices the missing pong and cuts the socket.
-    expect(await socket.closed(3_000)).toBe(1006);
-    expect(Date.now() - silencedAt).toBeGreaterThanOrEqual(250);
-    expect(socket.frames).toEqual([]);
-    await waitFor(() =>
-      events().some(
-        (e) => e.kind === 'error' && /half-open for \d+ ms/.test(e.details?.error ?? ''),
-      ),
+    // The server pings no more; its heartbeat notices the missing pong and gives up on its end…
+    await waitFor(
+      () =>
+        events().some(
+          (e) =>
+            e.conn === 'hush-1' &&
+            e.kind === 'error' &&
+            /half-open for \d+ ms/.test(e.details?.error ?? ''),
+        ),
+      2_000,
+      "the server's missed-pong step",
     );
+    expect(Date.now() - silencedAt).toBeGreaterThanOrEqual(250);
+    const close = events().find((e) => e.conn === 'hush-1' && e.kind === 'close');
+    expect(close?.details?.note).toMatch(/^the server closed its end after \d+ ms half-open/);
     await waitFor(() =>
       events().some((e) => e.kind === 'fault' && e.details?.faultPhase === 'end'),
     );
+    expect(running.app.lab.stats().sockets).toBe(0);
+    expect(running.app.lab.hub.listenerCount('hush')).toBe(0);
+    // …but tells the client nothing: no frame, no close, for well past the server's own cut.
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    expect(socket.frames).toEqual([]);
+    expect(socket.closeCode).toBeNull();
+    expect(socket.ws.readyState).toBe(socket.ws.OPEN);
+    // The client notices by itself and drops the connection (its close frame would not be read):
+    // the server lets the socket go.
+    socket.ws.terminate();
+    await waitFor(
+      () => running.app.lab.connections.lingeringCount === 0,
+      2_000,
+      'the socket to go',
+    );
+  });
+
+  it('half-open WebSocket on a bare TCP socket: not a byte and no FIN after the server gives up; a drop cuts it', async () => {
+    running = await startApp();
+    const { base, port } = running;
+    const { events } = await observeTrace(running);
+    // It never answers pings: only the silence keeps the server from cutting it after two beats.
+    const raw = await RawWebSocket.open(port, '/api/channels/hush/ws?heartbeat=250&rid=hush-raw');
+    expect((await setFaults(base, { silence: true })).status).toBe(200);
+    const bytesAtSilence = raw.socket.bytesRead;
+    await waitFor(
+      () => events().some((e) => e.conn === 'hush-raw' && e.kind === 'close'),
+      2_000,
+      'the server to give up on its end',
+    );
+    expect(
+      events().find((e) => e.conn === 'hush-raw' && e.kind === 'error')?.details?.errorCode,
+    ).toBe(ERROR_CODES.MISSED_PONG);
+    // Twice the server's missed-pong time more: nothing arrives, not even a FIN.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(raw.socket.bytesRead).toBe(bytesAtSilence);
+    expect(raw.frames.filter((f) => f.opcode !== WS_OPCODES.ping)).toEqual([]);
+    expect(raw.ended).toBe(false);
+    expect(running.app.lab.connections.lingeringCount).toBe(1);
+    // What the peer sends is not read either: a ping gets no pong.
+    raw.write(clientFrame(WS_OPCODES.ping, Buffer.from('anyone?')));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(raw.socket.bytesRead).toBe(bytesAtSilence);
+    // A drop (the network is cut) ends what lingers.
+    expect((await setFaults(base, { drop: true })).status).toBe(200);
+    await waitFor(() => raw.ended, 2_000, 'the drop to cut the lingering socket');
+    expect(running.app.lab.connections.lingeringCount).toBe(0);
   });
 
   it('adds latency to deliveries', async () => {

@@ -77,6 +77,16 @@ export class HeldConnection {
     return timer;
   }
 
+  /**
+   * Stops what it set up but the registry entry: timers, delays and the hub listener
+   * (nothing is queued, written or kept for it any more). `release` still ends it.
+   */
+  quiet(): void {
+    for (const timer of this.timers.splice(0)) clearTimeout(timer);
+    for (const delay of this.delays) delay.cancel();
+    this.unsubscribe();
+  }
+
   /** Undoes everything it set up: timers, delays, the hub listener and the registry entry; runs once. */
   release(): void {
     if (this.released) return;

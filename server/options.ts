@@ -31,6 +31,8 @@ export interface LimitOptions {
   requestTimeoutMs: number;
   /** Largest request head (request line and headers), bytes (431 over it). */
   maxHeaderSize: number;
+  /** Bytes that may wait to be written to one SSE stream or WebSocket (a slow consumer is cut past it). */
+  maxQueuedBytes: number;
 }
 
 export const DEFAULT_LIMITS: LimitOptions = {
@@ -45,6 +47,8 @@ export const DEFAULT_LIMITS: LimitOptions = {
   requestTimeoutMs: 60_000,
   // Node's default.
   maxHeaderSize: 16_384,
+  // 1 MiB: some 70 messages of the largest size the lab takes, far more than a reading client lags.
+  maxQueuedBytes: 1_048_576,
 };
 
 /** Each limit's environment variable (server/main.ts reads them; README lists them). */
@@ -57,6 +61,7 @@ export const LIMIT_ENV: Record<keyof LimitOptions, string> = {
   headersTimeoutMs: 'LAB_HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'LAB_REQUEST_TIMEOUT_MS',
   maxHeaderSize: 'LAB_MAX_HEADER_SIZE',
+  maxQueuedBytes: 'LAB_MAX_QUEUED_BYTES',
 };
 
 /** The smallest value each limit takes; every one is a whole number but the publish rate. */
@@ -69,6 +74,7 @@ const LIMIT_MIN: Record<keyof LimitOptions, number> = {
   headersTimeoutMs: 0,
   requestTimeoutMs: 0,
   maxHeaderSize: 1_024,
+  maxQueuedBytes: 1_024,
 };
 
 /**

@@ -5,17 +5,27 @@ import {
   encodeSseComment,
   encodeSseEvent,
   encodeSseRetry,
+  ERROR_CODES,
   parseMessageId,
   type Message,
 } from '../src/core';
-import type { EndReason, OrderedDelay } from './connections';
+import {
+  SLOW_CONSUMER_GRACE_MS,
+  overQueueLimit,
+  slowConsumerReason,
+  type EndReason,
+  type OrderedDelay,
+} from './connections';
 import { HeldConnection } from './held-connection';
 import { responseHeadBytes } from './http-trace';
 import type { Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
 import { ChannelParams, SseQuery } from './schemas';
 
-/** An SSE stream's life: open while it writes, closed once the client, a fault or shutdown ends it. */
+/**
+ * An SSE stream's life: open while it writes, closed once the client, a fault, shutdown or
+ * its own slowness (a client that does not read) ends it.
+ */
 export type StreamState = 'open' | 'closed';
 
 /** Bytes of HTTP/1.1 chunk framing around a chunk of `length` bytes: hex size, CRLF, CRLF. */
@@ -79,7 +89,7 @@ class SseStream {
           : encodeSseComment(`heartbeat ${lab.now()}`);
       this.write(beat, 'ping', {});
     });
-    res.on('close', () => this.closed(true));
+    res.on('close', () => this.closed('client'));
   }
 
   private send(message: Message): void {
@@ -104,6 +114,12 @@ class SseStream {
     this.delay.run(() => {
       // Half-open: the stream stays open and the server believes it writes, but nothing arrives.
       if (this.state !== 'open' || this.held.silenced) return;
+      const queued = this.res.writableLength;
+      const limit = this.lab.options.limits.maxQueuedBytes;
+      if (overQueueLimit(queued, Buffer.byteLength(text), limit)) {
+        this.cutSlowConsumer(queued, limit);
+        return;
+      }
       this.res.write(text);
       this.lab.observer.record(this.target, kind, 'down', () => {
         const payload = Buffer.byteLength(text);
@@ -116,28 +132,53 @@ class SseStream {
     });
   }
 
+  /**
+   * A client that does not read what it is sent: the stream stops queueing for it at
+   * once and ends (the end waits behind what is queued, so the socket is cut if the
+   * end has not gone out within the grace). EventSource reconnects with Last-Event-ID.
+   */
+  private cutSlowConsumer(queued: number, limit: number): void {
+    const reason = slowConsumerReason(queued, limit);
+    this.lab.observer.record(this.target, 'error', 'none', {
+      details: { error: reason, errorCode: ERROR_CODES.SLOW_CONSUMER },
+    });
+    this.closed({ slow: reason });
+    // The connection goes with the stream (it is not kept alive for another request).
+    const socket = this.res.socket;
+    const cut = setTimeout(() => socket?.destroy(), SLOW_CONSUMER_GRACE_MS);
+    cut.unref();
+    socket?.once('close', () => clearTimeout(cut));
+    this.res.end(() => socket?.destroy());
+  }
+
   private end(reason: EndReason): void {
     if (this.state !== 'open') return;
     if (reason === 'drop') {
-      this.closed(false);
+      this.closed('drop');
       this.res.destroy();
     } else {
-      this.closed(true);
+      this.closed('client');
       // End the chunked body, then the keep-alive socket, so the server's close does not wait on it.
       this.res.end(() => this.res.socket?.destroy());
     }
   }
 
   /** Undoes everything the stream set up; runs once. */
-  private closed(byClient: boolean): void {
+  private closed(how: 'client' | 'drop' | { slow: string }): void {
     if (this.state !== 'open') return;
     this.state = 'closed';
     this.held.release();
     const halfOpenMs = this.held.halfOpenMs();
-    const note = byClient ? 'stream closed' : 'dropped by a fault';
+    const note =
+      how === 'client'
+        ? 'stream closed'
+        : how === 'drop'
+          ? 'dropped by a fault'
+          : `the server ended the stream (cut after ${SLOW_CONSUMER_GRACE_MS} ms if the end cannot go out)`;
     this.lab.observer.record(this.target, 'close', 'none', {
       details: {
-        wasClean: byClient,
+        wasClean: how !== 'drop',
+        ...(typeof how === 'object' ? { closeReason: how.slow } : {}),
         note: halfOpenMs === null ? note : `${note}, after ${halfOpenMs} ms half-open`,
       },
     });

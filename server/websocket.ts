@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RawData, WebSocket } from 'ws';
@@ -19,7 +20,13 @@ import {
 } from '../src/core';
 import { closeReason } from './close-reason';
 import { upgradeRefusal } from './connection-caps';
-import type { EndReason, OrderedDelay } from './connections';
+import {
+  SLOW_CONSUMER_GRACE_MS,
+  overQueueLimit,
+  slowConsumerReason,
+  type EndReason,
+  type OrderedDelay,
+} from './connections';
 import { HeldConnection } from './held-connection';
 import { isAllowedOrigin } from './host-check';
 import type { Lab } from './lab';
@@ -39,9 +46,30 @@ export function wsErrorCloseCode(error: unknown): number | undefined {
 
 /**
  * A channel socket's life: open; closing once the server has decided to end it
- * (its close frame sent, or queued behind a refusal's error frame); closed.
+ * (its close frame sent, or queued behind a refusal's error frame); abandoned once
+ * the server has given up on a silent (half-open) peer, whose socket it leaves open,
+ * unread and unwritten, so that the peer notices by itself; closed.
  */
-export type SocketState = 'open' | 'closing' | 'closed';
+export type SocketState = 'open' | 'closing' | 'abandoned' | 'closed';
+
+/**
+ * ws answers at most this many pings at once (its `maxPendingAutoPongs`, set in app.ts):
+ * past it, it terminates the socket without a close frame.
+ */
+export const MAX_PENDING_PONGS = 60;
+
+/**
+ * How long an abandoned half-open socket is left open at most, ms: long enough for the
+ * peer's own watchdog (2.5 heartbeats on the page) to notice first, bounded all the same.
+ */
+export function halfOpenLingerMs(heartbeatMs: number): number {
+  return Math.max(60_000, 3 * heartbeatMs);
+}
+
+/** The TCP socket under a ws WebSocket (ws keeps it as `_socket`; @types/ws does not declare it). */
+function tcpSocketOf(socket: WebSocket): Socket | undefined {
+  return (socket as unknown as { _socket?: Socket })._socket;
+}
 /** The heartbeat's state: idle between pings, awaiting the pong of the last ping. */
 export type HeartbeatState = 'idle' | 'awaiting-pong';
 
@@ -79,21 +107,24 @@ class ChannelSocket {
   private readonly up: OrderedDelay;
   /** The frame being handled: the next waits for it. */
   private turn: Promise<void> = Promise.resolve();
+  /** Why the server closed the socket itself, for the close step (a slow consumer). */
+  private serverClose: { code: number; reason: string } | null = null;
 
   constructor(
     private readonly lab: Lab,
     private readonly socket: WebSocket,
     private readonly channel: string,
     since: number | undefined,
-    heartbeatMs: number,
     private readonly target: TraceTarget,
     private readonly from: string,
     /** Whose publish budget this socket spends (its `client=` label, else its address). */
     private readonly publisher: string,
     private readonly heartbeatFrames: boolean,
+    private readonly heartbeatMs: number,
   ) {
     this.held = new HeldConnection(lab, 'websocket', {
       end: (reason: EndReason) => this.end(reason),
+      silence: () => this.silence(),
     });
     this.down = this.held.delay(() => lab.faults.latencyMs.down);
     this.up = this.held.delay(() => lab.faults.latencyMs.up);
@@ -102,7 +133,7 @@ class ChannelSocket {
     this.held.subscribe(channel, (message) => this.deliver(message));
     if (since !== undefined) this.replay(since);
 
-    this.held.every(heartbeatMs, () => this.beat());
+    this.held.every(this.heartbeatMs, () => this.beat());
 
     socket.on('message', (data, isBinary) => {
       // Half-open: what the peer sends never arrives.
@@ -118,7 +149,10 @@ class ChannelSocket {
       }));
       this.up.run(() => this.onFrame(bytes, isBinary));
     });
-    socket.on('ping', (data) => this.traceControl('ping', 'up', data.length));
+    socket.on('ping', (data) => {
+      this.traceControl('ping', 'up', data.length);
+      this.noticePingFlood();
+    });
     socket.on('pong', (data) => {
       if (this.held.silenced) return;
       this.traceControl('pong', 'up', data.length);
@@ -156,6 +190,12 @@ class ChannelSocket {
       // 'closing' still sends what was queued before the close (a refusal's error frame).
       if (this.state === 'closed' || this.socket.readyState !== this.socket.OPEN) return;
       if (this.held.silenced) return;
+      const queued = this.socket.bufferedAmount;
+      const limit = this.lab.options.limits.maxQueuedBytes;
+      if (overQueueLimit(queued, Buffer.byteLength(text), limit)) {
+        this.cutSlowConsumer(queued, limit);
+        return;
+      }
       this.socket.send(text);
       this.lab.observer.record(this.target, 'ws-frame', 'down', () => {
         const payload = Buffer.byteLength(text);
@@ -254,9 +294,107 @@ class ChannelSocket {
     this.send(ack, [message.id]);
   }
 
+  /**
+   * A peer that does not read what it is sent: the server stops queueing for it at
+   * once (no hub listener, no delayed writes), sends a close 1013 with the reason, and
+   * cuts the socket if the close has not been answered within the grace (a close frame
+   * queued behind a full buffer reaches only a peer that reads again).
+   */
+  private cutSlowConsumer(queued: number, limit: number): void {
+    if (this.state !== 'open') {
+      // Already closing (a refusal's error frame and close wait in the queue): no more grace.
+      this.socket.terminate();
+      return;
+    }
+    const reason = slowConsumerReason(queued, limit);
+    const closeCode = WS_CLOSE.tryAgainLater;
+    this.lab.observer.record(this.target, 'error', 'none', {
+      details: { error: reason, errorCode: ERROR_CODES.SLOW_CONSUMER, closeCode },
+    });
+    this.state = 'closing';
+    this.serverClose = { code: closeCode, reason };
+    this.held.quiet();
+    this.up.cancel();
+    this.socket.close(closeCode, closeReason(reason));
+    this.held.after(SLOW_CONSUMER_GRACE_MS, () => this.socket.terminate());
+  }
+
+  /**
+   * ws terminates a socket with more than MAX_PENDING_PONGS pings awaiting their pongs,
+   * without a close frame and without an event; it does so while handling the ping, just
+   * before it emits 'ping'. A socket no longer open here, that the server did not close
+   * itself, is that.
+   */
+  private noticePingFlood(): void {
+    if (this.state !== 'open' || this.socket.readyState === this.socket.OPEN) return;
+    this.state = 'closing';
+    const reason = `ping flood: more than ${MAX_PENDING_PONGS} pings awaiting their pongs`;
+    this.serverClose = { code: 1006, reason };
+    this.lab.observer.record(this.target, 'error', 'none', {
+      details: {
+        error: `${reason}: terminated without a close frame`,
+        errorCode: ERROR_CODES.PING_FLOOD,
+      },
+    });
+  }
+
+  /**
+   * The half-open fault: from now on nothing the peer sends is read (not even a ping
+   * for ws to answer, nor a close frame); the TCP socket stays open, so the peer still
+   * learns of the end only when it notices by itself.
+   */
+  private silence(): void {
+    const tcp = tcpSocketOf(this.socket);
+    if (!tcp) return;
+    // ws's own 'data' listener feeds its frame parser: replaced by one that drops every byte,
+    // so that ws still sees the peer go ('end', 'close') but nothing it sent.
+    tcp.removeAllListeners('data');
+    tcp.on('data', () => undefined);
+  }
+
+  /**
+   * The server's heartbeat noticed a silenced peer: its side gives up (traced at its
+   * time, as a close), stops every timer and listener, and leaves the socket open but
+   * unread and unwritten — no close frame, no FIN — until the peer closes it or
+   * `halfOpenLingerMs` passes, so that the peer notices by itself, as after a network
+   * that vanished.
+   */
+  private abandon(halfOpenMs: number): void {
+    this.state = 'abandoned';
+    this.held.quiet();
+    this.up.cancel();
+    const lingerMs = halfOpenLingerMs(this.heartbeatMs);
+    this.lab.observer.record(this.target, 'error', 'none', {
+      details: {
+        error: `no pong since the previous ping: the server gives up (half-open for ${halfOpenMs} ms)`,
+        errorCode: ERROR_CODES.MISSED_PONG,
+      },
+    });
+    this.lab.observer.record(this.target, 'close', 'none', {
+      details: {
+        wasClean: false,
+        note: `the server closed its end after ${halfOpenMs} ms half-open; nothing is sent to the peer, which must notice by itself (the socket is cut after ${lingerMs} ms at most)`,
+      },
+    });
+    const cut = (): void => this.socket.terminate();
+    const forget = this.lab.connections.linger(cut);
+    const timer = setTimeout(cut, lingerMs);
+    timer.unref();
+    this.socket.once('close', () => {
+      clearTimeout(timer);
+      forget();
+    });
+    this.held.release();
+  }
+
   private beat(): void {
     if (this.state !== 'open') return;
     if (this.heartbeatState === 'awaiting-pong') {
+      const silencedFor = this.held.halfOpenMs();
+      if (silencedFor !== null) {
+        this.abandon(silencedFor);
+        return;
+      }
       // No close frame: the peer is gone as far as we can tell (the client sees 1006).
       const halfOpenMs = this.held.halfOpenMs();
       const halfOpen = halfOpenMs === null ? '' : ` (half-open for ${halfOpenMs} ms)`;
@@ -288,15 +426,28 @@ class ChannelSocket {
 
   private closed(code: number, reason: string): void {
     if (this.state === 'closed') return;
+    // An abandoned socket's close was traced when the server gave up on it.
+    const traced = this.state === 'abandoned';
     this.state = 'closed';
     this.held.release();
+    if (traced) return;
     const halfOpenMs = this.held.halfOpenMs();
+    const byServer = this.serverClose;
+    const notes = [
+      ...(byServer && code === 1006 && byServer.code !== 1006
+        ? [
+            `the server closed with ${byServer.code}; no answer within ${SLOW_CONSUMER_GRACE_MS} ms, so it cut the socket`,
+          ]
+        : []),
+      ...(halfOpenMs !== null ? [`closed after ${halfOpenMs} ms half-open`] : []),
+    ];
+    const closeReasonText = reason || byServer?.reason;
     this.lab.observer.record(this.target, 'close', 'none', {
       details: {
         closeCode: code,
-        ...(reason ? { closeReason: reason } : {}),
+        ...(closeReasonText ? { closeReason: closeReasonText } : {}),
         wasClean: code !== 1006,
-        ...(halfOpenMs !== null ? { note: `closed after ${halfOpenMs} ms half-open` } : {}),
+        ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
       },
     });
   }
@@ -377,11 +528,11 @@ export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
         socket,
         request.params.ch,
         query.since,
-        query.heartbeat ?? lab.options.knobs.wsHeartbeatMs,
         target,
         labels.client ?? 'anonymous',
         publisherKey(labels.client, request.ip),
         query.heartbeatAs === 'frame',
+        query.heartbeat ?? lab.options.knobs.wsHeartbeatMs,
       );
     },
   });

@@ -310,6 +310,26 @@ export const ERROR_TABLE = {
     raisedBy: 'server',
     sentence: 'no pong since the previous ping: terminated',
   },
+  /**
+   * A connection that does not read what is sent to it: more than `maxQueuedBytes` (1 MiB by
+   * default) waits to be written. A WebSocket is closed with 1013 (terminated when the close
+   * cannot go out in time); an SSE stream is ended. The client resumes from its last id.
+   */
+  SLOW_CONSUMER: {
+    code: 'RL_ERR_SLOW_CONSUMER',
+    raisedBy: 'server',
+    closeCode: WS_CLOSE.tryAgainLater,
+    sentence: 'the connection does not read what is sent to it: closed, resume from the last id',
+  },
+  /**
+   * More than 60 pings awaiting their pongs (ws's `maxPendingAutoPongs`): ws terminates the
+   * socket without a close frame (the client sees 1006); the trace's error step says why.
+   */
+  PING_FLOOD: {
+    code: 'RL_ERR_PING_FLOOD',
+    raisedBy: 'server',
+    sentence: 'more than 60 pings awaiting their pongs: terminated',
+  },
   /** fetch rejected, or a socket/stream failed: no HTTP answer at all. */
   NETWORK: {
     code: 'RL_ERR_NETWORK',

@@ -45,7 +45,7 @@ export const KNOB_RANGES = {
   /** SSE: `retry`. */
   retry: { min: 0, max: 600_000 },
   /** SSE and WebSocket: `heartbeat`. */
-  heartbeat: { min: 250, max: 600_000 },
+  heartbeat: { min: 250, max: 60_000 },
   /** Short polling: the wait between polls (the browser's own knob). */
   pollInterval: { min: 100, max: 60_000 },
 } as const;
