@@ -57,7 +57,7 @@ export class Lab {
     this.ownsBroker = options.broker === null;
     this.broker = options.broker ?? new MemoryBroker(new MemoryBus(options.history, options.now));
     this.link = new HubLink(this.hub, this.broker);
-    this.observer = new ObserverStream(options.serverName);
+    this.observer = new ObserverStream(options.serverName, options.limits.maxQueuedBytes);
     const limits = options.limits;
     this.connectionLimiter = new ConnectionLimiter(
       limits.maxConnectionsPerAddress,

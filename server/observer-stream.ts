@@ -1,12 +1,15 @@
 import type { WebSocket } from 'ws';
 import { redactTraceEvent } from '../src/core/redact';
 import {
+  WS_CLOSE,
   traceClock,
   type Direction,
   type Technique,
   type TraceEventInput,
   type TraceKind,
 } from '../src/core';
+import { closeReason } from './close-reason';
+import { overQueueLimit, SLOW_CONSUMER_GRACE_MS, slowConsumerReason } from './connections';
 
 /** Which request or connection a server-side step belongs to. */
 export interface TraceTarget {
@@ -44,7 +47,14 @@ export class ObserverStream implements TraceSink {
   private readonly owners = new Map<string, number>();
   private readonly ownerLeft = new Set<(owner: string) => void>();
 
-  constructor(private readonly serverName: string) {}
+  /**
+   * `maxQueuedBytes`: what may wait unread on one observer socket (the limits'
+   * `maxQueuedBytes`); past it the socket is closed 1013, as a channel's is.
+   */
+  constructor(
+    private readonly serverName: string,
+    private readonly maxQueuedBytes = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Whether a page's observer is connected: the page is still there. */
   hasOwner(owner: string): boolean {
@@ -138,11 +148,30 @@ export class ObserverStream implements TraceSink {
     const event = redactTraceEvent(step);
     if (this.sockets.size > 0) {
       const frame = JSON.stringify({ type: 'trace', event });
+      const bytes = Buffer.byteLength(frame);
       for (const socket of this.sockets) {
-        if (socket.readyState === socket.OPEN) socket.send(frame);
+        if (socket.readyState !== socket.OPEN) continue;
+        if (overQueueLimit(socket.bufferedAmount, bytes, this.maxQueuedBytes)) {
+          this.cutSlowObserver(socket);
+          continue;
+        }
+        socket.send(frame);
       }
     }
     for (const sink of this.sinks) if (sink.active) sink.forward(event);
+  }
+
+  /**
+   * An observer that does not read its steps is closed 1013 with the slow-consumer
+   * reason and cut if the close is not answered within the grace; it is not traced
+   * (the observer stream is not a channel connection), and the page's observer
+   * reconnects.
+   */
+  private cutSlowObserver(socket: WebSocket): void {
+    const reason = slowConsumerReason(socket.bufferedAmount, this.maxQueuedBytes);
+    this.remove(socket);
+    socket.close(WS_CLOSE.tryAgainLater, closeReason(reason));
+    setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
   closeAll(code: number, reason: string): void {

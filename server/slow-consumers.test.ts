@@ -119,6 +119,50 @@ describe('slow consumers', () => {
     sse.abort();
   });
 
+  it('closes a non-reading observer (1013) past the queue limit, while a reading one keeps every step', async () => {
+    running = await startApp({
+      limits: { maxQueuedBytes: LIMIT, publishRatePerSecond: 100_000, publishBurst: 100_000 },
+    });
+    const { base, port, wsBase } = running;
+    const { lab } = running.app;
+    const lazy = await RawWebSocket.open(port, '/api/observe');
+    lazy.socket.pause();
+    const watcher = await TestSocket.open(`${wsBase}/api/observe`);
+    // A subscriber, so that every publish is traced with its 15 KB body on the way down.
+    const subscriber = await TestSocket.open(`${wsBase}/api/channels/watched/ws?rid=sub`);
+    await waitFor(() => lab.observer.size === 2 && lab.hub.listenerCount('watched') === 1);
+    const stepsFor = (id: number) =>
+      watcher.frames.filter(
+        (f) =>
+          (f as { type?: string }).type === 'trace' &&
+          ((f as { event?: TraceEventInput }).event?.messageIds ?? []).includes(id),
+      ).length;
+    let published = 0;
+    let lastId = 0;
+    while (published < 1_000 && lab.observer.size === 2) {
+      const res = await fetch(`${base}/api/channels/watched/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'ticker', text: MESSAGE_TEXT }),
+      });
+      expect(res.status).toBe(201);
+      lastId = ((await res.json()) as { id: number }).id;
+      published++;
+    }
+    expect(lab.observer.size, 'only the reading observer is left').toBe(1);
+    expect(published).toBeLessThan(1_000);
+    await waitFor(() => stepsFor(lastId) > 0, 5_000, 'the reader to see the last publish traced');
+    expect(watcher.closeCode).toBeNull();
+    lazy.socket.resume();
+    await waitFor(() => lazy.ended, 3_000, 'the slow observer to end');
+    if (lazy.closeFrame) {
+      expect(lazy.closeFrame.code).toBe(WS_CLOSE.tryAgainLater);
+      expect(lazy.closeFrame.reason).toMatch(/^slow consumer: /);
+    }
+    watcher.close();
+    subscriber.close();
+  });
+
   it('traces a ping flood (more than 60 pings awaiting their pongs) as an error and the close', async () => {
     running = await startApp();
     const trace = traceOf(running);
