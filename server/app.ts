@@ -19,6 +19,7 @@ import { shortPollPlugin } from './short-poll';
 import { ssePlugin } from './sse';
 import { stormPlugin } from './storm';
 import { installStatic } from './static';
+import { labValidation } from './validation';
 import { watchUpgradeHeads, websocketPlugin, wsErrorCloseCode } from './websocket';
 
 export type { ServerOptions, ServerOptionsInput } from './options';
@@ -48,8 +49,8 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
     bodyLimit: config.bodyLimit,
     // HEAD would open a stream or a held poll just to drop its body: only the routes we declare.
     exposeHeadRoutes: false,
-    // Unknown fields are refused, never silently removed.
-    ajv: { customOptions: { removeAdditional: false } },
+    // No unknown fields removed, no body coerced, no ±Infinity from a query: server/validation.ts.
+    ...labValidation,
   });
   app.decorate('lab', lab);
   app.addHook('onClose', () => lab.close());
