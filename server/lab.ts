@@ -48,7 +48,7 @@ export class Lab {
   };
   /** Caps on open channel connections, per client address and in total (protocol.md, "Limits"). */
   readonly connectionLimiter: ConnectionLimiter;
-  /** Publishes a client may make over HTTP and WebSocket; schedules the server plays are not limited. */
+  /** Publishes an address and each client in it may make over HTTP and WebSocket; schedules the server plays are not limited. */
   readonly publishLimiter: PublishRateLimiter;
   private connCounter = 0;
 
@@ -63,7 +63,10 @@ export class Lab {
       limits.maxConnectionsPerAddress,
       limits.maxConnectionsTotal,
     );
-    this.publishLimiter = new PublishRateLimiter(limits.publishRatePerSecond, limits.publishBurst);
+    this.publishLimiter = new PublishRateLimiter(
+      { ratePerSecond: limits.publishRatePerSecond, burst: limits.publishBurst },
+      { ratePerSecond: limits.publishRatePerAddress, burst: limits.publishBurstPerAddress },
+    );
   }
 
   now(): number {

@@ -48,7 +48,7 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       const labels = requestLabels(request);
-      // Per client: its `client=` label, else its address (protocol.md, "Limits").
+      // Per address, and per client inside it (its `client=` label narrows, never widens: protocol.md, "Limits").
       const limited = lab.publishLimiter.take(publisherKey(labels.client, request.ip));
       if (limited) {
         reply.header('retry-after', String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))));
