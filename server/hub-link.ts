@@ -27,6 +27,7 @@ export class HubLink {
   private readonly subscriptions = new Map<string, Promise<Unsubscribe>>();
   private readonly waiters = new Map<string, Waiter[]>();
   private readonly stopWatching: () => void;
+  private readonly stopForgetting: () => void;
   private closed = false;
 
   constructor(
@@ -34,6 +35,7 @@ export class HubLink {
     private readonly broker: Broker,
   ) {
     this.stopWatching = hub.watchChannels((channel) => this.follow(channel));
+    this.stopForgetting = hub.watchForgotten((channel) => this.unfollow(channel));
   }
 
   /**
@@ -54,6 +56,7 @@ export class HubLink {
     if (this.closed) return;
     this.closed = true;
     this.stopWatching();
+    this.stopForgetting();
     for (const waiters of [...this.waiters.values()])
       for (const waiter of waiters) waiter.resolve();
     const pending = [...this.subscriptions.values()];
@@ -87,6 +90,17 @@ export class HubLink {
       if (this.subscriptions.get(channel) === subscription) this.subscriptions.delete(channel);
     });
     return subscription;
+  }
+
+  /** A channel the Hub forgot: its broker subscription ends (a later naming follows it again). */
+  private unfollow(channel: string): void {
+    const subscription = this.subscriptions.get(channel);
+    if (!subscription) return;
+    this.subscriptions.delete(channel);
+    void subscription.then(
+      (unsubscribe) => unsubscribe(),
+      () => undefined,
+    );
   }
 
   private receive(message: Message): void {

@@ -1,4 +1,10 @@
-import { DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_LIMITS, type HistoryLimits } from '../src/core';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_HISTORY_LIMITS,
+  DEFAULT_STORE_LIMITS,
+  type HistoryLimits,
+  type StoreLimits,
+} from '../src/core';
 import type { Broker } from './broker/broker';
 
 /** The knobs a technique uses when the request does not say (protocol.md, "Knobs"). */
@@ -27,6 +33,12 @@ export interface LimitOptions {
   publishRatePerAddress: number;
   /** Publishes one address may make at once, all its clients together. */
   publishBurstPerAddress: number;
+  /** Channels held at most (a new one past it: 503 RL_ERR_TOO_MANY_CHANNELS). */
+  maxChannels: number;
+  /** Bytes of history over all channels; past it the oldest messages go first. */
+  maxHistoryBytes: number;
+  /** A channel with no message and no listener is forgotten after this long unused, ms. */
+  idleChannelMs: number;
   /** An idle keep-alive connection is closed after this long, ms (0: never). */
   keepAliveTimeoutMs: number;
   /** The request head must arrive within this long, ms (408 after; 0: no limit). */
@@ -47,6 +59,10 @@ export const DEFAULT_LIMITS: LimitOptions = {
   // burst from one address get about 200 through, not 500.
   publishRatePerAddress: 100,
   publishBurstPerAddress: 200,
+  // A flood of channel names or messages stops here instead of growing the heap.
+  maxChannels: DEFAULT_STORE_LIMITS.maxChannels,
+  maxHistoryBytes: DEFAULT_STORE_LIMITS.maxHistoryBytes,
+  idleChannelMs: DEFAULT_STORE_LIMITS.idleChannelMs,
   // Fastify's own default, kept: longer than a browser's gap between polls.
   keepAliveTimeoutMs: 72_000,
   // Long enough to type a request by hand into `nc`, short enough that a silent socket goes.
@@ -64,6 +80,9 @@ export const LIMIT_ENV: Record<keyof LimitOptions, string> = {
   publishBurst: 'LAB_PUBLISH_BURST',
   publishRatePerAddress: 'LAB_PUBLISH_RATE_PER_ADDRESS',
   publishBurstPerAddress: 'LAB_PUBLISH_BURST_PER_ADDRESS',
+  maxChannels: 'LAB_MAX_CHANNELS',
+  maxHistoryBytes: 'LAB_MAX_HISTORY_BYTES',
+  idleChannelMs: 'LAB_IDLE_CHANNEL_MS',
   keepAliveTimeoutMs: 'LAB_KEEP_ALIVE_TIMEOUT_MS',
   headersTimeoutMs: 'LAB_HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'LAB_REQUEST_TIMEOUT_MS',
@@ -84,6 +103,9 @@ const LIMIT_MIN: Record<keyof LimitOptions, number> = {
   publishBurst: 1,
   publishRatePerAddress: Number.MIN_VALUE,
   publishBurstPerAddress: 1,
+  maxChannels: 1,
+  maxHistoryBytes: 1,
+  idleChannelMs: 1,
   keepAliveTimeoutMs: 0,
   headersTimeoutMs: 0,
   requestTimeoutMs: 0,
@@ -181,6 +203,12 @@ export { KNOB_RANGES } from '../src/core';
 export type ServerOptionsInput = Omit<Partial<ServerOptions>, 'limits'> & {
   limits?: Partial<LimitOptions>;
 };
+
+/** The bounds on the channel store that the limits carry. */
+export function storeLimits(limits: LimitOptions): StoreLimits {
+  const { maxChannels, maxHistoryBytes, idleChannelMs } = limits;
+  return { maxChannels, maxHistoryBytes, idleChannelMs };
+}
 
 export function resolveOptions(options: ServerOptionsInput = {}): ServerOptions {
   return {

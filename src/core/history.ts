@@ -1,3 +1,4 @@
+import { labError } from './errors';
 import { DEFAULT_MESSAGE_TYPE, type Message, type PublishInput } from './message';
 
 export interface HistoryLimits {
@@ -42,6 +43,24 @@ export class ChannelHistory {
     return this.messages.length;
   }
 
+  /** The oldest kept message's id (undefined when none is kept). */
+  get firstId(): number | undefined {
+    return this.messages[0]?.id;
+  }
+
+  /** Gives up the oldest kept message (a store over its byte cap). */
+  dropOldest(): Message | undefined {
+    const message = this.messages.shift();
+    if (message) this.dropped(message);
+    return message;
+  }
+
+  /** Told each message kept (a subclass counts bytes). */
+  protected kept(_message: Message): void {}
+
+  /** Told each message dropped by the limits. */
+  protected dropped(_message: Message): void {}
+
   append(input: PublishInput, now: number): Message {
     const message: Message = {
       id: this.nextId++,
@@ -53,6 +72,7 @@ export class ChannelHistory {
     };
     if (input.sentAt !== undefined) message.sentAt = input.sentAt;
     this.messages.push(message);
+    this.kept(message);
     this.prune(now);
     return message;
   }
@@ -65,6 +85,7 @@ export class ChannelHistory {
     if (message.id <= this.lastId) return false;
     this.nextId = message.id + 1;
     this.messages.push(message);
+    this.kept(message);
     this.prune(now);
     return true;
   }
@@ -101,6 +122,188 @@ export class ChannelHistory {
     ) {
       drop++;
     }
-    if (drop > 0) this.messages.splice(0, drop);
+    if (drop > 0) for (const message of this.messages.splice(0, drop)) this.dropped(message);
+  }
+}
+
+/** Bounds on a whole store of channels (protocol.md, "Limits"). */
+export interface StoreLimits {
+  /** Channels held at most; a new one past it is refused (RL_ERR_TOO_MANY_CHANNELS). */
+  maxChannels: number;
+  /** Bytes of history kept over all channels; past it the oldest messages, whatever their channel, go first. */
+  maxHistoryBytes: number;
+  /** A channel with no message and no listener is forgotten once unused this long, ms. */
+  idleChannelMs: number;
+}
+
+export const DEFAULT_STORE_LIMITS: StoreLimits = {
+  maxChannels: 10_000,
+  maxHistoryBytes: 64 * 1024 * 1024,
+  idleChannelMs: 10 * 60 * 1000,
+};
+
+/** What a message costs the history: the UTF-8 bytes of its JSON (as the short poll sends it). */
+export function messageBytes(message: Message): number {
+  return new TextEncoder().encode(JSON.stringify(message)).length;
+}
+
+/** Sends a store's channels' changes in bytes to whoever counts the total. */
+type BytesChanged = (delta: number) => void;
+
+/**
+ * A channel history that counts its bytes (`messageBytes`) and can give up its
+ * oldest message: what a `ChannelStore` holds.
+ */
+export class CountedHistory extends ChannelHistory {
+  private held = 0;
+  private readonly sizes = new Map<number, number>();
+  /** When it was last named (ms on the store's clock). */
+  usedAt: number;
+
+  constructor(
+    channel: string,
+    limits: HistoryLimits,
+    now: number,
+    private readonly changed: BytesChanged,
+  ) {
+    super(channel, limits);
+    this.usedAt = now;
+  }
+
+  get bytes(): number {
+    return this.held;
+  }
+
+  protected override kept(message: Message): void {
+    const bytes = messageBytes(message);
+    this.sizes.set(message.id, bytes);
+    this.held += bytes;
+    this.changed(bytes);
+  }
+
+  protected override dropped(message: Message): void {
+    const bytes = this.sizes.get(message.id) ?? 0;
+    this.sizes.delete(message.id);
+    this.held -= bytes;
+    this.changed(-bytes);
+  }
+}
+
+interface Kept {
+  history: CountedHistory;
+  id: number;
+}
+
+/**
+ * Every channel's history under three bounds: at most `maxChannels` channels
+ * (`open` refuses a new one past it), at most `maxHistoryBytes` over all of them
+ * (past it, the oldest messages go first, across channels, in the order they
+ * arrived), and channels that hold no message and no listener (`inUse`) are
+ * forgotten by `sweep` once unused for `idleChannelMs` — a forgotten channel
+ * starts again from id 1 if it is named again. `keep` names channels that are
+ * never forgotten (`lobby`).
+ */
+export class ChannelStore {
+  private readonly channels = new Map<string, CountedHistory>();
+  /** Messages in the order they arrived: the oldest kept one is at `head`. */
+  private arrivals: Kept[] = [];
+  private head = 0;
+  private total = 0;
+  private readonly onBytes: BytesChanged = (delta) => {
+    this.total += delta;
+  };
+
+  constructor(
+    private readonly limits: HistoryLimits,
+    readonly bounds: StoreLimits,
+    private readonly inUse: (channel: string) => boolean,
+    private readonly keep: ReadonlySet<string> = new Set(),
+  ) {}
+
+  get(name: string): CountedHistory | undefined {
+    return this.channels.get(name);
+  }
+
+  /** The channel's history, made if new: throws RL_ERR_TOO_MANY_CHANNELS past the cap. */
+  open(name: string, now: number): { history: CountedHistory; created: boolean } {
+    const held = this.channels.get(name);
+    if (held) {
+      held.usedAt = now;
+      return { history: held, created: false };
+    }
+    if (this.channels.size >= this.bounds.maxChannels) this.sweep(now);
+    if (this.channels.size >= this.bounds.maxChannels) {
+      throw labError(
+        'TOO_MANY_CHANNELS',
+        `too many channels: ${this.channels.size} held, at most ${this.bounds.maxChannels}; use an existing one, or try again once idle empty ones are forgotten (after ${this.bounds.idleChannelMs} ms)`,
+      );
+    }
+    const history = new CountedHistory(name, this.limits, now, this.onBytes);
+    this.channels.set(name, history);
+    return { history, created: true };
+  }
+
+  names(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  get size(): number {
+    return this.channels.size;
+  }
+
+  /** Bytes of history held over all channels. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Notes a message the channel just kept, then drops the oldest ones while over the byte cap. */
+  arrived(history: CountedHistory, message: Message): void {
+    this.arrivals.push({ history, id: message.id });
+    this.trim(history);
+  }
+
+  /**
+   * Forgets the channels that hold no message (after pruning) and no listener
+   * and have been unused for `idleChannelMs`; returns their names.
+   */
+  sweep(now: number): string[] {
+    const forgotten: string[] = [];
+    for (const [name, history] of this.channels) {
+      if (this.keep.has(name) || now - history.usedAt < this.bounds.idleChannelMs) continue;
+      history.prune(now);
+      if (history.size > 0 || this.inUse(name)) continue;
+      this.channels.delete(name);
+      forgotten.push(name);
+    }
+    this.compact();
+    return forgotten;
+  }
+
+  /** Drops the oldest message of all while over the byte cap, but never the one just kept. */
+  private trim(newest: CountedHistory): void {
+    while (this.total > this.bounds.maxHistoryBytes && this.head < this.arrivals.length) {
+      const oldest = this.arrivals[this.head]!;
+      if (oldest.history === newest && oldest.history.size <= 1) break;
+      this.head++;
+      // Already gone (pruned by count or age, or its channel forgotten): nothing to drop.
+      if (this.channels.get(oldest.history.channel) !== oldest.history) continue;
+      if (oldest.history.firstId !== oldest.id) continue;
+      oldest.history.dropOldest();
+    }
+    this.compact();
+  }
+
+  /** Keeps the arrival list from holding more than twice the messages still kept. */
+  private compact(): void {
+    const live = this.arrivals.length - this.head;
+    if (this.head < 1024 && live < 2 * 1024) return;
+    let kept = 0;
+    for (const history of this.channels.values()) kept += history.size;
+    if (this.head < live && live <= 2 * kept + 1024) return;
+    this.arrivals = this.arrivals
+      .slice(this.head)
+      .filter((entry) => this.channels.get(entry.history.channel) === entry.history)
+      .filter((entry) => (entry.history.firstId ?? Infinity) <= entry.id);
+    this.head = 0;
   }
 }
