@@ -65,6 +65,8 @@ const MessageSchema = Type.Object({
 export const PollResponse = Type.Object({
   messages: Type.Array(MessageSchema),
   lastId: Type.Integer(),
+  /** `since` was above `lastId`: the client should go on from `lastId` (protocol.md, "Resuming ahead"). */
+  ahead: Type.Optional(Type.Literal(true)),
 });
 
 export const Published = Type.Object({ id: Type.Integer(), publishedAt: Type.Number() });

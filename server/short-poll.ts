@@ -8,6 +8,8 @@ import { publisherKey } from './rate-limit';
 import { pollRouteOptions, traceAnswer } from './poll-route';
 import { ChannelParams, ErrorResponse, PublishBody, Published, SinceQuery } from './schemas';
 
+const ahead = true as const;
+
 /** Content types the publish route takes: JSON only (protocol.md, "Publish"). */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
@@ -22,7 +24,7 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
   app.get('/messages', pollRouteOptions('short-poll', SinceQuery), async (request) => {
     const slice = lab.hub.since(request.params.ch, request.query.since ?? 0);
     traceAnswer(request, slice.messages);
-    return { messages: slice.messages, lastId: slice.lastId };
+    return { messages: slice.messages, lastId: slice.lastId, ...(slice.ahead ? { ahead } : {}) };
   });
 
   app.post(

@@ -6,6 +6,7 @@ import {
   encodeSseEvent,
   encodeSseRetry,
   parseMessageId,
+  resumeCursor,
   type Message,
 } from '../src/core';
 import type { EndReason, OrderedDelay } from './connections';
@@ -65,7 +66,13 @@ class SseStream {
 
     // Replay and subscribe in one tick: nothing can be published in between.
     const history = lab.hub.channel(channel);
-    this.lastSentId = resumeFrom ?? history.lastId;
+    const cursor = resumeCursor(resumeFrom, history.lastId);
+    this.lastSentId = cursor.from;
+    // Ahead of the channel: say so (`event: ahead`), then go on from its last id (protocol.md).
+    if (cursor.ahead) {
+      const data = JSON.stringify({ lastId: history.lastId });
+      this.write(encodeSseEvent({ event: 'ahead', data }), 'sse-event', { eventType: 'ahead' });
+    }
     this.held.subscribe(channel, (message) => this.send(message));
     if (resumeFrom !== undefined) {
       for (const message of lab.hub.since(channel, resumeFrom).messages) this.send(message);

@@ -16,6 +16,25 @@ export interface HistorySlice {
   lastId: number;
   /** True when messages newer than `since` existed but were dropped by the limits. */
   missed: boolean;
+  /**
+   * True when `since` is above `lastId`: the reader knows ids this history never gave
+   * (the server restarted, or the channel was forgotten). It should go on from `lastId`.
+   */
+  ahead?: true;
+}
+
+/**
+ * Where a reader resuming after `since` goes on from: `since`, or the channel's
+ * `lastId` when it gave none (live only) or one above it (`ahead`: it is told, and
+ * gets every message after `lastId`, rather than nothing until ids catch up).
+ */
+export function resumeCursor(
+  since: number | undefined,
+  lastId: number,
+): { from: number; ahead: boolean } {
+  if (since === undefined) return { from: lastId, ahead: false };
+  if (since > lastId) return { from: lastId, ahead: true };
+  return { from: since, ahead: false };
 }
 
 /**
@@ -99,7 +118,9 @@ export class ChannelHistory {
     this.prune(now);
     const messages = this.messages.slice(this.firstIndexAfter(since));
     const missed = since < this.lastId && messages.length < this.lastId - since;
-    return { messages, lastId: this.lastId, missed };
+    const slice: HistorySlice = { messages, lastId: this.lastId, missed };
+    if (since > this.lastId) slice.ahead = true;
+    return slice;
   }
 
   /** Binary search: the index of the first message whose id is greater than `id`. */
