@@ -45,6 +45,8 @@ describe('since above the channel last id (real sockets)', () => {
       await waitFor(() => reader.events().some((e) => e.event === 'ahead'), 2_000, 'ahead event');
       const ahead = reader.events().find((e) => e.event === 'ahead')!;
       expect(JSON.parse(ahead.data)).toEqual({ lastId });
+      // Its id resets the browser's Last-Event-ID to the channel's numbering.
+      expect(ahead.id).toBe(String(lastId));
       const id = await publish(running.base, 'lobby', 'live after ahead');
       await waitFor(() => reader.events().some((e) => e.id === String(id)), 2_000, 'live event');
       abort();

@@ -122,6 +122,14 @@ export class Lab {
     return message;
   }
 
+  /**
+   * Names the channel (RL_ERR_TOO_MANY_CHANNELS past the cap) and resolves once this
+   * gateway has caught up on it from the broker (hub-link.ts, `ready`).
+   */
+  channelReady(channel: string): Promise<void> {
+    return this.link.ready(channel);
+  }
+
   /** Ends the broker subscriptions, and closes the broker if the lab made it. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);

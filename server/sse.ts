@@ -71,7 +71,12 @@ class SseStream {
     // Ahead of the channel: say so (`event: ahead`), then go on from its last id (protocol.md).
     if (cursor.ahead) {
       const data = JSON.stringify({ lastId: history.lastId });
-      this.write(encodeSseEvent({ event: 'ahead', data }), 'sse-event', { eventType: 'ahead' });
+      // Its id resets the browser's own Last-Event-ID, so that its next reconnection resumes from lastId.
+      const id = String(history.lastId);
+      this.write(encodeSseEvent({ id, event: 'ahead', data }), 'sse-event', {
+        lastEventId: id,
+        eventType: 'ahead',
+      });
     }
     this.held.subscribe(channel, (message) => this.send(message));
     if (resumeFrom !== undefined) {

@@ -1,4 +1,5 @@
 import { labError } from './errors';
+import { utf8Bytes } from './wsframe';
 import { DEFAULT_MESSAGE_TYPE, type Message, type PublishInput } from './message';
 
 export interface HistoryLimits {
@@ -163,9 +164,22 @@ export const DEFAULT_STORE_LIMITS: StoreLimits = {
   idleChannelMs: 10 * 60 * 1000,
 };
 
-/** What a message costs the history: the UTF-8 bytes of its JSON (as the short poll sends it). */
+/** What a message costs besides its strings: its ids, times and field names. */
+export const MESSAGE_OVERHEAD_BYTES = 128;
+
+/**
+ * What a message costs the history: the UTF-8 bytes of its text, sender, type and
+ * channel, plus MESSAGE_OVERHEAD_BYTES — about its JSON's size, without serialising it
+ * (nothing per message is serialised while nobody watches the trace).
+ */
 export function messageBytes(message: Message): number {
-  return new TextEncoder().encode(JSON.stringify(message)).length;
+  return (
+    utf8Bytes(message.text) +
+    utf8Bytes(message.from) +
+    utf8Bytes(message.type) +
+    utf8Bytes(message.channel) +
+    MESSAGE_OVERHEAD_BYTES
+  );
 }
 
 /** Sends a store's channels' changes in bytes to whoever counts the total. */
