@@ -160,4 +160,18 @@ describe('ChannelStore', () => {
     expect(order).toEqual(Array.from({ length: order.length }, (_, i) => 10 - order.length + i));
     expect(store.bytes).toBe(kept.reduce((sum, m) => sum + messageBytes(m), 0));
   });
+
+  it('lists no more arrivals than about twice the messages kept, whatever the per-channel limits prune', () => {
+    const store = new ChannelStore(
+      { maxCount: 10, maxAgeMs: 60_000 },
+      { ...bounds, maxHistoryBytes: 1e9 },
+      () => false,
+    );
+    const history = store.open('busy', 0).history;
+    for (let i = 0; i < 5_000; i++)
+      store.arrived(history, history.append({ from: 'a', text: 'x' }, i));
+    expect(history.size).toBe(10);
+    expect(store.listedArrivals).toBeLessThanOrEqual(2 * 10 + 1024 + 1);
+    expect(store.bytes).toBe(10 * messageBytes(history.since(0, 5_000).messages[0]!));
+  });
 });

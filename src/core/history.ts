@@ -182,8 +182,8 @@ export function messageBytes(message: Message): number {
   );
 }
 
-/** Sends a store's channels' changes in bytes to whoever counts the total. */
-type BytesChanged = (delta: number) => void;
+/** Sends a channel's changes (bytes, messages) to the store that counts the totals. */
+type BytesChanged = (bytes: number, messages: number) => void;
 
 /**
  * A channel history that counts its bytes (`messageBytes`) and can give up its
@@ -213,14 +213,14 @@ export class CountedHistory extends ChannelHistory {
     const bytes = messageBytes(message);
     this.sizes.set(message.id, bytes);
     this.held += bytes;
-    this.changed(bytes);
+    this.changed(bytes, 1);
   }
 
   protected override dropped(message: Message): void {
     const bytes = this.sizes.get(message.id) ?? 0;
     this.sizes.delete(message.id);
     this.held -= bytes;
-    this.changed(-bytes);
+    this.changed(-bytes, -1);
   }
 }
 
@@ -244,8 +244,11 @@ export class ChannelStore {
   private arrivals: Kept[] = [];
   private head = 0;
   private total = 0;
-  private readonly onBytes: BytesChanged = (delta) => {
-    this.total += delta;
+  /** Messages kept over all channels. */
+  private count = 0;
+  private readonly onBytes: BytesChanged = (bytes, messages) => {
+    this.total += bytes;
+    this.count += messages;
   };
 
   constructor(
@@ -291,6 +294,11 @@ export class ChannelStore {
     return this.total;
   }
 
+  /** Arrivals still listed for the byte cap (kept near the messages kept; for tests). */
+  get listedArrivals(): number {
+    return this.arrivals.length - this.head;
+  }
+
   /** Notes a message the channel just kept, then drops the oldest ones while over the byte cap. */
   arrived(history: CountedHistory, message: Message): void {
     this.arrivals.push({ history, id: message.id });
@@ -318,27 +326,33 @@ export class ChannelStore {
   private trim(newest: CountedHistory): void {
     while (this.total > this.bounds.maxHistoryBytes && this.head < this.arrivals.length) {
       const oldest = this.arrivals[this.head]!;
-      if (oldest.history === newest && oldest.history.size <= 1) break;
+      if (this.isStale(oldest)) {
+        this.head++;
+        continue;
+      }
+      if (oldest.history === newest && oldest.id === newest.lastId) break;
       this.head++;
-      // Already gone (pruned by count or age, or its channel forgotten): nothing to drop.
-      if (this.channels.get(oldest.history.channel) !== oldest.history) continue;
-      if (oldest.history.firstId !== oldest.id) continue;
       oldest.history.dropOldest();
     }
     this.compact();
   }
 
-  /** Keeps the arrival list from holding more than twice the messages still kept. */
+  /** An arrival no longer kept: pruned by count or age, dropped, or its channel forgotten. */
+  private isStale(entry: Kept): boolean {
+    return (
+      this.channels.get(entry.history.channel) !== entry.history ||
+      (entry.history.firstId ?? Infinity) > entry.id
+    );
+  }
+
+  /**
+   * Keeps the arrival list near the number of messages kept: messages pruned by the
+   * per-channel limits leave stale entries behind, cleared once they outnumber the rest.
+   */
   private compact(): void {
-    const live = this.arrivals.length - this.head;
-    if (this.head < 1024 && live < 2 * 1024) return;
-    let kept = 0;
-    for (const history of this.channels.values()) kept += history.size;
-    if (this.head < live && live <= 2 * kept + 1024) return;
-    this.arrivals = this.arrivals
-      .slice(this.head)
-      .filter((entry) => this.channels.get(entry.history.channel) === entry.history)
-      .filter((entry) => (entry.history.firstId ?? Infinity) <= entry.id);
+    const listed = this.arrivals.length - this.head;
+    if (listed <= 2 * this.count + 1024) return;
+    this.arrivals = this.arrivals.slice(this.head).filter((entry) => !this.isStale(entry));
     this.head = 0;
   }
 }
