@@ -66,7 +66,7 @@ describe('faults', () => {
     );
     await waitFor(() => reader.events().some((e) => e.event === 'heartbeat'), 2_000, 'a heartbeat');
     const poll = new AbortController();
-    const held = fetch(`${base}/api/channels/quiet/long-poll?since=1000&timeout=500`, {
+    const held = fetch(`${base}/api/channels/quiet/long-poll?since=0&timeout=500`, {
       signal: poll.signal,
     }).catch(() => null);
     await waitFor(() => app.lab.stats().heldPolls === 1);

@@ -17,6 +17,12 @@ import type { Hub } from './hub';
  */
 export const OWN_MESSAGE_WAIT_MS = 2_000;
 
+/**
+ * How long a request naming a channel waits for this gateway to catch up on it from
+ * the broker before it is served from what the Hub holds.
+ */
+export const CATCH_UP_WAIT_MS = 2_000;
+
 interface Waiter {
   id: number;
   resolve: () => void;
@@ -26,7 +32,10 @@ export class HubLink {
   /** Each followed channel's subscription, resolved once it is live. */
   private readonly subscriptions = new Map<string, Promise<Unsubscribe>>();
   private readonly waiters = new Map<string, Waiter[]>();
+  /** Channels whose subscription is live and whose first catch-up is done. */
+  private readonly caughtUp = new Set<string>();
   private readonly stopWatching: () => void;
+  private readonly stopForgetting: () => void;
   private closed = false;
 
   constructor(
@@ -34,6 +43,7 @@ export class HubLink {
     private readonly broker: Broker,
   ) {
     this.stopWatching = hub.watchChannels((channel) => this.follow(channel));
+    this.stopForgetting = hub.watchForgotten((channel) => this.unfollow(channel));
   }
 
   /**
@@ -49,11 +59,33 @@ export class HubLink {
     return message;
   }
 
+  /**
+   * Resolves once the channel is followed and caught up from the broker's history
+   * (at most CATCH_UP_WAIT_MS; never rejects), so that a reader's `since` is
+   * compared with the broker's last id, not with a replica that has not caught up
+   * (a `since` above it would otherwise look ahead: protocol.md, "Resuming ahead").
+   */
+  ready(channel: string): Promise<void> {
+    this.hub.channel(channel);
+    if (this.closed || this.caughtUp.has(channel)) return Promise.resolve();
+    const subscription = this.followed(channel);
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, CATCH_UP_WAIT_MS);
+      timer.unref();
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      subscription.then(done, done);
+    });
+  }
+
   /** Ends every subscription and lets every waiting publish answer. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.stopWatching();
+    this.stopForgetting();
     for (const waiters of [...this.waiters.values()])
       for (const waiter of waiters) waiter.resolve();
     const pending = [...this.subscriptions.values()];
@@ -83,10 +115,27 @@ export class HubLink {
       { onError: () => undefined },
     );
     this.subscriptions.set(channel, subscription);
-    subscription.catch(() => {
-      if (this.subscriptions.get(channel) === subscription) this.subscriptions.delete(channel);
-    });
+    subscription.then(
+      () => {
+        if (this.subscriptions.get(channel) === subscription) this.caughtUp.add(channel);
+      },
+      () => {
+        if (this.subscriptions.get(channel) === subscription) this.subscriptions.delete(channel);
+      },
+    );
     return subscription;
+  }
+
+  /** A channel the Hub forgot: its broker subscription ends (a later naming follows it again). */
+  private unfollow(channel: string): void {
+    const subscription = this.subscriptions.get(channel);
+    if (!subscription) return;
+    this.subscriptions.delete(channel);
+    this.caughtUp.delete(channel);
+    void subscription.then(
+      (unsubscribe) => unsubscribe(),
+      () => undefined,
+    );
   }
 
   private receive(message: Message): void {

@@ -1,9 +1,13 @@
 import {
-  ChannelHistory,
+  ChannelStore,
   DEFAULT_CHANNEL,
   DEFAULT_HISTORY_LIMITS,
+  DEFAULT_STORE_LIMITS,
   assertChannelName,
+  type ChannelHistory,
+  type CountedHistory,
   type HistoryLimits,
+  type StoreLimits,
   type HistorySlice,
   type Message,
   type PublishInput,
@@ -15,6 +19,9 @@ export type MessageListener = (message: Message) => void;
 
 /** Told the name of each channel the Hub holds: those it has, then each new one. */
 export type ChannelWatcher = (channel: string) => void;
+
+/** Told the name of each channel the Hub forgets (idle, empty, no listener). */
+export type ForgetWatcher = (channel: string) => void;
 
 /**
  * The channel hub: one bounded history per channel (created on first use,
@@ -29,34 +36,67 @@ export type ChannelWatcher = (channel: string) => void;
  * on its own, without a broker.
  */
 export class Hub {
-  private readonly channels = new Map<string, ChannelHistory>();
+  private readonly store: ChannelStore;
   private readonly listeners = new KeyedSets<MessageListener>();
   private readonly watchers = new Set<ChannelWatcher>();
+  private readonly forgetWatchers = new Set<ForgetWatcher>();
 
   constructor(
-    private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS,
+    limits: HistoryLimits = DEFAULT_HISTORY_LIMITS,
     private readonly now: () => number = Date.now,
+    bounds: StoreLimits = DEFAULT_STORE_LIMITS,
   ) {
+    this.store = new ChannelStore(
+      limits,
+      bounds,
+      (channel) => this.listeners.count(channel) > 0,
+      new Set([DEFAULT_CHANNEL]),
+    );
     this.channel(DEFAULT_CHANNEL);
   }
 
-  /** The channel's history, created when first named. Throws RL_ERR_BAD_CHANNEL for a bad name. */
+  /**
+   * The channel's history, created when first named. Throws RL_ERR_BAD_CHANNEL for a
+   * bad name, RL_ERR_TOO_MANY_CHANNELS for a new one past the cap.
+   */
   channel(name: string): ChannelHistory {
-    let history = this.channels.get(name);
-    if (!history) {
-      history = new ChannelHistory(assertChannelName(name), this.limits);
-      this.channels.set(name, history);
-      for (const watcher of this.watchers) watcher(name);
-    }
+    return this.open(name);
+  }
+
+  private open(name: string): CountedHistory {
+    const { history, created } = this.store.open(assertChannelName(name), this.now());
+    if (created) for (const watcher of this.watchers) watcher(name);
     return history;
   }
 
   channelNames(): string[] {
-    return [...this.channels.keys()];
+    return this.store.names();
+  }
+
+  /** Channels held, and the bytes of history over all of them. */
+  get held(): { channels: number; bytes: number } {
+    return { channels: this.store.size, bytes: this.store.bytes };
+  }
+
+  /** Forgets idle empty channels with no listener (protocol.md, "Limits"); returns their names. */
+  sweep(): string[] {
+    const forgotten = this.store.sweep(this.now());
+    for (const name of forgotten) for (const watcher of this.forgetWatchers) watcher(name);
+    return forgotten;
+  }
+
+  /** Tells `watcher` each channel forgotten from now on; returns the function that stops. */
+  watchForgotten(watcher: ForgetWatcher): () => void {
+    this.forgetWatchers.add(watcher);
+    return () => {
+      this.forgetWatchers.delete(watcher);
+    };
   }
 
   publish(channel: string, input: PublishInput): Message {
-    const message = this.channel(channel).append(input, this.now());
+    const history = this.open(channel);
+    const message = history.append(input, this.now());
+    this.store.arrived(history, message);
     this.fanOut(message);
     return message;
   }
@@ -67,7 +107,9 @@ export class Hub {
    * than the channel's last: a duplicate.
    */
   accept(message: Message): boolean {
-    if (!this.channel(message.channel).accept(message, this.now())) return false;
+    const history = this.open(message.channel);
+    if (!history.accept(message, this.now())) return false;
+    this.store.arrived(history, message);
     this.fanOut(message);
     return true;
   }
@@ -75,7 +117,7 @@ export class Hub {
   /** Tells `watcher` every channel held now and each one named later; returns the function that stops. */
   watchChannels(watcher: ChannelWatcher): () => void {
     this.watchers.add(watcher);
-    for (const name of [...this.channels.keys()]) watcher(name);
+    for (const name of this.store.names()) watcher(name);
     return () => {
       this.watchers.delete(watcher);
     };

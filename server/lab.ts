@@ -6,7 +6,7 @@ import { Hub } from './hub';
 import { HubLink } from './hub-link';
 import { ConnectionLimiter } from './connection-limiter';
 import { ObserverStream, type TraceTarget } from './observer-stream';
-import type { ServerOptions } from './options';
+import { storeLimits, type ServerOptions } from './options';
 import { PublishRateLimiter } from './rate-limit';
 
 /** The faults in force (protocol.md, "Faults"). */
@@ -48,22 +48,37 @@ export class Lab {
   };
   /** Caps on open channel connections, per client address and in total (protocol.md, "Limits"). */
   readonly connectionLimiter: ConnectionLimiter;
-  /** Publishes a client may make over HTTP and WebSocket; schedules the server plays are not limited. */
+  /** Publishes an address and each client in it may make over HTTP and WebSocket; schedules the server plays are not limited. */
   readonly publishLimiter: PublishRateLimiter;
   private connCounter = 0;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(readonly options: ServerOptions) {
-    this.hub = new Hub(options.history, options.now);
+    const bounds = storeLimits(options.limits);
+    this.hub = new Hub(options.history, options.now, bounds);
     this.ownsBroker = options.broker === null;
-    this.broker = options.broker ?? new MemoryBroker(new MemoryBus(options.history, options.now));
+    const bus = options.broker ? null : new MemoryBus(options.history, options.now, bounds);
+    this.broker = options.broker ?? new MemoryBroker(bus!);
     this.link = new HubLink(this.hub, this.broker);
+    // Idle empty channels are forgotten within idleChannelMs (at most a minute) of going idle.
+    this.sweeper = setInterval(
+      () => {
+        this.hub.sweep();
+        bus?.sweep();
+      },
+      Math.min(bounds.idleChannelMs, 60_000),
+    );
+    this.sweeper.unref();
     this.observer = new ObserverStream(options.serverName, options.limits.maxQueuedBytes);
     const limits = options.limits;
     this.connectionLimiter = new ConnectionLimiter(
       limits.maxConnectionsPerAddress,
       limits.maxConnectionsTotal,
     );
-    this.publishLimiter = new PublishRateLimiter(limits.publishRatePerSecond, limits.publishBurst);
+    this.publishLimiter = new PublishRateLimiter(
+      { ratePerSecond: limits.publishRatePerSecond, burst: limits.publishBurst },
+      { ratePerSecond: limits.publishRatePerAddress, burst: limits.publishBurstPerAddress },
+    );
   }
 
   now(): number {
@@ -107,8 +122,17 @@ export class Lab {
     return message;
   }
 
+  /**
+   * Names the channel (RL_ERR_TOO_MANY_CHANNELS past the cap) and resolves once this
+   * gateway has caught up on it from the broker (hub-link.ts, `ready`).
+   */
+  channelReady(channel: string): Promise<void> {
+    return this.link.ready(channel);
+  }
+
   /** Ends the broker subscriptions, and closes the broker if the lab made it. */
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     await this.link.close();
     if (this.ownsBroker) await this.broker.close();
   }

@@ -1,4 +1,10 @@
-import { DEFAULT_BODY_LIMIT, DEFAULT_HISTORY_LIMITS, type HistoryLimits } from '../src/core';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_HISTORY_LIMITS,
+  DEFAULT_STORE_LIMITS,
+  type HistoryLimits,
+  type StoreLimits,
+} from '../src/core';
 import type { Broker } from './broker/broker';
 
 /** The knobs a technique uses when the request does not say (protocol.md, "Knobs"). */
@@ -23,6 +29,16 @@ export interface LimitOptions {
   publishRatePerSecond: number;
   /** Publishes a client may make at once (token bucket size). */
   publishBurst: number;
+  /** Publishes a second one address may make, all its clients (labels) together, sustained. */
+  publishRatePerAddress: number;
+  /** Publishes one address may make at once, all its clients together. */
+  publishBurstPerAddress: number;
+  /** Channels held at most (a new one past it: 503 RL_ERR_TOO_MANY_CHANNELS). */
+  maxChannels: number;
+  /** Bytes of history over all channels; past it the oldest messages go first. */
+  maxHistoryBytes: number;
+  /** A channel with no message and no listener is forgotten after this long unused, ms. */
+  idleChannelMs: number;
   /** An idle keep-alive connection is closed after this long, ms (0: never). */
   keepAliveTimeoutMs: number;
   /** The request head must arrive within this long, ms (408 after; 0: no limit). */
@@ -40,6 +56,15 @@ export const DEFAULT_LIMITS: LimitOptions = {
   maxConnectionsTotal: 5_000,
   publishRatePerSecond: 50,
   publishBurst: 100,
+  // Twice a client's: room for a few of the lab's own senders on 127.0.0.1 (the page's auto-send is
+  // at most 10/s; schedules, compare and storm publish inside the server), but 500 new labels in a
+  // burst from one address get about 200 through, not 500.
+  publishRatePerAddress: 100,
+  publishBurstPerAddress: 200,
+  // A flood of channel names or messages stops here instead of growing the heap.
+  maxChannels: DEFAULT_STORE_LIMITS.maxChannels,
+  maxHistoryBytes: DEFAULT_STORE_LIMITS.maxHistoryBytes,
+  idleChannelMs: DEFAULT_STORE_LIMITS.idleChannelMs,
   // Fastify's own default, kept: longer than a browser's gap between polls.
   keepAliveTimeoutMs: 72_000,
   // Long enough to type a request by hand into `nc`, short enough that a silent socket goes.
@@ -57,6 +82,11 @@ export const LIMIT_ENV: Record<keyof LimitOptions, string> = {
   maxConnectionsTotal: 'LAB_MAX_CONN_TOTAL',
   publishRatePerSecond: 'LAB_PUBLISH_RATE',
   publishBurst: 'LAB_PUBLISH_BURST',
+  publishRatePerAddress: 'LAB_PUBLISH_RATE_PER_ADDRESS',
+  publishBurstPerAddress: 'LAB_PUBLISH_BURST_PER_ADDRESS',
+  maxChannels: 'LAB_MAX_CHANNELS',
+  maxHistoryBytes: 'LAB_MAX_HISTORY_BYTES',
+  idleChannelMs: 'LAB_IDLE_CHANNEL_MS',
   keepAliveTimeoutMs: 'LAB_KEEP_ALIVE_TIMEOUT_MS',
   headersTimeoutMs: 'LAB_HEADERS_TIMEOUT_MS',
   requestTimeoutMs: 'LAB_REQUEST_TIMEOUT_MS',
@@ -64,12 +94,23 @@ export const LIMIT_ENV: Record<keyof LimitOptions, string> = {
   maxQueuedBytes: 'LAB_MAX_QUEUED_BYTES',
 };
 
-/** The smallest value each limit takes; every one is a whole number but the publish rate. */
+/** The limits that may be fractions (a rate); every other one is a whole number. */
+const FRACTIONAL_LIMITS = new Set<keyof LimitOptions>([
+  'publishRatePerSecond',
+  'publishRatePerAddress',
+]);
+
+/** The smallest value each limit takes; every one is a whole number but the publish rates. */
 const LIMIT_MIN: Record<keyof LimitOptions, number> = {
   maxConnectionsPerAddress: 1,
   maxConnectionsTotal: 1,
   publishRatePerSecond: Number.MIN_VALUE,
   publishBurst: 1,
+  publishRatePerAddress: Number.MIN_VALUE,
+  publishBurstPerAddress: 1,
+  maxChannels: 1,
+  maxHistoryBytes: 1,
+  idleChannelMs: 1,
   keepAliveTimeoutMs: 0,
   headersTimeoutMs: 0,
   requestTimeoutMs: 0,
@@ -87,7 +128,7 @@ export function checkLimits(
 ): LimitOptions {
   for (const key of Object.keys(LIMIT_MIN) as (keyof LimitOptions)[]) {
     const value = limits[key];
-    const whole = key !== 'publishRatePerSecond';
+    const whole = !FRACTIONAL_LIMITS.has(key);
     if (
       typeof value !== 'number' ||
       !Number.isFinite(value) ||
@@ -190,6 +231,12 @@ function trustedOrigins(configured: readonly string[], devOrigins: boolean): str
     for (const dev of DEV_ORIGINS) if (!origins.includes(dev)) origins.push(dev);
   }
   return origins;
+}
+
+/** The bounds on the channel store that the limits carry. */
+export function storeLimits(limits: LimitOptions): StoreLimits {
+  const { maxChannels, maxHistoryBytes, idleChannelMs } = limits;
+  return { maxChannels, maxHistoryBytes, idleChannelMs };
 }
 
 export function resolveOptions(options: ServerOptionsInput = {}): ServerOptions {

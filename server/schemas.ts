@@ -41,12 +41,16 @@ export const WsQuery = Type.Object({
   ...LabelQuery,
 });
 
-export const PublishBody = Type.Object({
-  type: Type.Optional(Type.String({ pattern: MESSAGE_TYPE.source })),
-  from: Type.String({ minLength: 1, maxLength: MAX_FROM_LENGTH }),
-  text: Type.String(),
-  sentAt: Type.Optional(Type.Number()),
-});
+export const PublishBody = Type.Object(
+  {
+    type: Type.Optional(Type.String({ pattern: MESSAGE_TYPE.source })),
+    from: Type.String({ minLength: 1, maxLength: MAX_FROM_LENGTH }),
+    text: Type.String(),
+    sentAt: Type.Optional(Type.Number()),
+  },
+  // An unknown field is refused (400), as faults and storm do, never silently dropped.
+  { additionalProperties: false },
+);
 
 const MessageSchema = Type.Object({
   id: Type.Integer(),
@@ -61,6 +65,8 @@ const MessageSchema = Type.Object({
 export const PollResponse = Type.Object({
   messages: Type.Array(MessageSchema),
   lastId: Type.Integer(),
+  /** `since` was above `lastId`: the client should go on from `lastId` (protocol.md, "Resuming ahead"). */
+  ahead: Type.Optional(Type.Literal(true)),
 });
 
 export const Published = Type.Object({ id: Type.Integer(), publishedAt: Type.Number() });

@@ -8,6 +8,8 @@ import { publisherKey } from './rate-limit';
 import { pollRouteOptions, traceAnswer } from './poll-route';
 import { ChannelParams, ErrorResponse, PublishBody, Published, SinceQuery } from './schemas';
 
+const ahead = true as const;
+
 /** Content types the publish route takes: JSON only (protocol.md, "Publish"). */
 const JSON_TYPE = /^application\/json\s*(;|$)/i;
 
@@ -22,7 +24,7 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
   app.get('/messages', pollRouteOptions('short-poll', SinceQuery), async (request) => {
     const slice = lab.hub.since(request.params.ch, request.query.since ?? 0);
     traceAnswer(request, slice.messages);
-    return { messages: slice.messages, lastId: slice.lastId };
+    return { messages: slice.messages, lastId: slice.lastId, ...(slice.ahead ? { ahead } : {}) };
   });
 
   app.post(
@@ -48,7 +50,7 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       const labels = requestLabels(request);
-      // Per client: its `client=` label, else its address (protocol.md, "Limits").
+      // Per address, and per client inside it (its `client=` label narrows, never widens: protocol.md, "Limits").
       const limited = lab.publishLimiter.take(publisherKey(labels.client, request.ip));
       if (limited) {
         reply.header('retry-after', String(Math.max(1, Math.ceil(limited.retryAfterMs / 1000))));

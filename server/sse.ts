@@ -7,6 +7,7 @@ import {
   encodeSseRetry,
   ERROR_CODES,
   parseMessageId,
+  resumeCursor,
   type Message,
 } from '../src/core';
 import {
@@ -75,7 +76,18 @@ class SseStream {
 
     // Replay and subscribe in one tick: nothing can be published in between.
     const history = lab.hub.channel(channel);
-    this.lastSentId = resumeFrom ?? history.lastId;
+    const cursor = resumeCursor(resumeFrom, history.lastId);
+    this.lastSentId = cursor.from;
+    // Ahead of the channel: say so (`event: ahead`), then go on from its last id (protocol.md).
+    if (cursor.ahead) {
+      const data = JSON.stringify({ lastId: history.lastId });
+      // Its id resets the browser's own Last-Event-ID, so that its next reconnection resumes from lastId.
+      const id = String(history.lastId);
+      this.write(encodeSseEvent({ id, event: 'ahead', data }), 'sse-event', {
+        lastEventId: id,
+        eventType: 'ahead',
+      });
+    }
     this.held.subscribe(channel, (message) => this.send(message));
     if (resumeFrom !== undefined) {
       for (const message of lab.hub.since(channel, resumeFrom).messages) this.send(message);

@@ -10,6 +10,7 @@ import {
   WS_OPCODES,
   labError,
   parseClientOp,
+  resumeCursor,
   wsFrameHeaderBytes,
   wsLibraryCloseCode,
   type ClientOp,
@@ -129,7 +130,8 @@ class ChannelSocket {
     this.down = this.held.delay(() => lab.faults.latencyMs.down);
     this.up = this.held.delay(() => lab.faults.latencyMs.up);
     // Read history and subscribe in the same tick: no publish can fall in between.
-    this.lastSentId = since ?? lab.hub.channel(channel).lastId;
+    const lastId = lab.hub.channel(channel).lastId;
+    this.lastSentId = resumeCursor(since, lastId).from;
     this.held.subscribe(channel, (message) => this.deliver(message));
     if (since !== undefined) this.replay(since);
 
@@ -173,6 +175,8 @@ class ChannelSocket {
 
   private replay(since: number): void {
     const slice = this.lab.hub.since(this.channel, since);
+    // Ahead of the channel: say so, and go on from its last id (protocol.md, "Resuming ahead").
+    if (slice.ahead) this.send({ type: 'ahead', lastId: slice.lastId });
     for (const message of slice.messages) this.send({ type: 'message', message }, [message.id]);
     this.lastSentId = Math.max(this.lastSentId, slice.lastId);
   }

@@ -17,8 +17,11 @@
  * History kept before the outage survives it.
  */
 import {
-  ChannelHistory,
+  ChannelStore,
   DEFAULT_HISTORY_LIMITS,
+  DEFAULT_STORE_LIMITS,
+  type CountedHistory,
+  type StoreLimits,
   assertChannelName,
   labError,
   type HistoryLimits,
@@ -38,14 +41,28 @@ import {
 } from './broker';
 
 export class MemoryBus {
-  private readonly channels = new Map<string, ChannelHistory>();
+  private readonly store: ChannelStore;
   private readonly subscriptions = new KeyedSets<LiveSubscription>();
   private up = true;
 
   constructor(
     readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS,
     private readonly now: () => number = Date.now,
-  ) {}
+    bounds: StoreLimits = DEFAULT_STORE_LIMITS,
+  ) {
+    // The same bounds as a Hub's: a flood of channels or bytes stops here too.
+    this.store = new ChannelStore(limits, bounds, (name) => this.subscriptions.count(name) > 0);
+  }
+
+  /** Forgets idle channels with no message and no subscriber; returns their names. */
+  sweep(): string[] {
+    return this.store.sweep(this.now());
+  }
+
+  /** Channels held, and the bytes of history over all of them. */
+  get held(): { channels: number; bytes: number } {
+    return { channels: this.store.size, bytes: this.store.bytes };
+  }
 
   get isUp(): boolean {
     return this.up;
@@ -63,6 +80,7 @@ export class MemoryBus {
     const history = this.channel(channel);
     this.assertUp();
     const message = history.append(input, this.now());
+    this.store.arrived(history, message);
     for (const subscription of this.subscriptions.items(channel)) subscription.listener(message);
     return message;
   }
@@ -83,13 +101,8 @@ export class MemoryBus {
     return this.subscriptions.count();
   }
 
-  private channel(name: string): ChannelHistory {
-    let history = this.channels.get(name);
-    if (!history) {
-      history = new ChannelHistory(assertChannelName(name), this.limits);
-      this.channels.set(name, history);
-    }
-    return history;
+  private channel(name: string): CountedHistory {
+    return this.store.open(assertChannelName(name), this.now()).history;
   }
 
   private assertUp(): void {

@@ -88,8 +88,8 @@ async function sseAfter(
   lastEventId: number,
   count: number,
 ): Promise<{ ids: number[]; texts: string[] }> {
-  const headers: Record<string, string> =
-    lastEventId > 0 ? { 'last-event-id': String(lastEventId) } : {};
+  // Sent for 0 too: without it a stream is live only (a gateway caught up on the channel first).
+  const headers: Record<string, string> = { 'last-event-id': String(lastEventId) };
   const { reader, abort } = await openSse(
     `${base}/api/channels/${channel}/events?client=bob`,
     headers,

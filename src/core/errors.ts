@@ -275,6 +275,15 @@ export const ERROR_TABLE = {
     closeCode: WS_CLOSE.tryAgainLater,
     sentence: 'too many connections: try again later',
   },
+  /** A new channel past the cap on channels held (503, or WebSocket close 1013). */
+  TOO_MANY_CHANNELS: {
+    code: 'RL_ERR_TOO_MANY_CHANNELS',
+    raisedBy: 'server',
+    status: 503,
+    closeCode: WS_CLOSE.tryAgainLater,
+    sentence:
+      'too many channels: use an existing channel, or try again once idle ones are forgotten',
+  },
   /** Over the publish rate limit (429 with Retry-After, or WebSocket close 1008). */
   RATE_LIMITED: {
     code: 'RL_ERR_RATE_LIMITED',

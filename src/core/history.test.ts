@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelHistory } from './history';
+import {
+  ChannelHistory,
+  ChannelStore,
+  DEFAULT_HISTORY_LIMITS,
+  messageBytes,
+  resumeCursor,
+} from './history';
 
 const input = (text: string) => ({ from: 'alice', text });
 
@@ -99,5 +105,73 @@ describe('ChannelHistory', () => {
       expect(history.since(6, 1600).missed).toBe(true);
       expect(history.append(input('next'), 1600).id).toBe(9);
     });
+  });
+});
+
+describe('resuming ahead of the channel', () => {
+  it('says ahead when since is above lastId, and goes on from lastId', () => {
+    expect(resumeCursor(undefined, 7)).toEqual({ from: 7, ahead: false });
+    expect(resumeCursor(3, 7)).toEqual({ from: 3, ahead: false });
+    expect(resumeCursor(7, 7)).toEqual({ from: 7, ahead: false });
+    expect(resumeCursor(9, 7)).toEqual({ from: 7, ahead: true });
+    const history = new ChannelHistory('lobby');
+    history.append({ from: 'a', text: 'x' }, 0);
+    expect(history.since(5, 0)).toMatchObject({ messages: [], lastId: 1, ahead: true });
+    expect(history.since(1, 0).ahead).toBeUndefined();
+  });
+});
+
+describe('ChannelStore', () => {
+  const bounds = { maxChannels: 3, maxHistoryBytes: 1_000, idleChannelMs: 100 };
+
+  it('refuses a new channel past the cap, forgets idle empty ones without listeners', () => {
+    const listened = new Set(['b']);
+    const store = new ChannelStore(
+      DEFAULT_HISTORY_LIMITS,
+      bounds,
+      (ch) => listened.has(ch),
+      new Set(['lobby']),
+    );
+    store.open('lobby', 0);
+    store.open('a', 0);
+    store.open('b', 0);
+    expect(() => store.open('c', 50)).toThrow(
+      expect.objectContaining({ code: 'RL_ERR_TOO_MANY_CHANNELS' }),
+    );
+    // At the cap, opening sweeps first: 'a' is idle, empty and unheard; lobby is kept, 'b' listened.
+    expect(store.open('c', 100).created).toBe(true);
+    expect(store.names().sort()).toEqual(['b', 'c', 'lobby']);
+  });
+
+  it('drops the oldest messages first across channels past the byte cap', () => {
+    const store = new ChannelStore(
+      DEFAULT_HISTORY_LIMITS,
+      { ...bounds, maxChannels: 10 },
+      () => false,
+    );
+    const text = 'x'.repeat(150);
+    for (let i = 0; i < 10; i++) {
+      const history = store.open(i % 2 ? 'odd' : 'even', i).history;
+      store.arrived(history, history.append({ from: 'a', text: `${i}${text}` }, i));
+    }
+    expect(store.bytes).toBeLessThanOrEqual(1_000);
+    const kept = ['even', 'odd'].flatMap((ch) => store.get(ch)!.since(0, 10).messages);
+    const order = kept.map((m) => Number(m.text[0])).sort();
+    expect(order).toEqual(Array.from({ length: order.length }, (_, i) => 10 - order.length + i));
+    expect(store.bytes).toBe(kept.reduce((sum, m) => sum + messageBytes(m), 0));
+  });
+
+  it('lists no more arrivals than about twice the messages kept, whatever the per-channel limits prune', () => {
+    const store = new ChannelStore(
+      { maxCount: 10, maxAgeMs: 60_000 },
+      { ...bounds, maxHistoryBytes: 1e9 },
+      () => false,
+    );
+    const history = store.open('busy', 0).history;
+    for (let i = 0; i < 5_000; i++)
+      store.arrived(history, history.append({ from: 'a', text: 'x' }, i));
+    expect(history.size).toBe(10);
+    expect(store.listedArrivals).toBeLessThanOrEqual(2 * 10 + 1024 + 1);
+    expect(store.bytes).toBe(10 * messageBytes(history.since(0, 5_000).messages[0]!));
   });
 });

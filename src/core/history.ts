@@ -1,3 +1,5 @@
+import { labError } from './errors';
+import { utf8Bytes } from './wsframe';
 import { DEFAULT_MESSAGE_TYPE, type Message, type PublishInput } from './message';
 
 export interface HistoryLimits {
@@ -15,6 +17,25 @@ export interface HistorySlice {
   lastId: number;
   /** True when messages newer than `since` existed but were dropped by the limits. */
   missed: boolean;
+  /**
+   * True when `since` is above `lastId`: the reader knows ids this history never gave
+   * (the server restarted, or the channel was forgotten). It should go on from `lastId`.
+   */
+  ahead?: true;
+}
+
+/**
+ * Where a reader resuming after `since` goes on from: `since`, or the channel's
+ * `lastId` when it gave none (live only) or one above it (`ahead`: it is told, and
+ * gets every message after `lastId`, rather than nothing until ids catch up).
+ */
+export function resumeCursor(
+  since: number | undefined,
+  lastId: number,
+): { from: number; ahead: boolean } {
+  if (since === undefined) return { from: lastId, ahead: false };
+  if (since > lastId) return { from: lastId, ahead: true };
+  return { from: since, ahead: false };
 }
 
 /**
@@ -42,6 +63,24 @@ export class ChannelHistory {
     return this.messages.length;
   }
 
+  /** The oldest kept message's id (undefined when none is kept). */
+  get firstId(): number | undefined {
+    return this.messages[0]?.id;
+  }
+
+  /** Gives up the oldest kept message (a store over its byte cap). */
+  dropOldest(): Message | undefined {
+    const message = this.messages.shift();
+    if (message) this.dropped(message);
+    return message;
+  }
+
+  /** Told each message kept (a subclass counts bytes). */
+  protected kept(_message: Message): void {}
+
+  /** Told each message dropped by the limits. */
+  protected dropped(_message: Message): void {}
+
   append(input: PublishInput, now: number): Message {
     const message: Message = {
       id: this.nextId++,
@@ -53,6 +92,7 @@ export class ChannelHistory {
     };
     if (input.sentAt !== undefined) message.sentAt = input.sentAt;
     this.messages.push(message);
+    this.kept(message);
     this.prune(now);
     return message;
   }
@@ -65,6 +105,7 @@ export class ChannelHistory {
     if (message.id <= this.lastId) return false;
     this.nextId = message.id + 1;
     this.messages.push(message);
+    this.kept(message);
     this.prune(now);
     return true;
   }
@@ -78,7 +119,9 @@ export class ChannelHistory {
     this.prune(now);
     const messages = this.messages.slice(this.firstIndexAfter(since));
     const missed = since < this.lastId && messages.length < this.lastId - since;
-    return { messages, lastId: this.lastId, missed };
+    const slice: HistorySlice = { messages, lastId: this.lastId, missed };
+    if (since > this.lastId) slice.ahead = true;
+    return slice;
   }
 
   /** Binary search: the index of the first message whose id is greater than `id`. */
@@ -101,6 +144,215 @@ export class ChannelHistory {
     ) {
       drop++;
     }
-    if (drop > 0) this.messages.splice(0, drop);
+    if (drop > 0) for (const message of this.messages.splice(0, drop)) this.dropped(message);
+  }
+}
+
+/** Bounds on a whole store of channels (protocol.md, "Limits"). */
+export interface StoreLimits {
+  /** Channels held at most; a new one past it is refused (RL_ERR_TOO_MANY_CHANNELS). */
+  maxChannels: number;
+  /** Bytes of history kept over all channels; past it the oldest messages, whatever their channel, go first. */
+  maxHistoryBytes: number;
+  /** A channel with no message and no listener is forgotten once unused this long, ms. */
+  idleChannelMs: number;
+}
+
+export const DEFAULT_STORE_LIMITS: StoreLimits = {
+  maxChannels: 10_000,
+  maxHistoryBytes: 64 * 1024 * 1024,
+  idleChannelMs: 10 * 60 * 1000,
+};
+
+/** What a message costs besides its strings: its ids, times and field names. */
+export const MESSAGE_OVERHEAD_BYTES = 128;
+
+/**
+ * What a message costs the history: the UTF-8 bytes of its text, sender, type and
+ * channel, plus MESSAGE_OVERHEAD_BYTES — about its JSON's size, without serialising it
+ * (nothing per message is serialised while nobody watches the trace).
+ */
+export function messageBytes(message: Message): number {
+  return (
+    utf8Bytes(message.text) +
+    utf8Bytes(message.from) +
+    utf8Bytes(message.type) +
+    utf8Bytes(message.channel) +
+    MESSAGE_OVERHEAD_BYTES
+  );
+}
+
+/** Sends a channel's changes (bytes, messages) to the store that counts the totals. */
+type BytesChanged = (bytes: number, messages: number) => void;
+
+/**
+ * A channel history that counts its bytes (`messageBytes`) and can give up its
+ * oldest message: what a `ChannelStore` holds.
+ */
+export class CountedHistory extends ChannelHistory {
+  private held = 0;
+  private readonly sizes = new Map<number, number>();
+  /** When it was last named (ms on the store's clock). */
+  usedAt: number;
+
+  constructor(
+    channel: string,
+    limits: HistoryLimits,
+    now: number,
+    private readonly changed: BytesChanged,
+  ) {
+    super(channel, limits);
+    this.usedAt = now;
+  }
+
+  get bytes(): number {
+    return this.held;
+  }
+
+  protected override kept(message: Message): void {
+    const bytes = messageBytes(message);
+    this.sizes.set(message.id, bytes);
+    this.held += bytes;
+    this.changed(bytes, 1);
+  }
+
+  protected override dropped(message: Message): void {
+    const bytes = this.sizes.get(message.id) ?? 0;
+    this.sizes.delete(message.id);
+    this.held -= bytes;
+    this.changed(-bytes, -1);
+  }
+}
+
+interface Kept {
+  history: CountedHistory;
+  id: number;
+}
+
+/**
+ * Every channel's history under three bounds: at most `maxChannels` channels
+ * (`open` refuses a new one past it), at most `maxHistoryBytes` over all of them
+ * (past it, the oldest messages go first, across channels, in the order they
+ * arrived), and channels that hold no message and no listener (`inUse`) are
+ * forgotten by `sweep` once unused for `idleChannelMs` — a forgotten channel
+ * starts again from id 1 if it is named again. `keep` names channels that are
+ * never forgotten (`lobby`).
+ */
+export class ChannelStore {
+  private readonly channels = new Map<string, CountedHistory>();
+  /** Messages in the order they arrived: the oldest kept one is at `head`. */
+  private arrivals: Kept[] = [];
+  private head = 0;
+  private total = 0;
+  /** Messages kept over all channels. */
+  private count = 0;
+  private readonly onBytes: BytesChanged = (bytes, messages) => {
+    this.total += bytes;
+    this.count += messages;
+  };
+
+  constructor(
+    private readonly limits: HistoryLimits,
+    readonly bounds: StoreLimits,
+    private readonly inUse: (channel: string) => boolean,
+    private readonly keep: ReadonlySet<string> = new Set(),
+  ) {}
+
+  get(name: string): CountedHistory | undefined {
+    return this.channels.get(name);
+  }
+
+  /** The channel's history, made if new: throws RL_ERR_TOO_MANY_CHANNELS past the cap. */
+  open(name: string, now: number): { history: CountedHistory; created: boolean } {
+    const held = this.channels.get(name);
+    if (held) {
+      held.usedAt = now;
+      return { history: held, created: false };
+    }
+    if (this.channels.size >= this.bounds.maxChannels) this.sweep(now);
+    if (this.channels.size >= this.bounds.maxChannels) {
+      throw labError(
+        'TOO_MANY_CHANNELS',
+        `too many channels: ${this.channels.size} held, at most ${this.bounds.maxChannels}; use an existing one, or try again once idle empty ones are forgotten (after ${this.bounds.idleChannelMs} ms)`,
+      );
+    }
+    const history = new CountedHistory(name, this.limits, now, this.onBytes);
+    this.channels.set(name, history);
+    return { history, created: true };
+  }
+
+  names(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  get size(): number {
+    return this.channels.size;
+  }
+
+  /** Bytes of history held over all channels. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Arrivals still listed for the byte cap (kept near the messages kept; for tests). */
+  get listedArrivals(): number {
+    return this.arrivals.length - this.head;
+  }
+
+  /** Notes a message the channel just kept, then drops the oldest ones while over the byte cap. */
+  arrived(history: CountedHistory, message: Message): void {
+    this.arrivals.push({ history, id: message.id });
+    this.trim(history);
+  }
+
+  /**
+   * Forgets the channels that hold no message (after pruning) and no listener
+   * and have been unused for `idleChannelMs`; returns their names.
+   */
+  sweep(now: number): string[] {
+    const forgotten: string[] = [];
+    for (const [name, history] of this.channels) {
+      if (this.keep.has(name) || now - history.usedAt < this.bounds.idleChannelMs) continue;
+      history.prune(now);
+      if (history.size > 0 || this.inUse(name)) continue;
+      this.channels.delete(name);
+      forgotten.push(name);
+    }
+    this.compact();
+    return forgotten;
+  }
+
+  /** Drops the oldest message of all while over the byte cap, but never the one just kept. */
+  private trim(newest: CountedHistory): void {
+    while (this.total > this.bounds.maxHistoryBytes && this.head < this.arrivals.length) {
+      const oldest = this.arrivals[this.head]!;
+      if (this.isStale(oldest)) {
+        this.head++;
+        continue;
+      }
+      if (oldest.history === newest && oldest.id === newest.lastId) break;
+      this.head++;
+      oldest.history.dropOldest();
+    }
+    this.compact();
+  }
+
+  /** An arrival no longer kept: pruned by count or age, dropped, or its channel forgotten. */
+  private isStale(entry: Kept): boolean {
+    return (
+      this.channels.get(entry.history.channel) !== entry.history ||
+      (entry.history.firstId ?? Infinity) > entry.id
+    );
+  }
+
+  /**
+   * Keeps the arrival list near the number of messages kept: messages pruned by the
+   * per-channel limits leave stale entries behind, cleared once they outnumber the rest.
+   */
+  private compact(): void {
+    const listed = this.arrivals.length - this.head;
+    if (listed <= 2 * this.count + 1024) return;
+    this.arrivals = this.arrivals.slice(this.head).filter((entry) => !this.isStale(entry));
+    this.head = 0;
   }
 }

@@ -12,7 +12,9 @@ export type ServerFrame =
   | { type: 'published'; id: number; publishedAt: number; ref?: string }
   | { type: 'error'; error: string; code: ErrorCode }
   /** With `heartbeatAs=frame`: sent with every ping, so that a page (which never sees pings) can notice silence. */
-  | { type: 'heartbeat'; serverTime: number };
+  | { type: 'heartbeat'; serverTime: number }
+  /** A `since` above the channel's last id: live delivery goes on from `lastId` (protocol.md, "Resuming ahead"). */
+  | { type: 'ahead'; lastId: number };
 
 export type ParsedOp =
   { ok: true; op: ClientOp } | { ok: false; error: string; code: ErrorCode; closeCode: number };

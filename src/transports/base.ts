@@ -230,6 +230,24 @@ export abstract class BaseTransport implements Transport {
     });
   }
 
+  /**
+   * The server's last id is below our resume point: it forgot its history (a new
+   * process, a forgotten channel). Says so on the trace, forgets the ids seen, and
+   * goes on from the server's numbering, so nothing after `lastId` is lost silently.
+   */
+  protected resumeAhead(conn: string, lastId: number): void {
+    if (this.since === undefined || lastId >= this.since) return;
+    this.step('error', conn, {
+      details: {
+        error: `the server's last id ${lastId} is below ours (${this.since}): its history was reset`,
+        errorCode: CLIENT_ERROR_CODES.BAD_RESPONSE,
+        note: 'resuming from the server numbering',
+      },
+    });
+    this.seen.clear();
+    this.since = lastId;
+  }
+
   /** Remembers a received id as the resume point. */
   protected advance(id: number): void {
     if (this.since === undefined || id > this.since) this.since = id;
@@ -369,18 +387,8 @@ export abstract class BaseTransport implements Transport {
     }
     const ids = body.messages.map((m) => m.id);
     this.step('response', conn, { ...response, messageIds: ids, empty: ids.length === 0 });
-    if (this.since !== undefined && body.lastId < this.since) {
-      // The server forgot its history (a new process): start over from its numbering.
-      this.step('error', conn, {
-        details: {
-          error: `the server's last id ${body.lastId} is below ours (${this.since}): its history was reset`,
-          errorCode: CLIENT_ERROR_CODES.BAD_RESPONSE,
-          note: 'resuming from the server numbering',
-        },
-      });
-      this.seen.clear();
-      this.since = body.lastId;
-    }
+    // The server answers `ahead: true` then (protocol.md, "Resuming ahead").
+    if (this.since !== undefined && body.lastId < this.since) this.resumeAhead(conn, body.lastId);
     for (const message of body.messages) this.deliver(conn, message);
     this.advance(body.lastId);
     return ids.length === 0 ? 'empty' : 'messages';

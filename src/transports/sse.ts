@@ -61,6 +61,17 @@ export class SseTransport extends BaseTransport {
   private readonly onHeartbeat = (): void => {
     this.lastHeard = this.now();
   };
+  /** `event: ahead`: our Last-Event-ID is above the channel's last id (protocol.md, "Resuming ahead"). */
+  private readonly onAhead = (event: MessageEvent<string>): void => {
+    this.lastHeard = this.now();
+    let lastId: unknown;
+    try {
+      lastId = (JSON.parse(event.data) as { lastId?: unknown }).lastId;
+    } catch {
+      lastId = undefined;
+    }
+    if (typeof lastId === 'number') this.resumeAhead(this.conn, lastId);
+  };
   /** When the stream last showed it was alive (opened, an event, a heartbeat). */
   private lastHeard = 0;
   private watchdog: ReturnType<typeof setInterval> | null = null;
@@ -150,6 +161,7 @@ export class SseTransport extends BaseTransport {
     source.onerror = () => this.handleError(source);
     for (const type of this.types) source.addEventListener(type, this.onEvent);
     source.addEventListener('heartbeat', this.onHeartbeat);
+    source.addEventListener('ahead', this.onAhead);
   }
 
   /**
@@ -191,6 +203,7 @@ export class SseTransport extends BaseTransport {
     source.onerror = null;
     for (const type of this.types) source.removeEventListener(type, this.onEvent);
     source.removeEventListener('heartbeat', this.onHeartbeat);
+    source.removeEventListener('ahead', this.onAhead);
     this.unwatch();
     this.enter({ phase: 'detached' });
     return source;

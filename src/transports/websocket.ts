@@ -35,6 +35,7 @@ interface IncomingFrame {
   ref?: unknown;
   error?: unknown;
   code?: unknown;
+  lastId?: unknown;
 }
 
 /** How long a socket may take to open before it is given up and retried. */
@@ -390,6 +391,11 @@ export class WebSocketTransport extends BaseTransport {
     }
     if (frame.type === 'heartbeat') {
       this.traceFrame('down', data, { note: 'heartbeat: the server is still there' });
+      return;
+    }
+    if (frame.type === 'ahead' && typeof frame.lastId === 'number') {
+      this.traceFrame('down', data, { note: 'ahead: our since is above the channel last id' });
+      this.resumeAhead(this.conn, frame.lastId);
       return;
     }
     this.traceFrame('down', data, { note: 'unknown frame type' });
