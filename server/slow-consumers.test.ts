@@ -47,6 +47,13 @@ function endOf(socket: Socket): Promise<void> {
 
 const MESSAGE_TEXT = 'x'.repeat(15_000);
 const LIMIT = 64 * 1024;
+/** The test publishes as fast as it can, from one address: neither budget may stop it. */
+const UNLIMITED_PUBLISHING = {
+  publishRatePerSecond: 100_000,
+  publishBurst: 100_000,
+  publishRatePerAddress: 100_000,
+  publishBurstPerAddress: 100_000,
+};
 
 describe('slow consumers', () => {
   let running: Running | undefined;
@@ -57,7 +64,7 @@ describe('slow consumers', () => {
 
   it('cuts a non-reading WebSocket (1013) and SSE stream past the queue limit; readers on the channel get every message', async () => {
     running = await startApp({
-      limits: { maxQueuedBytes: LIMIT, publishRatePerSecond: 100_000, publishBurst: 100_000 },
+      limits: { maxQueuedBytes: LIMIT, ...UNLIMITED_PUBLISHING },
     });
     const { base, port, wsBase } = running;
     const trace = traceOf(running);
@@ -121,7 +128,7 @@ describe('slow consumers', () => {
 
   it('closes a non-reading observer (1013) past the queue limit, while a reading one keeps every step', async () => {
     running = await startApp({
-      limits: { maxQueuedBytes: LIMIT, publishRatePerSecond: 100_000, publishBurst: 100_000 },
+      limits: { maxQueuedBytes: LIMIT, ...UNLIMITED_PUBLISHING },
     });
     const { base, port, wsBase } = running;
     const { lab } = running.app;
