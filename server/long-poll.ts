@@ -119,9 +119,9 @@ export const longPollPlugin: FastifyPluginAsync = async (fastify) => {
     };
     const slice = lab.hub.since(channel, since);
     if (slice.ahead) {
-      // Ahead of the channel (a restart, a forgotten channel): answered at once, so the client goes on from lastId.
-      traceAnswer(request, []);
-      void reply.code(200).send({ messages: [], lastId: slice.lastId, ahead: true });
+      // Ahead of the channel (a restart, a forgotten channel): answered at once with all it keeps.
+      traceAnswer(request, slice.messages);
+      void reply.code(200).send({ messages: slice.messages, lastId: slice.lastId, ahead: true });
       return reply;
     }
     if (slice.messages.length > 0 || slice.lastId > since) {

@@ -78,11 +78,11 @@ class SseStream {
     const history = lab.hub.channel(channel);
     const cursor = resumeCursor(resumeFrom, history.lastId);
     this.lastSentId = cursor.from;
-    // Ahead of the channel: say so (`event: ahead`), then go on from its last id (protocol.md).
+    // Ahead of the channel: say so (`event: ahead`), then replay all it keeps (protocol.md).
     if (cursor.ahead) {
       const data = JSON.stringify({ lastId: history.lastId });
-      // Its id resets the browser's own Last-Event-ID, so that its next reconnection resumes from lastId.
-      const id = String(history.lastId);
+      // Its id (0) resets the browser's own Last-Event-ID, so a reconnection before the replay's first event starts over.
+      const id = String(cursor.from);
       this.write(encodeSseEvent({ id, event: 'ahead', data }), 'sse-event', {
         lastEventId: id,
         eventType: 'ahead',

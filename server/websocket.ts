@@ -175,7 +175,7 @@ class ChannelSocket {
 
   private replay(since: number): void {
     const slice = this.lab.hub.since(this.channel, since);
-    // Ahead of the channel: say so, and go on from its last id (protocol.md, "Resuming ahead").
+    // Ahead of the channel: say so, then replay all it keeps (protocol.md, "Resuming ahead").
     if (slice.ahead) this.send({ type: 'ahead', lastId: slice.lastId });
     for (const message of slice.messages) this.send({ type: 'message', message }, [message.id]);
     this.lastSentId = Math.max(this.lastSentId, slice.lastId);

@@ -20,7 +20,9 @@ describe('ChannelHistory', () => {
     expect(history.since(0, 1002).messages.map((m) => m.text)).toEqual(['a', 'b']);
     expect(history.since(1, 1002).messages.map((m) => m.text)).toEqual(['b']);
     expect(history.since(2, 1002)).toEqual({ messages: [], lastId: 2, missed: false });
-    expect(history.since(99, 1002).messages).toEqual([]);
+    // Ahead (an id this history never gave): it starts over, with all it keeps.
+    expect(history.since(99, 1002)).toMatchObject({ lastId: 2, ahead: true });
+    expect(history.since(99, 1002).messages.map((m) => m.text)).toEqual(['a', 'b']);
   });
 
   it('keeps at most maxCount messages and never reuses a pruned id', () => {
@@ -47,7 +49,9 @@ describe('ChannelHistory', () => {
     for (let i = 0; i < 64; i++) history.append(input(String(i)), i);
     for (let since = 0; since <= 70; since++) {
       const ids = history.since(since, 100).messages.map((m) => m.id);
-      expect(ids[0] ?? null).toBe(since < 14 ? 15 : since >= 64 ? null : since + 1);
+      // Past lastId (64) the reader is ahead and starts over from the first kept (15).
+      const first = since < 14 || since > 64 ? 15 : since === 64 ? null : since + 1;
+      expect(ids[0] ?? null).toBe(first);
     }
   });
 
@@ -85,7 +89,8 @@ describe('ChannelHistory', () => {
       expect(history.since(4, 10).missed).toBe(false);
       expect(history.since(5, 10)).toMatchObject({ missed: false, lastId: 6 });
       expect(history.since(6, 10)).toEqual({ messages: [], lastId: 6, missed: false });
-      expect(history.since(9, 10).missed).toBe(false);
+      // Ahead: it starts over from 0, and 3 and 4 were never here.
+      expect(history.since(9, 10)).toMatchObject({ ahead: true, missed: true });
     });
 
     it('starts anywhere: a fresh replica whose first id is 500 missed 1…499', () => {
@@ -109,14 +114,17 @@ describe('ChannelHistory', () => {
 });
 
 describe('resuming ahead of the channel', () => {
-  it('says ahead when since is above lastId, and goes on from lastId', () => {
+  it('says ahead when since is above lastId, and starts over with all it keeps', () => {
     expect(resumeCursor(undefined, 7)).toEqual({ from: 7, ahead: false });
     expect(resumeCursor(3, 7)).toEqual({ from: 3, ahead: false });
     expect(resumeCursor(7, 7)).toEqual({ from: 7, ahead: false });
-    expect(resumeCursor(9, 7)).toEqual({ from: 7, ahead: true });
+    expect(resumeCursor(9, 7)).toEqual({ from: 0, ahead: true });
     const history = new ChannelHistory('lobby');
     history.append({ from: 'a', text: 'x' }, 0);
-    expect(history.since(5, 0)).toMatchObject({ messages: [], lastId: 1, ahead: true });
+    history.append({ from: 'a', text: 'y' }, 0);
+    const ahead = history.since(5, 0);
+    expect(ahead).toMatchObject({ lastId: 2, ahead: true, missed: false });
+    expect(ahead.messages.map((m) => m.id)).toEqual([1, 2]);
     expect(history.since(1, 0).ahead).toBeUndefined();
   });
 });

@@ -19,22 +19,25 @@ export interface HistorySlice {
   missed: boolean;
   /**
    * True when `since` is above `lastId`: the reader knows ids this history never gave
-   * (the server restarted, or the channel was forgotten). It should go on from `lastId`.
+   * (the server restarted, or the channel was forgotten). The slice then holds every
+   * message kept, all of them newer than anything the reader saw: it starts over in
+   * this history's numbering and loses nothing that is still kept.
    */
   ahead?: true;
 }
 
 /**
- * Where a reader resuming after `since` goes on from: `since`, or the channel's
- * `lastId` when it gave none (live only) or one above it (`ahead`: it is told, and
- * gets every message after `lastId`, rather than nothing until ids catch up).
+ * Where a reader resuming after `since` goes on from: `since`; the channel's
+ * `lastId` when it gave none (live only); or 0 when it gave one above `lastId`
+ * (`ahead`: its ids are from before a reset, so it is told, and gets every message
+ * kept and then the live ones, rather than nothing until ids catch up).
  */
 export function resumeCursor(
   since: number | undefined,
   lastId: number,
 ): { from: number; ahead: boolean } {
   if (since === undefined) return { from: lastId, ahead: false };
-  if (since > lastId) return { from: lastId, ahead: true };
+  if (since > lastId) return { from: 0, ahead: true };
   return { from: since, ahead: false };
 }
 
@@ -117,10 +120,12 @@ export class ChannelHistory {
    */
   since(since: number, now: number): HistorySlice {
     this.prune(now);
-    const messages = this.messages.slice(this.firstIndexAfter(since));
-    const missed = since < this.lastId && messages.length < this.lastId - since;
+    const ahead = since > this.lastId;
+    const from = ahead ? 0 : since;
+    const messages = this.messages.slice(this.firstIndexAfter(from));
+    const missed = from < this.lastId && messages.length < this.lastId - from;
     const slice: HistorySlice = { messages, lastId: this.lastId, missed };
-    if (since > this.lastId) slice.ahead = true;
+    if (ahead) slice.ahead = true;
     return slice;
   }
 

@@ -233,7 +233,9 @@ export abstract class BaseTransport implements Transport {
   /**
    * The server's last id is below our resume point: it forgot its history (a new
    * process, a forgotten channel). Says so on the trace, forgets the ids seen, and
-   * goes on from the server's numbering, so nothing after `lastId` is lost silently.
+   * starts over in the server's numbering: with `ahead` the server sends every
+   * message it keeps (all published since its reset), so none of them is lost and
+   * nothing is lost silently.
    */
   protected resumeAhead(conn: string, lastId: number): void {
     if (this.since === undefined || lastId >= this.since) return;
@@ -241,11 +243,11 @@ export abstract class BaseTransport implements Transport {
       details: {
         error: `the server's last id ${lastId} is below ours (${this.since}): its history was reset`,
         errorCode: CLIENT_ERROR_CODES.BAD_RESPONSE,
-        note: 'resuming from the server numbering',
+        note: 'starting over in the server numbering: every message it keeps follows',
       },
     });
     this.seen.clear();
-    this.since = lastId;
+    this.since = 0;
   }
 
   /** Remembers a received id as the resume point. */
