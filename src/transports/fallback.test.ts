@@ -51,7 +51,8 @@ describe('WebSocket with a long-polling fallback', () => {
     await vi.advanceTimersByTimeAsync(PROBE_EVERY_MS);
     expect(FakeWebSocket.instances).toHaveLength(sockets + 1);
     const refused = FakeWebSocket.instances.at(-1)!;
-    expect(new URL(refused.url).searchParams.get('since')).toBe(String(Number.MAX_SAFE_INTEGER));
+    // The probe asks for no history (an id above the channel's would be answered as ahead, with all of it).
+    expect(new URL(refused.url).searchParams.has('since')).toBe(false);
     refused.drop(1006);
     expect(t.fallenBack).toBe(true);
     // …one that opens brings it back, resuming after the last id the polls reached.
@@ -68,6 +69,31 @@ describe('WebSocket with a long-polling fallback', () => {
     expect(t.state).toBe('open');
     t.stop();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('sends a message typed while the socket keeps failing over the long polls it falls back to', async () => {
+    const f = fakeFetch((url, init) =>
+      init.method === 'POST'
+        ? json({ id: 5, publishedAt: 1 }, 201)
+        : url.includes('long-poll')
+          ? never()
+          : json({ messages: [], lastId: 4 }),
+    );
+    vi.stubGlobal('fetch', f.fetch);
+    const r = recorder();
+    const t = new WebSocketWithFallback(options(r));
+    t.start();
+    for (let i = 0; i < FALLBACK_AFTER_FAILURES - 1; i++) await refuseLatest();
+    // Sent while the socket is still connecting: it waits for the open that never comes…
+    const sent = t.send('typed during the switch');
+    FakeWebSocket.instances.at(-1)!.drop(1006);
+    expect(t.fallenBack).toBe(true);
+    // …and goes over the long polls once the client falls back, rather than being refused.
+    await expect(sent).resolves.toBe(5);
+    const post = f.calls.find((c) => c.init.method === 'POST');
+    expect(post?.url).toMatch(/\/messages\?/);
+    expect(JSON.parse(String(post?.init.body))).toMatchObject({ text: 'typed during the switch' });
+    t.stop();
   });
 
   it('does not fall back when the socket opened in between failures', async () => {

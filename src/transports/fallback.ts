@@ -4,6 +4,7 @@ import { traceClock } from '../core/clock';
 import { toWebSocketUrl, channelUrl } from './urls';
 import { LongPollTransport } from './long-poll';
 import type { Knobs, Transport, TransportOptions, TransportState } from './types';
+import { CLIENT_ERROR_CODES, TransportError } from './transport-error';
 import { WebSocketTransport } from './websocket';
 
 /** Failed opens in a row (refused upgrades, sockets that die before opening) before falling back. */
@@ -95,8 +96,21 @@ export class WebSocketWithFallback implements Transport {
     this.polls()?.stop();
   }
 
-  send(text: string, type?: string): Promise<number> {
-    return this.carrier().send(text, type);
+  /**
+   * Sends over what carries the messages now. A message that waited for a socket which was
+   * then given up (the fallback stops it: RL_ERR_STOPPED) goes over the long polls instead, so
+   * a message typed during the switch is not refused.
+   */
+  async send(text: string, type?: string): Promise<number> {
+    const carrier = this.carrier();
+    try {
+      return await carrier.send(text, type);
+    } catch (error) {
+      const polls = this.polls();
+      const stopped = error instanceof TransportError && error.code === CLIENT_ERROR_CODES.STOPPED;
+      if (!stopped || carrier !== this.ws || polls === undefined) throw error;
+      return polls.send(text, type);
+    }
   }
 
   updateKnobs(knobs: Knobs): void {
@@ -206,7 +220,11 @@ export class WebSocketWithFallback implements Transport {
     }
   }
 
-  /** Opens a socket that asks for nothing (since = the newest id possible) to see whether upgrades work again. */
+  /**
+   * Opens a socket that asks for no history (no `since`: live only, and it closes as soon as it
+   * opens) to see whether upgrades work again. An id above the channel's would not do: the
+   * server answers it as ahead, with every message it keeps (protocol.md, "Resuming ahead").
+   */
   private runProbe(): void {
     const state = this.life;
     if (state.phase !== 'probe-due') return;
@@ -214,7 +232,6 @@ export class WebSocketWithFallback implements Transport {
     const conn = connIds.next(this.options.actor, 'websocket');
     const url = toWebSocketUrl(
       channelUrl(this.options.baseUrl, this.options.channel, 'ws', {
-        since: Number.MAX_SAFE_INTEGER,
         client: this.options.actor,
         rid: conn,
       }),
