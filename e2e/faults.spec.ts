@@ -203,6 +203,8 @@ test('half-open: a silent SSE stream is noticed within 2.5 heartbeats, closed an
   await setKnob(page, /SSE heartbeat/, '1000');
   await quickBackoff(page);
   await page.getByRole('button', { name: 'Start' }).click();
+  // Bob's stream is open (Alice publishes over HTTP and holds none) before anything is sent.
+  await expectCounter(page, 'open-connections', (v) => v === 1);
   await send(page, 'before the silence');
   await expect(page.getByTestId('inbox-bob')).toContainText('before the silence');
   await page.getByRole('button', { name: 'Go silent (half-open)' }).click();
