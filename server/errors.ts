@@ -5,47 +5,13 @@ import {
   labError,
   statusOnlyError,
   type ErrorBody,
-  type HttpErrorName,
 } from '../src/core';
-import { KNOB_RANGES } from './options';
-
-/** How each query parameter is described when it is refused, and the code it is refused with. */
-const QUERY_RULES: Record<string, { error: HttpErrorName; expected: string }> = {
-  since: { error: 'BAD_SINCE', expected: 'a message id (a whole number ≥ 0)' },
-  lastEventId: {
-    error: 'BAD_LAST_EVENT_ID',
-    expected: 'a message id (a whole number ≥ 0)',
-  },
-  timeout: {
-    error: 'BAD_TIMEOUT',
-    expected: `a whole number of ms from ${KNOB_RANGES.timeout.min} to ${KNOB_RANGES.timeout.max}`,
-  },
-  // retry and heartbeat are durations like timeout; they share its code and the sentence names them.
-  retry: {
-    error: 'BAD_TIMEOUT',
-    expected: `a whole number of ms from ${KNOB_RANGES.retry.min} to ${KNOB_RANGES.retry.max}`,
-  },
-  heartbeat: {
-    error: 'BAD_TIMEOUT',
-    expected: `a whole number of ms from ${KNOB_RANGES.heartbeat.min} to ${KNOB_RANGES.heartbeat.max}`,
-  },
-  client: { error: 'BAD_LABEL', expected: '1 to 32 of a-z, 0-9 and "-"' },
-  rid: { error: 'BAD_LABEL', expected: '1 to 64 of A-Z, a-z, 0-9 and . _ : -' },
-};
-
-interface ValidationIssue {
-  instancePath?: string;
-  keyword?: string;
-  message?: string;
-  params?: Record<string, unknown>;
-}
+import { bodyRefusal, issueField, queryRefusal, type InputIssue } from '../src/core/input-errors';
 
 /** Turns a schema validation failure into a coded error whose sentence names the field. */
 function fromValidation(error: FastifyError, request: FastifyRequest): LabError {
-  const issue = (error.validation?.[0] ?? {}) as ValidationIssue;
-  const missing =
-    typeof issue.params?.missingProperty === 'string' ? issue.params.missingProperty : undefined;
-  const field = missing ?? (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+  const issue = (error.validation?.[0] ?? {}) as InputIssue;
+  const { field } = issueField(issue);
   switch (error.validationContext) {
     case 'params': {
       const raw = (request.params as Record<string, unknown> | undefined)?.[field];
@@ -59,27 +25,10 @@ function fromValidation(error: FastifyError, request: FastifyRequest): LabError 
         `path parameter "${field}" ${issue.message ?? 'is not valid'}`,
       );
     }
-    case 'querystring': {
-      const rule = QUERY_RULES[field];
-      const raw = (request.query as Record<string, unknown> | undefined)?.[field];
-      const got = raw === undefined ? '' : `, got ${JSON.stringify(String(raw).slice(0, 40))}`;
-      if (rule)
-        return labError(rule.error, `query parameter "${field}" must be ${rule.expected}${got}`);
-      return labError('BAD_BODY', `query parameter "${field}" ${issue.message ?? 'is not valid'}`);
-    }
-    case 'body': {
-      const name = request.url.startsWith('/api/faults') ? 'BAD_FAULT' : 'BAD_BODY';
-      const extra = issue.params?.additionalProperty;
-      if (typeof extra === 'string') {
-        return labError(
-          name,
-          `body field "${[field, extra].filter(Boolean).join('.')}" is not known`,
-        );
-      }
-      if (missing) return labError(name, `body needs "${missing}"`);
-      if (field === '') return labError(name, `body ${issue.message ?? 'is not valid'}`);
-      return labError(name, `body field "${field}" ${issue.message ?? 'is not valid'}`);
-    }
+    case 'querystring':
+      return queryRefusal(issue, request.query as Record<string, unknown> | undefined);
+    case 'body':
+      return bodyRefusal(issue, request.url.startsWith('/api/faults') ? 'BAD_FAULT' : 'BAD_BODY');
     default:
       return labError('BAD_BODY', `request ${field} ${issue.message ?? 'is not valid'}`.trim());
   }

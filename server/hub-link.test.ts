@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from './app';
 import type { Broker, BrokerListener, Unsubscribe } from './broker/broker';
 import { MemoryBroker, MemoryBus } from './broker/memory-broker';
-import { Hub } from './hub';
+import { Hub } from '../src/core/hub';
 import { HubLink } from './hub-link';
 
 const input = (text: string) => ({ from: 'alice', text });

@@ -9,7 +9,7 @@
  */
 import type { Message, PublishInput } from '../src/core';
 import { subscribeFrom, type Broker, type Unsubscribe } from './broker/broker';
-import type { Hub } from './hub';
+import type { Hub } from '../src/core/hub';
 
 /**
  * How long a publish waits for its own message to come back through the

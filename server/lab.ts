@@ -2,7 +2,7 @@ import type { Message, PublishInput } from '../src/core';
 import type { Broker } from './broker/broker';
 import { MemoryBroker, MemoryBus } from './broker/memory-broker';
 import { ConnectionRegistry } from './connections';
-import { Hub } from './hub';
+import { Hub } from '../src/core/hub';
 import { HubLink } from './hub-link';
 import { ConnectionLimiter } from './connection-limiter';
 import { ObserverStream, type TraceTarget } from './observer-stream';

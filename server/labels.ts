@@ -1,19 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import type { Technique } from '../src/core';
 import type { Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
 
-/** `client=` — the participant that sent the request (protocol.md, "Labels"). */
-export const CLIENT_LABEL = /^[a-z0-9-]{1,32}$/;
-/** `rid=` — the browser's own id for the request or connection. */
-export const RID_LABEL = /^[A-Za-z0-9._:-]{1,64}$/;
-
-/** The two label parameters every technique endpoint accepts; spread into a querystring schema. */
-export const LabelQuery = {
-  client: Type.Optional(Type.String({ pattern: CLIENT_LABEL.source })),
-  rid: Type.Optional(Type.String({ pattern: RID_LABEL.source })),
-};
+export { CLIENT_LABEL, LabelQuery, RID_LABEL } from '../src/core/api-schemas';
 
 export interface Labels {
   client?: string;

@@ -29,7 +29,7 @@ import {
   type Message,
   type PublishInput,
 } from '../../src/core';
-import { KeyedSets } from '../keyed-sets';
+import { KeyedSets } from '../../src/core/keyed-sets';
 import {
   assertSinceId,
   liveSubscription,

@@ -25,3 +25,4 @@ export * from './latency-format';
 export * from './plain-words';
 export * from './hash-ring';
 export * from './balancer';
+export * from './hub';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../src/core';
+import { LabError } from './index';
 import { Hub } from './hub';
 
 describe('Hub', () => {

@@ -1,17 +1,14 @@
 import {
   ChannelStore,
-  DEFAULT_CHANNEL,
   DEFAULT_HISTORY_LIMITS,
   DEFAULT_STORE_LIMITS,
-  assertChannelName,
   type ChannelHistory,
   type CountedHistory,
   type HistoryLimits,
   type StoreLimits,
   type HistorySlice,
-  type Message,
-  type PublishInput,
-} from '../src/core';
+} from './history';
+import { DEFAULT_CHANNEL, assertChannelName, type Message, type PublishInput } from './message';
 import { KeyedSets } from './keyed-sets';
 
 /** Called with every message published on the channel it listens to. */
