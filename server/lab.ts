@@ -3,21 +3,14 @@ import type { Broker } from './broker/broker';
 import { MemoryBroker, MemoryBus } from './broker/memory-broker';
 import { ConnectionRegistry } from './connections';
 import { Hub } from '../src/core/hub';
+import { endRestartIfDue, noFaults, type FaultState } from '../src/core/faults';
 import { HubLink } from './hub-link';
 import { ConnectionLimiter } from './connection-limiter';
 import { ObserverStream, type TraceTarget } from './observer-stream';
 import { storeLimits, type ServerOptions } from './options';
 import { PublishRateLimiter } from './rate-limit';
 
-/** The faults in force (protocol.md, "Faults"). */
-export interface FaultState {
-  latencyMs: { up: number; down: number };
-  blockWebSockets: boolean;
-  /** Until when (ms since the epoch) the simulated restart refuses requests; null when up. */
-  restartingUntil: number | null;
-  /** The last simulated restart: when it began (ms since the epoch) and how long it was down; null before the first. */
-  lastRestart: { at: number; downForMs: number } | null;
-}
+export type { FaultState } from '../src/core/faults';
 
 /** What tests (and the inspector) can count: nothing should outlive its connection. */
 export interface LabStats {
@@ -40,12 +33,7 @@ export class Lab {
   private readonly link: HubLink;
   readonly observer: ObserverStream;
   readonly connections = new ConnectionRegistry();
-  readonly faults: FaultState = {
-    latencyMs: { up: 0, down: 0 },
-    blockWebSockets: false,
-    restartingUntil: null,
-    lastRestart: null,
-  };
+  readonly faults: FaultState = noFaults();
   /** Caps on open channel connections, per client address and in total (protocol.md, "Limits"). */
   readonly connectionLimiter: ConnectionLimiter;
   /** Publishes an address and each client in it may make over HTTP and WebSocket; schedules the server plays are not limited. */
@@ -96,13 +84,7 @@ export class Lab {
    * returns whether it is still refusing requests.
    */
   endRestartIfDue(): boolean {
-    const until = this.faults.restartingUntil;
-    if (until === null) return false;
-    if (this.now() >= until) {
-      this.faults.restartingUntil = null;
-      return false;
-    }
-    return true;
+    return endRestartIfDue(this.faults, this.now());
   }
 
   /**
