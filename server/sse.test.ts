@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { chunkFramingBytes } from './sse';
+import { chunkFramingBytes } from '../src/core';
 import { publish, startApp, type Running } from './test/helpers';
 import { waitFor } from './test/wait-for';
 import { openSse } from './test/clients';

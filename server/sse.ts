@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
+  chunkFramingBytes,
   encodeSseComment,
   encodeSseEvent,
   encodeSseRetry,
@@ -28,11 +29,6 @@ import { ChannelParams, SseQuery } from './schemas';
  * its own slowness (a client that does not read) ends it.
  */
 export type StreamState = 'open' | 'closed';
-
-/** Bytes of HTTP/1.1 chunk framing around a chunk of `length` bytes: hex size, CRLF, CRLF. */
-export function chunkFramingBytes(length: number): number {
-  return length.toString(16).length + 4;
-}
 
 function isChunked(res: ServerResponse): boolean {
   // `chunkedEncoding` is set by Node once the head is stored; absent from @types/node.

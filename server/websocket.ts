@@ -10,6 +10,7 @@ import {
   WS_OPCODES,
   labError,
   parseClientOp,
+  halfOpenLingerMs,
   resumeCursor,
   wsFrameHeaderBytes,
   wsLibraryCloseCode,
@@ -58,14 +59,6 @@ export type SocketState = 'open' | 'closing' | 'abandoned' | 'closed';
  * past it, it terminates the socket without a close frame.
  */
 export const MAX_PENDING_PONGS = 60;
-
-/**
- * How long an abandoned half-open socket is left open at most, ms: long enough for the
- * peer's own watchdog (2.5 heartbeats on the page) to notice first, bounded all the same.
- */
-export function halfOpenLingerMs(heartbeatMs: number): number {
-  return Math.max(60_000, 3 * heartbeatMs);
-}
 
 /** The TCP socket under a ws WebSocket (ws keeps it as `_socket`; @types/ws does not declare it). */
 function tcpSocketOf(socket: WebSocket): Socket | undefined {

@@ -155,6 +155,13 @@ export const ERROR_TABLE = {
     status: 503,
     sentence: 'the server is restarting',
   },
+  /** Offline mode: a route the simulation in the page does not play (it needs a real server). */
+  NEEDS_LAB_SERVER: {
+    code: 'RL_ERR_NEEDS_LAB_SERVER',
+    raisedBy: 'server',
+    status: 501,
+    sentence: 'this needs the lab server: the offline simulation does not run it',
+  },
   /**
    * A second reconnection storm while one runs. It keeps the code it has always gone
    * out with (clients and tests match on it), with its own status.

@@ -97,3 +97,8 @@ export class SseParser {
       items.push({ kind: 'retry', retry: Number(value) });
   }
 }
+
+/** Bytes of HTTP/1.1 chunk framing around a chunk of `length` bytes: hex size, CRLF, CRLF. */
+export function chunkFramingBytes(length: number): number {
+  return length.toString(16).length + 4;
+}

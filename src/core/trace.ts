@@ -89,6 +89,8 @@ export interface TraceDetails {
   faultPhase?: 'start' | 'end';
   /** For a server-observed step: its time on the server's own clock (`t` is on the page's). */
   serverT?: number;
+  /** A server step the offline simulation made in the page (src/mocks): no network carried it. */
+  simulated?: boolean;
   /**
    * On a `segment` step: the set-up of the run that begins there (technique,
    * participants, knobs, preset, the server's own messages, and why it began).

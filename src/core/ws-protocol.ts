@@ -93,3 +93,11 @@ export function parseClientOp(text: string): ParsedOp {
     'UNKNOWN_OP',
   );
 }
+
+/**
+ * How long an abandoned half-open socket is left open at most, ms: long enough for the
+ * peer's own watchdog (2.5 heartbeats on the page) to notice first, bounded all the same.
+ */
+export function halfOpenLingerMs(heartbeatMs: number): number {
+  return Math.max(60_000, 3 * heartbeatMs);
+}
