@@ -207,3 +207,22 @@ test('offline, compare mode plays a 100-message run to its end on all four techn
     expect(Number(delivered), technique).toBe(200);
   }
 });
+
+test('offline, added latency slows every exchange by what was asked', async ({ page }) => {
+  await openOffline(page, 'latency');
+  await page.getByRole('tab', { name: 'WebSocket' }).click();
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expectCounter(page, 'open-connections', (v) => v === 2);
+  await send(page, 'quick');
+  await expect(page.getByTestId('inbox-bob')).toContainText('quick');
+  // Slow motion (the `l` shortcut): 500 ms each way, on the simulated server.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('faults-status')).toContainText('Added latency: 500 ms each way.');
+  await send(page, 'slow');
+  await expect(page.getByTestId('inbox-bob')).toContainText('slow');
+  // The frame waited 500 ms up and 500 ms down: its latency is at least a second.
+  await expectCounter(page, 'latency-max', (v) => v >= 1000);
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('faults-status')).not.toContainText('Added latency');
+});
