@@ -19,6 +19,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist',
+      'dist-offline',
       'node_modules',
       'public/mockServiceWorker.js',
       'test-results',
