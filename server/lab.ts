@@ -4,6 +4,7 @@ import { MemoryBroker, MemoryBus } from './broker/memory-broker';
 import { ConnectionRegistry } from './connections';
 import { Hub } from '../src/core/hub';
 import { endRestartIfDue, noFaults, type FaultState } from '../src/core/faults';
+import { publishFields } from '../src/core/server-steps';
 import { HubLink } from './hub-link';
 import { ConnectionLimiter } from './connection-limiter';
 import { ObserverStream, type TraceTarget } from './observer-stream';
@@ -94,13 +95,7 @@ export class Lab {
    */
   async publish(channel: string, input: PublishInput, target: TraceTarget): Promise<Message> {
     const message = await this.link.publish(channel, input);
-    this.observer.record(target, 'publish', 'none', () => ({
-      messageIds: [message.id],
-      details: {
-        from: message.from,
-        ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
-      },
-    }));
+    this.observer.record(target, 'publish', 'none', () => publishFields(message));
     return message;
   }
 

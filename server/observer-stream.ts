@@ -1,26 +1,11 @@
 import type { WebSocket } from 'ws';
 import { redactTraceEvent } from '../src/core/redact';
-import {
-  WS_CLOSE,
-  traceClock,
-  type Direction,
-  type Technique,
-  type TraceEventInput,
-  type TraceKind,
-} from '../src/core';
+import { serverStep, type TraceFields, type TraceTarget } from '../src/core/server-steps';
+import { WS_CLOSE, type Direction, type TraceEventInput, type TraceKind } from '../src/core';
 import { closeReason } from './close-reason';
 import { overQueueLimit, SLOW_CONSUMER_GRACE_MS, slowConsumerReason } from './connections';
 
-/** Which request or connection a server-side step belongs to. */
-export interface TraceTarget {
-  technique: Technique | null;
-  /** The client's `rid` label, or the server's own `s-<n>`. */
-  conn: string;
-  /** The client's `client` label. */
-  peer?: string;
-}
-
-export type TraceFields = Pick<TraceEventInput, 'bytes' | 'messageIds' | 'empty' | 'details'>;
+export type { TraceFields, TraceTarget } from '../src/core/server-steps';
 
 /**
  * Where finished steps can go besides a stream's own sockets: the main lab's
@@ -123,17 +108,7 @@ export class ObserverStream implements TraceSink {
   ): void {
     if (!this.active) return;
     const extra = typeof fields === 'function' ? fields() : fields;
-    const event: TraceEventInput = {
-      t: traceClock(),
-      observer: 'server',
-      actor: this.serverName,
-      technique: target.technique,
-      conn: target.conn,
-      kind,
-      dir,
-      ...extra,
-    };
-    if (target.peer !== undefined) event.peer = target.peer;
+    const event = serverStep(this.serverName, target, kind, dir, extra);
     this.forward(event);
   }
 

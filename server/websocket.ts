@@ -7,12 +7,9 @@ import {
   ERROR_CODES,
   LabError,
   WS_CLOSE,
-  WS_OPCODES,
   labError,
   parseClientOp,
   halfOpenLingerMs,
-  resumeCursor,
-  wsFrameHeaderBytes,
   wsLibraryCloseCode,
   type ClientOp,
   type Message,
@@ -29,6 +26,13 @@ import {
   type EndReason,
   type OrderedDelay,
 } from './connections';
+import {
+  DeliveryCursor,
+  halfOpenGiveUpFields,
+  wsControlFields,
+  wsFrameFields,
+  wsTextFrameFields,
+} from '../src/core/server-steps';
 import { HeldConnection } from './held-connection';
 import { isAllowedOrigin } from './host-check';
 import type { Lab } from './lab';
@@ -94,7 +98,7 @@ function rawDataBytes(data: RawData): Buffer {
 class ChannelSocket {
   state: SocketState = 'open';
   heartbeatState: HeartbeatState = 'idle';
-  private lastSentId: number;
+  private readonly cursor: DeliveryCursor;
   /** Its hub listener, registry entry, heartbeat and delays; once silenced, nothing is sent or taken. */
   private readonly held: HeldConnection;
   private readonly down: OrderedDelay;
@@ -123,8 +127,7 @@ class ChannelSocket {
     this.down = this.held.delay(() => lab.faults.latencyMs.down);
     this.up = this.held.delay(() => lab.faults.latencyMs.up);
     // Read history and subscribe in the same tick: no publish can fall in between.
-    const lastId = lab.hub.channel(channel).lastId;
-    this.lastSentId = resumeCursor(since, lastId).from;
+    this.cursor = new DeliveryCursor(since, lab.hub.channel(channel).lastId);
     this.held.subscribe(channel, (message) => this.deliver(message));
     if (since !== undefined) this.replay(since);
 
@@ -134,14 +137,9 @@ class ChannelSocket {
       // Half-open: what the peer sends never arrives.
       if (this.held.silenced) return;
       const bytes = rawDataBytes(data);
-      lab.observer.record(target, 'ws-frame', 'up', () => ({
-        bytes: { header: wsFrameHeaderBytes(bytes.length, true), payload: bytes.length },
-        details: {
-          opcode: isBinary ? WS_OPCODES.binary : WS_OPCODES.text,
-          masked: true,
-          ...(isBinary ? {} : { body: bytes.toString('utf8') }),
-        },
-      }));
+      lab.observer.record(target, 'ws-frame', 'up', () =>
+        wsFrameFields('up', bytes.length, isBinary ? null : bytes.toString('utf8')),
+      );
       this.up.run(() => this.onFrame(bytes, isBinary));
     });
     socket.on('ping', (data) => {
@@ -157,27 +155,20 @@ class ChannelSocket {
   }
 
   private traceControl(kind: 'ping' | 'pong', dir: 'up' | 'down', length: number): void {
-    this.lab.observer.record(this.target, kind, dir, {
-      bytes: { header: wsFrameHeaderBytes(length, dir === 'up'), payload: length },
-      details: {
-        opcode: kind === 'ping' ? WS_OPCODES.ping : WS_OPCODES.pong,
-        masked: dir === 'up',
-      },
-    });
+    this.lab.observer.record(this.target, kind, dir, wsControlFields(kind, dir, length));
   }
 
   private replay(since: number): void {
     const slice = this.lab.hub.since(this.channel, since);
     // Ahead of the channel: say so, then replay all it keeps (protocol.md, "Resuming ahead").
     if (slice.ahead) this.send({ type: 'ahead', lastId: slice.lastId });
-    for (const message of slice.messages) this.send({ type: 'message', message }, [message.id]);
-    this.lastSentId = Math.max(this.lastSentId, slice.lastId);
+    for (const message of this.cursor.replay(slice)) {
+      this.send({ type: 'message', message }, [message.id]);
+    }
   }
 
   private deliver(message: Message): void {
-    if (message.id <= this.lastSentId) return;
-    this.lastSentId = message.id;
-    this.send({ type: 'message', message }, [message.id]);
+    if (this.cursor.take(message)) this.send({ type: 'message', message }, [message.id]);
   }
 
   private send(frame: ServerFrame, messageIds?: number[]): void {
@@ -194,14 +185,9 @@ class ChannelSocket {
         return;
       }
       this.socket.send(text);
-      this.lab.observer.record(this.target, 'ws-frame', 'down', () => {
-        const payload = Buffer.byteLength(text);
-        return {
-          bytes: { header: wsFrameHeaderBytes(payload, false), payload },
-          ...(messageIds ? { messageIds } : {}),
-          details: { opcode: WS_OPCODES.text, masked: false, body: text },
-        };
-      });
+      this.lab.observer.record(this.target, 'ws-frame', 'down', () =>
+        wsTextFrameFields('down', text, messageIds),
+      );
     });
   }
 
@@ -361,18 +347,9 @@ class ChannelSocket {
     this.held.quiet();
     this.up.cancel();
     const lingerMs = halfOpenLingerMs(this.heartbeatMs);
-    this.lab.observer.record(this.target, 'error', 'none', {
-      details: {
-        error: `no pong since the previous ping: the server gives up (half-open for ${halfOpenMs} ms)`,
-        errorCode: ERROR_CODES.MISSED_PONG,
-      },
-    });
-    this.lab.observer.record(this.target, 'close', 'none', {
-      details: {
-        wasClean: false,
-        note: `the server closed its end after ${halfOpenMs} ms half-open; nothing is sent to the peer, which must notice by itself (the socket is cut after ${lingerMs} ms at most)`,
-      },
-    });
+    const [gaveUp, closed] = halfOpenGiveUpFields(halfOpenMs, lingerMs);
+    this.lab.observer.record(this.target, 'error', 'none', gaveUp);
+    this.lab.observer.record(this.target, 'close', 'none', closed);
     const cut = (): void => this.socket.terminate();
     const forget = this.lab.connections.linger(cut);
     const timer = setTimeout(cut, lingerMs);

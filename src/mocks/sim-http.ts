@@ -18,7 +18,7 @@ import {
 import { CLIENT_LABEL, RID_LABEL } from '../core/api-schemas';
 import { bodyRefusal, queryRefusal, type InputIssue } from '../core/input-errors';
 import type { SimLab } from './sim-lab';
-import type { SimTarget } from './sim-observer';
+import type { TraceTarget } from '../core/server-steps';
 import {
   jsonHeaders,
   requestHeadBytes,
@@ -44,7 +44,7 @@ export interface SimExchange {
   query: Record<string, string>;
   /** The body as text (POST), else undefined. */
   text: string | undefined;
-  target: SimTarget;
+  target: TraceTarget;
   wire: WireRequest;
   /** Aborted when the page gives the request up (where the runtime tells). */
   signal: AbortSignal;
@@ -56,10 +56,10 @@ export function queryOf(url: URL): Record<string, string> {
 }
 
 /** The trace target of one request: the client's rid (else a fresh `s-<n>`) and client label, when valid. */
-export function targetOf(lab: SimLab, technique: Technique | null, url: URL): SimTarget {
+export function targetOf(lab: SimLab, technique: Technique | null, url: URL): TraceTarget {
   const rid = url.searchParams.get('rid');
   const client = url.searchParams.get('client');
-  const target: SimTarget = {
+  const target: TraceTarget = {
     technique,
     conn: rid !== null && RID_LABEL.test(rid) ? rid : lab.nextConnId(),
   };

@@ -3,7 +3,8 @@ import { ConnectionRegistry } from '../core/connection-registry';
 import { FaultController, endRestartIfDue, noFaults, type FaultState } from '../core/faults';
 import { Hub } from '../core/hub';
 import { SchedulePlayer } from '../core/schedule-player';
-import { SimObserver, type SimTarget } from './sim-observer';
+import { publishFields, type TraceTarget } from '../core/server-steps';
+import { SimObserver } from './sim-observer';
 
 /** The simulated server's name: its lane and every step's actor, as the lab server's. */
 export const SIM_SERVER_NAME = 'server-1';
@@ -62,15 +63,9 @@ export class SimLab {
   }
 
   /** Publishes into the hub (which gives the id and fans out in the same tick) and traces it. */
-  async publish(channel: string, input: PublishInput, target: SimTarget): Promise<Message> {
+  async publish(channel: string, input: PublishInput, target: TraceTarget): Promise<Message> {
     const message = this.hub.publish(channel, input);
-    this.observer.record(target, 'publish', 'none', () => ({
-      messageIds: [message.id],
-      details: {
-        from: message.from,
-        ...(message.sentAt !== undefined ? { sentAt: message.sentAt } : {}),
-      },
-    }));
+    this.observer.record(target, 'publish', 'none', () => publishFields(message));
     return message;
   }
 

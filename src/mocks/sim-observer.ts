@@ -1,22 +1,6 @@
-import {
-  traceClock,
-  type Direction,
-  type Technique,
-  type TraceEventInput,
-  type TraceKind,
-} from '../core';
+import { traceClock, type Direction, type TraceKind } from '../core';
 import { redactTraceEvent } from '../core/redact';
-
-/** Which request or connection a simulated server step belongs to (as the server's TraceTarget). */
-export interface SimTarget {
-  technique: Technique | null;
-  /** The client's `rid` label, or the simulation's own `s-<n>`. */
-  conn: string;
-  /** The client's `client` label. */
-  peer?: string;
-}
-
-export type SimFields = Pick<TraceEventInput, 'bytes' | 'messageIds' | 'empty' | 'details'>;
+import { serverStep, type TraceFields, type TraceTarget } from '../core/server-steps';
 
 /** One page's observer socket, as the simulation holds it (an msw WebSocket client). */
 export interface ObserverPeer {
@@ -69,25 +53,15 @@ export class SimObserver {
 
   /** Reports one step; `fields` may be a function so that it only runs when someone observes. */
   record(
-    target: SimTarget,
+    target: TraceTarget,
     kind: TraceKind,
     dir: Direction,
-    fields?: SimFields | (() => SimFields),
+    fields?: TraceFields | (() => TraceFields),
   ): void {
     if (!this.active) return;
     const extra = typeof fields === 'function' ? fields() : fields;
-    const event: TraceEventInput = {
-      t: traceClock(),
-      observer: 'server',
-      actor: this.serverName,
-      technique: target.technique,
-      conn: target.conn,
-      kind,
-      dir,
-      ...extra,
-      details: { ...extra?.details, simulated: true },
-    };
-    if (target.peer !== undefined) event.peer = target.peer;
+    const step = serverStep(this.serverName, target, kind, dir, extra);
+    const event = { ...step, details: { ...step.details, simulated: true } };
     const frame = JSON.stringify({ type: 'trace', event: redactTraceEvent(event) });
     for (const peer of this.peers.keys()) peer.send(frame);
   }

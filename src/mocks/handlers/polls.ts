@@ -15,7 +15,7 @@ import {
 import { LongPollQuery, PublishBody, SinceQuery } from '../../core/api-schemas';
 import type { EndReason } from '../../core/connection-registry';
 import type { SimLab } from '../sim-lab';
-import type { SimTarget } from '../sim-observer';
+import type { TraceTarget } from '../../core/server-steps';
 import {
   checkBody,
   checkChannel,
@@ -81,7 +81,7 @@ class SimLongPoll {
     private readonly channel: string,
     private readonly since: number,
     timeoutMs: number,
-    private readonly target: SimTarget,
+    private readonly target: TraceTarget,
     signal: AbortSignal,
     private readonly settle: (answer: SimAnswer) => void,
   ) {

@@ -21,7 +21,7 @@ import { SseQuery } from '../../core/api-schemas';
 import type { EndReason } from '../../core/connection-registry';
 import { OrderedDelay } from '../../core/ordered-delay';
 import type { SimLab } from '../sim-lab';
-import type { SimTarget } from '../sim-observer';
+import type { TraceTarget } from '../../core/server-steps';
 import { arrive, checkChannel, checkQuery, depart, gate, pause, refused } from '../sim-http';
 import { SSE_HEADERS, responseHeadBytes } from '../wire';
 
@@ -54,7 +54,7 @@ class SimSseStream {
   constructor(
     private readonly lab: SimLab,
     private readonly setup: StreamSetup,
-    private readonly target: SimTarget,
+    private readonly target: TraceTarget,
   ) {
     this.delay = new OrderedDelay(() => lab.faults.latencyMs.down);
     this.untrack = lab.connections.track(

@@ -16,13 +16,10 @@ import {
   ERROR_CODES,
   LabError,
   WS_CLOSE,
-  WS_OPCODES,
   labError,
   parseClientOp,
   halfOpenLingerMs,
-  resumeCursor,
   utf8Bytes,
-  wsFrameHeaderBytes,
   type ClientOp,
   type ErrorCode,
   type Message,
@@ -32,8 +29,15 @@ import {
 import { WsQuery } from '../../core/api-schemas';
 import type { EndReason } from '../../core/connection-registry';
 import { OrderedDelay } from '../../core/ordered-delay';
+import {
+  DeliveryCursor,
+  halfOpenGiveUpFields,
+  wsControlFields,
+  wsFrameFields,
+  wsTextFrameFields,
+  type TraceTarget,
+} from '../../core/server-steps';
 import type { SimLab } from '../sim-lab';
-import type { SimTarget } from '../sim-observer';
 import { checkChannel, checkQuery, gate, queryOf, refusal, targetOf } from '../sim-http';
 import {
   UPGRADE_HEAD_BYTES,
@@ -67,7 +71,7 @@ class SimChannelSocket {
   private state: SocketState = 'open';
   private awaitingPong = false;
   private silencedAt: number | null = null;
-  private lastSentId: number;
+  private readonly cursor: DeliveryCursor;
   private readonly down: OrderedDelay;
   private readonly up: OrderedDelay;
   private readonly untrack: () => void;
@@ -79,7 +83,7 @@ class SimChannelSocket {
     private readonly lab: SimLab,
     private readonly client: WebSocketClientConnectionProtocol,
     private readonly setup: SocketSetup,
-    private readonly target: SimTarget,
+    private readonly target: TraceTarget,
   ) {
     this.down = new OrderedDelay(() => lab.faults.latencyMs.down);
     this.up = new OrderedDelay(() => lab.faults.latencyMs.up);
@@ -95,7 +99,7 @@ class SimChannelSocket {
       details: { status: 101 },
     });
     // Read history and subscribe in the same tick: no publish can fall in between.
-    this.lastSentId = resumeCursor(setup.since, lab.hub.channel(setup.channel).lastId).from;
+    this.cursor = new DeliveryCursor(setup.since, lab.hub.channel(setup.channel).lastId);
     this.undo.push(lab.hub.subscribe(setup.channel, (message) => this.deliver(message)));
     if (setup.since !== undefined) this.replay(setup.since);
     const beat = setInterval(() => this.beat(), setup.heartbeatMs);
@@ -108,14 +112,7 @@ class SimChannelSocket {
     // Half-open: what the peer sends never arrives.
     if (this.silencedAt !== null || this.state !== 'open') return;
     const { length, text } = dataBytes(data);
-    this.lab.observer.record(this.target, 'ws-frame', 'up', {
-      bytes: { header: wsFrameHeaderBytes(length, true), payload: length },
-      details: {
-        opcode: text === null ? WS_OPCODES.binary : WS_OPCODES.text,
-        masked: true,
-        ...(text === null ? {} : { body: text }),
-      },
-    });
+    this.lab.observer.record(this.target, 'ws-frame', 'up', wsFrameFields('up', length, text));
     this.up.run(() => {
       this.turn = this.turn.then(() => this.handle(text)).catch(() => undefined);
     });
@@ -169,14 +166,13 @@ class SimChannelSocket {
     const slice = this.lab.hub.since(this.setup.channel, since);
     // Ahead of the channel: say so, then replay all it keeps (protocol.md, "Resuming ahead").
     if (slice.ahead) this.send({ type: 'ahead', lastId: slice.lastId });
-    for (const message of slice.messages) this.send({ type: 'message', message }, [message.id]);
-    this.lastSentId = Math.max(this.lastSentId, slice.lastId);
+    for (const message of this.cursor.replay(slice)) {
+      this.send({ type: 'message', message }, [message.id]);
+    }
   }
 
   private deliver(message: Message): void {
-    if (message.id <= this.lastSentId) return;
-    this.lastSentId = message.id;
-    this.send({ type: 'message', message }, [message.id]);
+    if (this.cursor.take(message)) this.send({ type: 'message', message }, [message.id]);
   }
 
   private send(frame: ServerFrame, messageIds?: number[]): void {
@@ -185,28 +181,25 @@ class SimChannelSocket {
     this.down.run(() => {
       if (this.state !== 'open' || this.silencedAt !== null) return;
       this.client.send(text);
-      const payload = utf8Bytes(text);
-      this.lab.observer.record(this.target, 'ws-frame', 'down', {
-        bytes: { header: wsFrameHeaderBytes(payload, false), payload },
-        ...(messageIds ? { messageIds } : {}),
-        details: { opcode: WS_OPCODES.text, masked: false, body: text },
-      });
+      this.lab.observer.record(
+        this.target,
+        'ws-frame',
+        'down',
+        wsTextFrameFields('down', text, messageIds),
+      );
     });
   }
 
+  /** A ping, or the pong a browser sends back at once (pages never see either). */
   private control(kind: 'ping' | 'pong', dir: 'up' | 'down'): void {
-    this.lab.observer.record(this.target, kind, dir, {
-      bytes: { header: wsFrameHeaderBytes(0, dir === 'up'), payload: 0 },
-      details: {
-        opcode: kind === 'ping' ? WS_OPCODES.ping : WS_OPCODES.pong,
-        masked: dir === 'up',
-        ...(kind === 'pong'
-          ? {
-              note: 'simulated: a browser answers every ping at once, and its page never sees either',
-            }
-          : {}),
-      },
-    });
+    const fields = wsControlFields(kind, dir, 0);
+    if (kind === 'pong') {
+      fields.details = {
+        ...fields.details,
+        note: 'simulated: a browser answers every ping at once, and its page never sees either',
+      };
+    }
+    this.lab.observer.record(this.target, kind, dir, fields);
   }
 
   private beat(): void {
@@ -233,18 +226,9 @@ class SimChannelSocket {
   private abandon(halfOpenMs: number): void {
     this.state = 'abandoned';
     const lingerMs = halfOpenLingerMs(this.setup.heartbeatMs);
-    this.lab.observer.record(this.target, 'error', 'none', {
-      details: {
-        error: `no pong since the previous ping: the server gives up (half-open for ${halfOpenMs} ms)`,
-        errorCode: ERROR_CODES.MISSED_PONG,
-      },
-    });
-    this.lab.observer.record(this.target, 'close', 'none', {
-      details: {
-        wasClean: false,
-        note: `the server closed its end after ${halfOpenMs} ms half-open; nothing is sent to the peer, which must notice by itself (the socket is cut after ${lingerMs} ms at most)`,
-      },
-    });
+    const [gaveUp, closed] = halfOpenGiveUpFields(halfOpenMs, lingerMs);
+    this.lab.observer.record(this.target, 'error', 'none', gaveUp);
+    this.lab.observer.record(this.target, 'close', 'none', closed);
     const cut = (): void => this.client.close(ABNORMAL_CLOSURE);
     const forget = this.lab.connections.linger(cut);
     const timer = setTimeout(cut, lingerMs);
@@ -306,7 +290,7 @@ function pageOrigin(): string {
 function refuseUpgrade(
   lab: SimLab,
   client: WebSocketClientConnectionProtocol,
-  target: SimTarget,
+  target: TraceTarget,
   error: unknown,
 ): void {
   const e = refusal(error);
