@@ -1,6 +1,6 @@
 import { describeFrameHeader, encodeSseEvent, type ByteCount, type TraceEvent } from '../core';
 import { isScaleServer } from './scale';
-import type { TraceIndex } from './trace-index';
+import { isSimulatedStep, type TraceIndex } from './trace-index';
 
 /** What the inspector shows for one step: a title, label/value rows, and blocks of raw text. */
 export interface Inspection {
@@ -144,7 +144,13 @@ function byteRows(event: TraceEvent, sameConn: readonly TraceEvent[]): Rows {
   const counterpart = counterpartOf(event, sameConn);
   const serverSide = [event, counterpart].find((e) => e?.observer === 'server' && e.bytes);
   const clientSide = [event, counterpart].find((e) => e?.observer === 'client' && e.bytes);
-  if (serverSide?.bytes) rows.push(['on the wire (server’s count)', bytesText(serverSide.bytes)]);
+  if (serverSide?.bytes)
+    rows.push([
+      isSimulatedStep(serverSide)
+        ? 'simulated (nothing on a wire)'
+        : 'on the wire (server’s count)',
+      bytesText(serverSide.bytes),
+    ]);
   if (clientSide?.bytes) {
     rows.push(['browser’s estimate', bytesText(clientSide.bytes)]);
     const server = serverSide?.bytes;

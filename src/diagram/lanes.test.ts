@@ -20,4 +20,19 @@ describe('laneTag', () => {
     expect(laneTag('Gateway 3', 52).text).toBe('GW 3');
     expect(laneTag('Gateway 3', 80).text).toBe('Gateway 3');
   });
+
+  it('widens the tag for the simulated server where lanes have room, and shortens it where they crowd', () => {
+    expect(laneTag('Server (simulated)', Infinity)).toEqual({
+      width: 156,
+      fontSize: 13,
+      text: 'Server (simulated)',
+    });
+    expect(laneTag('Server (simulated)', 120).text).toBe('Server (sim.)');
+    expect(laneTag('Server (simulated)', 70).text).toBe('Simulated');
+    for (const spacing of [40, 70, 120, 200]) {
+      const tag = laneTag('Server (simulated)', spacing);
+      expect(tag.width).toBeLessThan(spacing);
+      expect(estimateWidth(tag.text, tag.fontSize)).toBeLessThanOrEqual(tag.width - 6);
+    }
+  });
 });

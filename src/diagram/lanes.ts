@@ -47,8 +47,9 @@ export function laneOrder(
   return [clients[0]!, SERVER_ACTOR, ...clients.slice(1)];
 }
 
-export function laneTitle(actor: string): string {
-  if (actor === SERVER_ACTOR) return 'Server';
+/** A lane's name; the server's says so when the trace's server steps are the offline simulation's. */
+export function laneTitle(actor: string, simulated = false): string {
+  if (actor === SERVER_ACTOR) return simulated ? 'Server (simulated)' : 'Server';
   return scaleLaneTitle(actor);
 }
 
@@ -57,6 +58,7 @@ export function placeLanes(
   preferred: readonly string[] | undefined,
   width: number,
   scaleServers: readonly string[] = [],
+  simulated = false,
 ): LanePlacement {
   const actors = laneOrder(known, preferred, scaleServers);
   const servers = new Set(scaleServers.length > 0 ? scaleServers : [SERVER_ACTOR]);
@@ -64,7 +66,7 @@ export function placeLanes(
   const span = Math.max(1, actors.length - 1);
   const lanes: Lane[] = actors.map((actor, i) => ({
     actor,
-    label: laneTitle(actor),
+    label: laneTitle(actor, simulated),
     role: servers.has(actor) ? 'server' : 'client',
     x: actors.length === 1 ? width / 2 : LANE_MARGIN + ((width - 2 * LANE_MARGIN) * i) / span,
   }));
@@ -94,19 +96,30 @@ export function placeLanes(
   return { lanes, actors, laneX, server, serverX, servers, columnOf, columnBeside };
 }
 
-/** A lane's name tag: 88 px wide, narrower (and its text smaller, then shortened) when lanes crowd. */
+/**
+ * A lane's name tag: 88 px wide, wider for a longer name ("Server (simulated)")
+ * where lanes have room, narrower (and its text smaller, then shortened) when
+ * they crowd.
+ */
 const LANE_TAG_WIDTH = 88;
 export function laneTag(
   label: string,
   spacing: number,
 ): { width: number; fontSize: number; text: string } {
-  const width = Math.max(36, Math.min(LANE_TAG_WIDTH, spacing - 4));
-  if (width === LANE_TAG_WIDTH) return { width, fontSize: 13, text: label };
+  const wanted = Math.max(LANE_TAG_WIDTH, Math.ceil(estimateWidth(label, 13)) + 6);
+  const width = Math.max(36, Math.min(wanted, spacing - 4));
+  if (width === wanted) return { width, fontSize: 13, text: label };
   const fits = (text: string, size: number): boolean => estimateWidth(text, size) <= width - 6;
   for (const fontSize of [11, 10])
     if (fits(label, fontSize)) return { width, fontSize, text: label };
   const fontSize = 10;
-  let text = label.replace(/^Gateway (\d+)$/, 'GW $1').replace(/^Balancer$/, 'LB');
+  const short = [
+    label.replace(/^Gateway (\d+)$/, 'GW $1').replace(/^Balancer$/, 'LB'),
+    ...(label.endsWith(' (simulated)')
+      ? [label.replace(/ \(simulated\)$/, ' (sim.)'), 'Simulated']
+      : []),
+  ];
+  let text = short.find((candidate) => fits(candidate, fontSize)) ?? short[short.length - 1]!;
   while (text.length > 1 && !fits(text, fontSize)) text = text.slice(0, -1);
   return { width, fontSize, text };
 }

@@ -193,7 +193,13 @@ export function layoutSequence(
   const top = window.top ?? 40;
   const fontSize = window.fontSize ?? 11;
   const filter = window.filter ?? ALL_STEPS;
-  const lanes = placeLanes(index.actors, window.actors, window.width, index.scale.lanes);
+  const lanes = placeLanes(
+    index.actors,
+    window.actors,
+    window.width,
+    index.scale.lanes,
+    index.simulated,
+  );
   const input = { index, window, cache, lanes, filter, top };
   const axis = window.mode === 'rows' ? rowsAxis(input, fontSize) : timeAxis(input);
   const now = window.now ?? axis.t1;

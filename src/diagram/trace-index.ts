@@ -6,6 +6,11 @@ import { SpanIndex } from './spans';
 /** The server's lane in the diagram: the lab server's actor name (docs/architecture.md, the trace model). */
 export { SERVER_ACTOR } from '../core';
 
+/** A server step the offline simulation made (src/mocks/ marks each with `details.simulated`). */
+export function isSimulatedStep(event: TraceEvent): boolean {
+  return event.observer === 'server' && event.details?.simulated === true;
+}
+
 /**
  * Everything the diagram needs from the trace, kept up to date one event at a
  * time so that laying out a window never reads the whole history: the events in
@@ -31,6 +36,8 @@ export class TraceIndex {
   readonly actors: string[] = [];
   /** The Scaling lab's lanes seen so far (none in a single server's trace). */
   readonly scale = new ScaleSeen();
+  /** Whether the server's steps so far came from the offline simulation (a live run or a recording of one). */
+  simulated = false;
 
   constructor(events: Iterable<TraceEvent> = []) {
     for (const event of events) this.add(event);
@@ -45,6 +52,7 @@ export class TraceIndex {
     this.spans.add(event);
     if (event.kind === 'fault') this.addFault(event);
     if (event.observer !== 'client') this.scale.add(event);
+    if (!this.simulated && isSimulatedStep(event)) this.simulated = true;
     const actor = event.observer === 'client' ? event.actor : event.peer;
     if (
       actor !== undefined &&

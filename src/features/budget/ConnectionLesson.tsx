@@ -1,4 +1,7 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
+import { NeedsServer } from '../offline/NeedsServer';
+import { NEEDS_SERVER_WHY } from '../offline/needs-server';
+import { useOffline } from '../offline/offline-mode';
 import {
   BudgetLesson,
   CONNECTION_BUDGET,
@@ -117,9 +120,22 @@ function ConnectionSlots({ open }: { open: number }) {
  * The connection-budget lesson: opens Server-Sent Events streams one by one to
  * the server's lesson lane until the seventh stalls in the browser, then says
  * why. Self-contained: it finds its port, keeps its own channel, and closes
- * every stream when it unmounts.
+ * every stream when it unmounts. Offline, where no stream holds a real
+ * connection, it says so and opens nothing.
  */
 export function ConnectionLesson() {
+  const offline = useOffline();
+  return (
+    <section className="budget-lesson" aria-label="Connection budget lesson">
+      <h2>The six-connection budget</h2>
+      {offline ? <NeedsServer why={NEEDS_SERVER_WHY.budget} /> : <BudgetRun />}
+      <p className="budget-lesson__why">{EXPLANATION.join(' ')}</p>
+    </section>
+  );
+}
+
+/** The lesson's streams: its buttons, the six slots and each stream's state. */
+function BudgetRun() {
   const [channel] = useState(lessonChannel);
   const setup = useBudgetLesson(channel);
 
@@ -132,8 +148,7 @@ export function ConnectionLesson() {
   const queued = open >= CONNECTION_BUDGET ? waiting : 0;
 
   return (
-    <section className="budget-lesson" aria-label="Connection budget lesson">
-      <h2>The six-connection budget</h2>
+    <>
       {setup.status === 'failed' ? (
         <p className="budget-lesson__unavailable" role="alert">
           This lesson needs the lab server, which gives it a port of its own — but {setup.reason}.
@@ -164,7 +179,6 @@ export function ConnectionLesson() {
           </li>
         ))}
       </ol>
-      <p className="budget-lesson__why">{EXPLANATION.join(' ')}</p>
-    </section>
+    </>
   );
 }

@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import { compareCsv, compareMarkdown, exportTrace, type CompareRow } from '../../core';
 import { compareStore, compareTraces } from '../../store/compare-store';
 import { download } from '../download';
+import { isOffline } from '../offline/offline-mode';
 import { compareController } from './controller';
 import { useCompare } from './useCompare';
 
@@ -14,7 +15,7 @@ function exportCompareTrace(): void {
   compareTraces.all.flush();
   const file = exportTrace(
     compareTraces.all.getState().events,
-    'live',
+    isOffline() ? 'offline' : 'live',
     new Date(),
     compareStore.getState().clock,
   );

@@ -1,7 +1,9 @@
 import { TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
 import { COMPARE_RANGES, compareTraces, type CompareSettings } from '../../store/compare-store';
 import { NumberField } from '../NumberField';
-import { BudgetMeter, type BudgetRow } from './BudgetMeter';
+import { NEEDS_SERVER_WHY } from '../offline/needs-server';
+import { useOffline } from '../offline/offline-mode';
+import { BudgetMeter, CONNECTIONS_PER_HOST, type BudgetRow } from './BudgetMeter';
 import { CompareExports } from './CompareExports';
 import { LongPollCostNote } from './CompareNote';
 import { CompareTable, useCompareRows, useTechniqueStats } from './CompareTable';
@@ -38,6 +40,20 @@ function SettingField({ field, disabled }: { field: (typeof FIELDS)[number]; dis
 
 /** The page's HTTP connections per destination: one lane per HTTP technique, WebSockets on the page's own port. */
 function CompareBudget() {
+  const offline = useOffline();
+  if (offline)
+    return (
+      <section className="budget-meter" aria-label="Connection budget">
+        <h3>HTTP connections in use, of {CONNECTIONS_PER_HOST} per host</h3>
+        <p className="budget-meter__note" data-testid="needs-server">
+          {NEEDS_SERVER_WHY.compareBudget}
+        </p>
+      </section>
+    );
+  return <CompareBudgetMeter />;
+}
+
+function CompareBudgetMeter() {
   const origins = useCompare((s) => s.origins);
   const pageOrigin = useCompare((s) => s.pageOrigin);
   const stats = useTechniqueStats(compareTraces);
@@ -109,6 +125,13 @@ function CompareRunBar({ running }: { running: boolean }) {
 function CompareClockNote() {
   const recording = useCompare((s) => s.recording);
   const clock = useCompare((s) => s.clock);
+  const offline = useOffline();
+  if (offline && !recording)
+    return (
+      <p className="compare__clock" data-testid="compare-clock">
+        {NEEDS_SERVER_WHY.clock}
+      </p>
+    );
   if (clock)
     return (
       <p className="compare__clock" data-testid="compare-clock" data-value={clock.offsetMs}>

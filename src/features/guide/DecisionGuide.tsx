@@ -9,6 +9,7 @@ import {
   type GuideDraft,
   type GuideQuestion,
 } from '../../core';
+import { keepOffline } from '../offline/offline-mode';
 
 const QUESTION_COUNT = GUIDE_QUESTIONS.length;
 
@@ -185,7 +186,7 @@ function Result({
         <button type="button" onClick={onClear}>
           Clear answers
         </button>
-        <a className="decision-guide__open" href={`?preset=${result.preset}`}>
+        <a className="decision-guide__open" href={keepOffline(`?preset=${result.preset}`)}>
           Open the {title} preset
         </a>
       </div>

@@ -10,6 +10,8 @@ import {
   type Stats,
 } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
+import { NEEDS_SERVER, NEEDS_SERVER_WHY } from '../offline/needs-server';
+import { useSimulated } from '../offline/use-simulated';
 import { useLab, useTrace } from './store-hooks';
 
 /** What a counter's text may depend on besides its value: the clocks its latencies were timed on. */
@@ -25,6 +27,8 @@ interface Counter {
   hint: string | ((context: CounterContext) => string);
   /** The least `data-value` can be: a latency is never below 0, whatever the clocks' offset gave. */
   floor?: number;
+  /** A figure only the lab server can give: a simulated trace shows "needs the lab server" and no `data-value`. */
+  needsServer?: boolean;
 }
 
 const count = (v: number) => v.toLocaleString('en');
@@ -158,6 +162,7 @@ export const COUNTERS: Counter[] = [
     value: (s) => s.httpInUse,
     format: count,
     hint: 'requests and streams holding one of the browser’s 6 connections to this host (WebSockets are not counted)',
+    needsServer: true,
   },
   {
     name: 'reconnects',
@@ -168,9 +173,15 @@ export const COUNTERS: Counter[] = [
   },
 ];
 
-/** The server's clock against the page's, as the sync exchanges measured it. */
-function ClockNote() {
+/** The server's clock against the page's, as the sync exchanges measured it (a simulated server has none of its own). */
+function ClockNote({ simulated }: { simulated: boolean }) {
   const clock = useLab((s) => s.clock);
+  if (simulated)
+    return (
+      <p className="counters__note" data-testid="clock-offset">
+        {NEEDS_SERVER_WHY.clock}
+      </p>
+    );
   if (!clock) return null;
   const sign = clock.offsetMs >= 0 ? '+' : '−';
   const offset = `${sign}${Math.abs(clock.offsetMs).toFixed(1)} ms ± ${clock.uncertaintyMs.toFixed(1)} ms`;
@@ -200,18 +211,72 @@ function shownValue(value: number | null, counter: Counter, context: CounterCont
 }
 
 /** The counters as label and shown value (exports print them under the diagram). */
-export function counterLines(stats: Stats, uncertaintyMs: number | null): Array<[string, string]> {
+export function counterLines(
+  stats: Stats,
+  uncertaintyMs: number | null,
+  simulated = false,
+): Array<[string, string]> {
   const context = counterContext(stats, uncertaintyMs);
   return COUNTERS.map((counter) => [
     counter.label,
-    shownValue(counter.value(stats), counter, context),
+    simulated && counter.needsServer
+      ? NEEDS_SERVER
+      : shownValue(counter.value(stats), counter, context),
   ]);
+}
+
+/** One counter: its label, its shown value and its raw number in `data-value` (none where it needs the lab server). */
+function CounterRow({
+  counter,
+  stats,
+  context,
+  simulated,
+}: {
+  counter: Counter;
+  stats: Stats;
+  context: CounterContext;
+  simulated: boolean;
+}) {
+  const hint = typeof counter.hint === 'string' ? counter.hint : counter.hint(context);
+  if (simulated && counter.needsServer)
+    return (
+      <div
+        className="counter counter--needs-server"
+        data-testid={`counter-${counter.name}`}
+        title={`${hint}: ${NEEDS_SERVER_WHY.httpInUse}`}
+      >
+        <dt>{counter.label}</dt>
+        <dd>{NEEDS_SERVER}</dd>
+      </div>
+    );
+  const value = counter.value(stats);
+  return (
+    <div
+      className="counter"
+      data-testid={`counter-${counter.name}`}
+      data-value={value === null ? 0 : Math.max(counter.floor ?? -Infinity, value)}
+      title={hint}
+    >
+      <dt>{counter.label}</dt>
+      <dd>{shownValue(value, counter, context)}</dd>
+    </div>
+  );
+}
+
+/** Where the byte counts come from: the server's sockets, the simulation, or the browser's estimate. */
+function bytesSource(stats: Stats, simulated: boolean): string {
+  if (stats.bytesObserver === 'server' && simulated)
+    return `Bytes are the simulated server's count, worked out in this tab from what each step carried: nothing crossed a wire (headers ${stats.bytesDown.header + stats.bytesUp.header} B, payload ${stats.bytesDown.payload + stats.bytesUp.payload} B).`;
+  return stats.bytesObserver === 'server'
+    ? `Bytes are the server's count on its sockets: what was on the wire (headers ${stats.bytesDown.header + stats.bytesUp.header} B, payload ${stats.bytesDown.payload + stats.bytesUp.payload} B). The inspector also shows the browser's estimate.`
+    : "Bytes are the browser's own estimate, as the server's count is not connected: the browser cannot see request headers and gives response headers as a flat 300 B.";
 }
 
 /** The counters of the current run: everything since the last Start or technique switch. */
 export function Counters({ store }: { store?: TraceStore }) {
   const { stats, setup, segmentStart } = useTrace(store);
   const uncertaintyMs = useLab((s) => s.clock?.uncertaintyMs ?? null);
+  const simulated = useSimulated(store);
   const context = counterContext(stats, uncertaintyMs);
   return (
     <section className="counters" aria-label="Counters">
@@ -223,28 +288,20 @@ export function Counters({ store }: { store?: TraceStore }) {
         </p>
       )}
       <dl>
-        {COUNTERS.map((counter) => {
-          const value = counter.value(stats);
-          return (
-            <div
-              key={counter.name}
-              className="counter"
-              data-testid={`counter-${counter.name}`}
-              data-value={value === null ? 0 : Math.max(counter.floor ?? -Infinity, value)}
-              title={typeof counter.hint === 'string' ? counter.hint : counter.hint(context)}
-            >
-              <dt>{counter.label}</dt>
-              <dd>{shownValue(value, counter, context)}</dd>
-            </div>
-          );
-        })}
+        {COUNTERS.map((counter) => (
+          <CounterRow
+            key={counter.name}
+            counter={counter}
+            stats={stats}
+            context={context}
+            simulated={simulated}
+          />
+        ))}
       </dl>
-      <ClockNote />
+      <ClockNote simulated={simulated} />
       <p className="counters__note" data-testid="bytes-source" data-source={stats.bytesObserver}>
-        {stats.bytesObserver === 'server'
-          ? `Bytes are the server's count on its sockets: what was on the wire (headers ${stats.bytesDown.header + stats.bytesUp.header} B, payload ${stats.bytesDown.payload + stats.bytesUp.payload} B). The inspector also shows the browser's estimate.`
-          : "Bytes are the browser's own estimate, as the server's count is not connected: the browser cannot see request headers and gives response headers as a flat 300 B."}{' '}
-        Receiving and sending cost split them by whose connection carried them.
+        {bytesSource(stats, simulated)} Receiving and sending cost split them by whose connection
+        carried them.
       </p>
     </section>
   );

@@ -7,6 +7,7 @@ import { labStore } from '../../store/lab-store';
 import type { TraceStore } from '../../store/trace-store';
 import { playgroundViewController } from '../diagram-view-controller';
 import { ExportButtons } from '../export/ExportButtons';
+import { traceSimulated } from '../offline/use-simulated';
 import { presenterStore } from '../presenter/presenter-store';
 import { useWidth } from '../useWidth';
 import { counterLines } from './Counters';
@@ -63,6 +64,7 @@ export function DiagramArea({
             counters: counterLines(
               store.getState().stats,
               labStore.getState().clock?.uncertaintyMs ?? null,
+              traceSimulated(store),
             ),
           };
         }}

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import { setupOf, TECHNIQUE_LABELS, type TraceEvent } from '../../core';
+import { isSimulatedStep } from '../../diagram/trace-index';
 import type { TraceStore } from '../../store/trace-store';
+import { SIMULATED_BYTES_NOTE } from '../offline/needs-server';
 import { useTrace } from './store-hooks';
 
 /** Two lines a row: the step, then its details at the log's full width. */
@@ -30,7 +32,8 @@ function describe(event: TraceEvent): string {
  * the browser sends has no header size the page can see (fetch and EventSource
  * do not report it): its cell shows the body and says the headers are not
  * known, or stays blank with a title when nothing is known — the server's row
- * (server↔…) has the bytes it counted on its socket.
+ * (server↔…) has the bytes it counted on its socket. The offline simulation's
+ * rows say their bytes are simulated.
  */
 export function bytesCell(event: TraceEvent): { text: string; title?: string } {
   if (!event.bytes) return { text: '' };
@@ -42,10 +45,13 @@ export function bytesCell(event: TraceEvent): { text: string; title?: string } {
       ? { text: '', title: `Size not known here: ${where}.` }
       : { text: `${total} + hdrs`, title: `${total} B of body; ${where}.` };
   }
-  return {
-    text: String(total),
-    title: `${total} B: headers ${event.bytes.header} B, payload ${event.bytes.payload} B`,
-  };
+  const split = `headers ${event.bytes.header} B, payload ${event.bytes.payload} B`;
+  if (isSimulatedStep(event))
+    return {
+      text: `${total} sim.`,
+      title: `${total} B, simulated (${split}): ${SIMULATED_BYTES_NOTE}.`,
+    };
+  return { text: String(total), title: `${total} B: ${split}` };
 }
 
 /**

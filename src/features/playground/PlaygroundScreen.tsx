@@ -2,6 +2,7 @@ import { useCallback, useState, type RefObject } from 'react';
 import { createTraceStore, traceStore } from '../../store/trace-store';
 import { FaultsPanel } from '../faults/FaultsPanel';
 import { InspectorPanel } from '../inspector/InspectorPanel';
+import { useOffline } from '../offline/offline-mode';
 import type { LayoutMode } from '../layout/useLayout';
 import { PresenterBar } from '../presenter/Presenter';
 import { ReplayPanel } from '../replay/ReplayPanel';
@@ -92,6 +93,7 @@ function PlaygroundControls({
   onReplayChange: (active: boolean, clock: (() => number) | null) => void;
 }) {
   const notice = useLab((s) => s.notice);
+  const offline = useOffline();
   return (
     <aside className="app__controls" aria-label="Run and controls">
       <RunControls />
@@ -108,7 +110,12 @@ function PlaygroundControls({
           Replaying a recording — the counters and the log show the recording.
         </p>
       )}
-      <ReplayPanel live={traceStore} replay={replayStore} onReplayChange={onReplayChange} />
+      <ReplayPanel
+        live={traceStore}
+        replay={replayStore}
+        onReplayChange={onReplayChange}
+        network={offline ? 'offline' : 'live'}
+      />
       <Participants />
       <KnobsPanel />
       <PresetsPanel />

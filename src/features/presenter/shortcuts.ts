@@ -2,6 +2,7 @@ import { PRESET_IDS, TECHNIQUE_LABELS, TECHNIQUES } from '../../core';
 import { labStore } from '../../store/lab-store';
 import { setFaults, readFaults } from '../faults/faults-api';
 import { playgroundViewController } from '../diagram-view-controller';
+import { keepOffline } from '../offline/offline-mode';
 import { labController } from '../playground/controller';
 import { presetLink } from '../share/url-state';
 import { closeShortcutList, togglePresenter, toggleShortcutList } from './presenter-controller';
@@ -38,7 +39,7 @@ function nextPreset(): void {
   const { preset, channel } = labStore.getState();
   const at = PRESET_IDS.indexOf(preset ?? PRESET_IDS[PRESET_IDS.length - 1]!);
   const next = PRESET_IDS[(at + 1) % PRESET_IDS.length]!;
-  location.assign(`${location.pathname}${presetLink(next, channel)}`);
+  location.assign(`${location.pathname}${keepOffline(presetLink(next, channel))}`);
 }
 
 /** The keyboard shortcuts of the playground (and of presenter mode, where the controls are hidden). */

@@ -1,5 +1,8 @@
 import { useEffect } from 'react';
 import { SCALE_RECEIVERS, SCALE_SENDER } from '../../store/scale-store';
+import { NeedsServer } from '../offline/NeedsServer';
+import { NEEDS_SERVER_WHY } from '../offline/needs-server';
+import { useOffline } from '../offline/offline-mode';
 import { HashRingView } from './HashRingView';
 import { RegistryTable } from './RegistryTable';
 import { ScaleCounters } from './ScaleCounters';
@@ -39,12 +42,38 @@ function RingPanel() {
   );
 }
 
+/** What the Scaling lab is about, over its controls (and in place of them offline). */
+function ScaleIntro() {
+  return (
+    <p className="scale__intro">
+      Many gateways behind one balancer, a broker between them. A socket, a stream or a held poll is
+      tied to the gateway that holds it: when Alice and Bob land on different gateways, her message
+      must cross through the broker to reach him.
+    </p>
+  );
+}
+
 /**
  * The Scaling lab: a topology of gateways behind a balancer with a broker
  * between them, a run of Alice, Bob and Carol through the balancer, and what
  * it shows — the diagram, the connection registry, the hash ring, the counters.
+ * Offline there are no gateways to start: it says so, and asks the server nothing.
  */
 export function ScaleScreen() {
+  const offline = useOffline();
+  if (offline)
+    return (
+      <div className="scale" data-testid="scale-view">
+        <div className="scale__controls">
+          <ScaleIntro />
+          <NeedsServer why={NEEDS_SERVER_WHY.scale} />
+        </div>
+      </div>
+    );
+  return <ScaleLab />;
+}
+
+function ScaleLab() {
   const notice = useScale((s) => s.notice);
   const noticeCode = useScale((s) => s.noticeCode);
   useEffect(() => {
@@ -54,11 +83,7 @@ export function ScaleScreen() {
   return (
     <div className="scale" data-testid="scale-view">
       <div className="scale__controls">
-        <p className="scale__intro">
-          Many gateways behind one balancer, a broker between them. A socket, a stream or a held
-          poll is tied to the gateway that holds it: when Alice and Bob land on different gateways,
-          her message must cross through the broker to reach him.
-        </p>
+        <ScaleIntro />
         {notice && (
           <p
             className="notice"

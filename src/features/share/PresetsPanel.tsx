@@ -5,6 +5,7 @@ import { labController, SERVER_RATE } from '../playground/controller';
 import { labStore } from '../../store/lab-store';
 import { screenStore } from '../../store/screen-store';
 import { readFaults } from '../faults/faults-api';
+import { keepOffline } from '../offline/offline-mode';
 import { useLab } from '../playground/store-hooks';
 import { presetLink, writeSetup } from './url-state';
 
@@ -17,7 +18,9 @@ export function PresetsPanel() {
   const channel = useLab((s) => s.channel);
   const share = async () => {
     const faults = await readFaults().catch(() => null);
-    const query = writeSetup(labStore.getState(), screenStore.getState().screen, faults);
+    const query = keepOffline(
+      writeSetup(labStore.getState(), screenStore.getState().screen, faults),
+    );
     const url = `${location.origin}${location.pathname}${query}`;
     setLink(url);
     await navigator.clipboard?.writeText(url).catch(() => undefined);
@@ -29,7 +32,7 @@ export function PresetsPanel() {
         {PRESETS.map((p) => (
           <li key={p.id}>
             <a
-              href={presetLink(p.id, channel)}
+              href={keepOffline(presetLink(p.id, channel))}
               aria-current={p.id === current ? 'true' : undefined}
               title={`${TECHNIQUE_LABELS[p.technique]}: ${p.why}`}
             >

@@ -1,6 +1,7 @@
 import { labStore } from '../../store/lab-store';
 import { screenStore } from '../../store/screen-store';
 import { setFaults } from '../faults/faults-api';
+import { keepOffline } from '../offline/offline-mode';
 import { labController } from '../playground/controller';
 import { readSetup, writeSetup } from './url-state';
 
@@ -16,7 +17,7 @@ export async function restoreSetup(): Promise<void> {
   const sync = () => {
     // A replay shows the recording's set-up; the address keeps the page's own.
     if (labStore.getState().replaying) return;
-    const query = writeSetup(labStore.getState(), screenStore.getState().screen, null);
+    const query = keepOffline(writeSetup(labStore.getState(), screenStore.getState().screen, null));
     history.replaceState(null, '', `${location.pathname}${query}`);
   };
   labStore.subscribe(sync);

@@ -1,5 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { NumberField } from '../NumberField';
+import { NeedsServer } from '../offline/NeedsServer';
+import { NEEDS_SERVER_WHY } from '../offline/needs-server';
+import { useOffline } from '../offline/offline-mode';
 import {
   STORM_FIELDS,
   STORM_FIELD_ORDER,
@@ -88,9 +91,28 @@ function StormFields({
  * The reconnection-storm lesson: the server restarts a listener of its own,
  * hundreds of real clients reconnect to it with exponential backoff, without
  * and with full jitter, and the histogram shows the requests it received per
- * 100 ms in each case.
+ * 100 ms in each case. Offline, where no such clients exist, it says so
+ * instead of running.
  */
 export function StormLesson() {
+  const offline = useOffline();
+  return (
+    <section className="storm-lesson" aria-label="Reconnection storm lesson">
+      <h2>The reconnection storm</h2>
+      <p className="storm-lesson__intro">
+        A server restarts and every client it had loses its connection at once. Each client
+        reconnects with exponential backoff: its n-th wait is base · 2ⁿ, at most the cap. The lab
+        server plays this for real on a port of its own — a listener that refuses (503) for the
+        “down for” time, then answers 200 — twice: without jitter, then with full jitter.
+      </p>
+      {offline ? <NeedsServer why={NEEDS_SERVER_WHY.storm} /> : <StormRun />}
+      <p className="storm-lesson__why">{EXPLANATION.join(' ')}</p>
+    </section>
+  );
+}
+
+/** The storm's settings, its Run button, and what the run gave. */
+function StormRun() {
   const [settings, setSettings] = useState(initialStormSettings);
   const [invalid, setInvalid] = useState<ReadonlySet<StormField>>(new Set());
   const [state, setState] = useState<LessonState>({ status: 'idle' });
@@ -130,14 +152,7 @@ export function StormLesson() {
   };
 
   return (
-    <section className="storm-lesson" aria-label="Reconnection storm lesson">
-      <h2>The reconnection storm</h2>
-      <p className="storm-lesson__intro">
-        A server restarts and every client it had loses its connection at once. Each client
-        reconnects with exponential backoff: its n-th wait is base · 2ⁿ, at most the cap. The lab
-        server plays this for real on a port of its own — a listener that refuses (503) for the
-        “down for” time, then answers 200 — twice: without jitter, then with full jitter.
-      </p>
+    <>
       <StormFields settings={settings} disabled={running} commit={commit} />
       <div className="storm-lesson__buttons">
         <button type="button" disabled={running || invalid.size > 0} onClick={run}>
@@ -157,7 +172,6 @@ export function StormLesson() {
         </p>
       )}
       {state.status === 'done' && <StormOutcome result={state.result} />}
-      <p className="storm-lesson__why">{EXPLANATION.join(' ')}</p>
-    </section>
+    </>
   );
 }

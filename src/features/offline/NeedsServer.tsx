@@ -1,0 +1,10 @@
+import './offline.css';
+
+/** In place of an experiment's controls while offline: it needs the lab server, and why. */
+export function NeedsServer({ why }: { why: string }) {
+  return (
+    <p className="needs-server" data-testid="needs-server">
+      {why}
+    </p>
+  );
+}
