@@ -22,3 +22,18 @@ test('with no lab server, the normal build offers to run offline, keeping the li
     page.getByRole('alertdialog', { name: 'The lab server does not answer' }),
   ).toHaveCount(0);
 });
+
+test('back online, the page drops the worker an offline visit left, and the lab goes without it', async ({
+  page,
+}) => {
+  await page.goto(`${distURL}?offline=1`);
+  await expect(page.getByTestId('offline-banner')).toHaveText(BANNER);
+  const workers = () =>
+    page.evaluate(async () =>
+      (await navigator.serviceWorker.getRegistrations()).map((r) => r.active?.scriptURL ?? ''),
+    );
+  expect((await workers()).some((url) => url.endsWith('/mockServiceWorker.js'))).toBe(true);
+  await page.goto(distURL);
+  await expect(page.getByTestId('offline-banner')).toHaveCount(0);
+  await expect.poll(workers).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { forgetSimulationWorker } from './features/offline/forget-worker';
 import { OfflineBanner } from './features/offline/OfflineBanner';
 import { markOffline, offlineBuild, offlineRequested } from './features/offline/offline-mode';
 import { ServerCheck } from './features/offline/ServerCheck';
@@ -41,4 +42,8 @@ async function startOffline(): Promise<void> {
 }
 
 if (offlineRequested()) void startOffline();
-else renderLab(false);
+else {
+  renderLab(false);
+  // An earlier offline visit may have left msw's worker on this origin: the real lab goes without it.
+  void forgetSimulationWorker().catch(() => undefined);
+}

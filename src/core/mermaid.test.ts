@@ -181,4 +181,21 @@ describe('toMermaid', () => {
       'sequenceDiagram\n    participant server as Server\n',
     );
   });
+
+  it('names the server as simulated when an offline run recorded it', () => {
+    const simulated = trace({
+      t: 1,
+      observer: 'server',
+      actor: 'server-1',
+      peer: 'bob',
+      conn: 'bob-1',
+      kind: 'hold',
+      details: { simulated: true },
+    });
+    expect(toMermaid(simulated, { t0: 0, t1: 10 })).toContain(
+      'participant server as Server (simulated)',
+    );
+    const real = trace({ t: 1, observer: 'server', actor: 'server-1', peer: 'bob', kind: 'hold' });
+    expect(toMermaid(real, { t0: 0, t1: 10 })).not.toContain('simulated');
+  });
 });

@@ -8,7 +8,7 @@ import {
   responseLabel,
   SERVER_ACTOR,
 } from './step-labels';
-import type { TraceEvent } from './trace';
+import { isSimulatedStep, type TraceEvent } from './trace';
 
 /** The server's participant id in the Mermaid text. */
 const SERVER_ID = 'server';
@@ -102,7 +102,9 @@ export function toMermaid(events: readonly TraceEvent[], options: MermaidOptions
   const lines = ['sequenceDiagram'];
   for (const note of options.notes ?? []) lines.push(`    %% ${note.replace(/[\r\n]+/g, ' ')}`);
   for (const actor of clients) lines.push(`    participant ${ids.get(actor)!} as ${title(actor)}`);
-  lines.push(`    participant ${SERVER_ID} as Server`);
+  // An offline run's server is the simulation in the page, and says so (as its lane does).
+  const server = events.some(isSimulatedStep) ? 'Server (simulated)' : 'Server';
+  lines.push(`    participant ${SERVER_ID} as ${server}`);
   // A note over every lane, for faults and the "left out" line.
   const everyone = clients.length > 0 ? `${ids.get(clients[0]!)!},${SERVER_ID}` : SERVER_ID;
 

@@ -224,3 +224,8 @@ export function parseTraceFile(value: unknown): TraceFile {
     events: file.events.map(redactTraceEvent),
   };
 }
+
+/** A server step the offline simulation made (src/mocks/ marks each with `details.simulated`). */
+export function isSimulatedStep(event: TraceEvent): boolean {
+  return event.observer === 'server' && event.details?.simulated === true;
+}

@@ -1,6 +1,7 @@
 import { describeFrameHeader, encodeSseEvent, type ByteCount, type TraceEvent } from '../core';
 import { isScaleServer } from './scale';
-import { isSimulatedStep, type TraceIndex } from './trace-index';
+import { isSimulatedStep } from '../core';
+import type { TraceIndex } from './trace-index';
 
 /** What the inspector shows for one step: a title, label/value rows, and blocks of raw text. */
 export interface Inspection {

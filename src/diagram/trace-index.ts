@@ -1,15 +1,10 @@
-import { formatDuration, SERVER_ACTOR, type TraceEvent } from '../core';
+import { formatDuration, isSimulatedStep, SERVER_ACTOR, type TraceEvent } from '../core';
 import { byTime } from './bisect';
 import { isScaleServer, ScaleSeen, scaleFault } from './scale';
 import { SpanIndex } from './spans';
 
 /** The server's lane in the diagram: the lab server's actor name (docs/architecture.md, the trace model). */
 export { SERVER_ACTOR } from '../core';
-
-/** A server step the offline simulation made (src/mocks/ marks each with `details.simulated`). */
-export function isSimulatedStep(event: TraceEvent): boolean {
-  return event.observer === 'server' && event.details?.simulated === true;
-}
 
 /**
  * Everything the diagram needs from the trace, kept up to date one event at a

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { checkRange, DEMO_HEARTBEAT_MS } from '../../core';
 import { NumberField } from '../NumberField';
+import { useOffline } from '../offline/offline-mode';
 import { labController } from '../playground/controller';
 import { useLab } from '../playground/store-hooks';
 import { DEMO_HEARTBEATS_KEY } from '../presenter/shortcuts';
@@ -96,6 +97,18 @@ function LatencyField({
   );
 }
 
+/** Who feels a fault: every page on the lab server, or this tab alone offline. */
+function FaultsScope() {
+  const offline = useOffline();
+  return (
+    <p className="faults__note">
+      {offline
+        ? 'They act on the simulated server in this tab: other tabs do not feel them.'
+        : 'They act on the lab server: every page using it feels them.'}
+    </p>
+  );
+}
+
 /**
  * Break the connection on purpose: each button is one POST /api/faults. The
  * server draws each fault on the diagram as a band, from when it was set to
@@ -119,7 +132,7 @@ export function FaultsPanel() {
   return (
     <section className="faults" aria-label="Faults">
       <h2>Faults</h2>
-      <p className="faults__note">They act on the lab server: every page using it feels them.</p>
+      <FaultsScope />
       {state && (
         <div className="faults__status" data-testid="faults-status" aria-live="polite">
           {faultSentences({ state, last: lastAction, now, offsetMs }).map((line) => (

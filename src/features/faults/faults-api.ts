@@ -38,6 +38,12 @@ function tell(state: FaultState, request: FaultRequest | null): FaultState {
 }
 
 async function answer(response: Response): Promise<FaultState> {
+  if (!/json/i.test(response.headers.get('content-type') ?? '')) {
+    // A static host (no lab server behind the page) answers with a page or a 404, not JSON.
+    throw new Error(
+      `/api/faults answered ${response.status} without JSON: no lab server answers here`,
+    );
+  }
   const body = (await response.json()) as FaultState & { error?: string };
   if (!response.ok) throw new Error(body.error ?? `the server answered ${response.status}`);
   return body;

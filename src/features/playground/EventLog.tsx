@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { setupOf, TECHNIQUE_LABELS, type TraceEvent } from '../../core';
-import { isSimulatedStep } from '../../diagram/trace-index';
+import { isSimulatedStep } from '../../core';
 import type { TraceStore } from '../../store/trace-store';
 import { SIMULATED_BYTES_NOTE } from '../offline/needs-server';
 import { useTrace } from './store-hooks';
