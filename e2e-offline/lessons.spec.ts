@@ -220,9 +220,13 @@ test('offline, added latency slows every exchange by what was asked', async ({ p
   await page.keyboard.press('l');
   await expect(page.getByTestId('faults-status')).toContainText('Added latency: 500 ms each way.');
   await send(page, 'slow');
+  // Typed while that send waits for its answer: kept when the answer comes, not wiped.
+  await page.getByRole('textbox', { name: 'Message' }).fill('typed meanwhile');
   await expect(page.getByTestId('inbox-bob')).toContainText('slow');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('typed meanwhile');
   // The frame waited 500 ms up and 500 ms down: its latency is at least a second.
   await expectCounter(page, 'latency-max', (v) => v >= 1000);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('l');
   await expect(page.getByTestId('faults-status')).not.toContainText('Added latency');
 });

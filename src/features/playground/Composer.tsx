@@ -61,7 +61,9 @@ export function Composer() {
   const sender = useLab((s) => s.sender);
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (await labController.send(text)) setText('');
+    const sent = text;
+    // Cleared only if it still holds what was sent: what the learner typed meanwhile stays.
+    if (await labController.send(sent)) setText((now) => (now === sent ? '' : now));
   };
   return (
     <form className="composer" onSubmit={(e) => void onSubmit(e)}>
