@@ -29,6 +29,8 @@ describe('laneTag', () => {
     });
     expect(laneTag('Server (simulated)', 120).text).toBe('Server (sim.)');
     expect(laneTag('Server (simulated)', 70).text).toBe('Simulated');
+    // A phone with three receivers: a word of its own, never a clipped one ("Simulate").
+    expect(laneTag('Server (simulated)', 56).text).toBe('Sim.');
     for (const spacing of [40, 70, 120, 200]) {
       const tag = laneTag('Server (simulated)', spacing);
       expect(tag.width).toBeLessThan(spacing);

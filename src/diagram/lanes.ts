@@ -116,7 +116,7 @@ export function laneTag(
   const short = [
     label.replace(/^Gateway (\d+)$/, 'GW $1').replace(/^Balancer$/, 'LB'),
     ...(label.endsWith(' (simulated)')
-      ? [label.replace(/ \(simulated\)$/, ' (sim.)'), 'Simulated']
+      ? [label.replace(/ \(simulated\)$/, ' (sim.)'), 'Simulated', 'Sim.']
       : []),
   ];
   let text = short.find((candidate) => fits(candidate, fontSize)) ?? short[short.length - 1]!;
