@@ -18,6 +18,7 @@ import { scalePlugin } from './scale/scale-routes';
 import { resolveOptions, type ServerOptionsInput } from './options';
 import { shortPollPlugin } from './short-poll';
 import { ssePlugin } from './sse';
+import { loadResultsPlugin } from './load-results';
 import { stormPlugin } from './storm';
 import { installStatic } from './static';
 import { labValidation } from './validation';
@@ -104,6 +105,7 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   await app.register(faultsPlugin);
   await app.register(schedulePlugin);
   await app.register(stormPlugin);
+  await app.register(loadResultsPlugin);
   await app.register(scalePlugin);
   app.get('/api/health', async () => ({ ok: true }));
 

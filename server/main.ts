@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
   const app = await buildApp({
     staticDir: join(repo, 'dist'),
+    loadResultsDir: process.env.LAB_LOAD_RESULTS_DIR ?? join(repo, 'bench', 'results'),
     ...envOptions(process.env),
     // LAB_MAX_CONN_PER_ADDRESS, LAB_MAX_CONN_TOTAL, LAB_PUBLISH_RATE, LAB_PUBLISH_BURST,
     // LAB_KEEP_ALIVE_TIMEOUT_MS, LAB_HEADERS_TIMEOUT_MS, LAB_REQUEST_TIMEOUT_MS, LAB_MAX_HEADER_SIZE

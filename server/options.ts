@@ -195,6 +195,8 @@ export interface ServerOptions {
   devOrigins: boolean;
   /** Directory of the built app; served when it exists. */
   staticDir: string | null;
+  /** Where `npm run bench:load` writes its results (`GET /api/load/results` reads the newest). */
+  loadResultsDir: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Wall clock in ms since the epoch (publishedAt, fault windows); injectable for tests. */
   now: () => number;
@@ -248,6 +250,7 @@ export function resolveOptions(options: ServerOptionsInput = {}): ServerOptions 
     allowedOrigins: trustedOrigins(options.allowedOrigins ?? [], options.devOrigins ?? false),
     devOrigins: options.devOrigins ?? false,
     staticDir: options.staticDir ?? null,
+    loadResultsDir: options.loadResultsDir ?? null,
     logLevel: options.logLevel ?? 'silent',
     now: options.now ?? Date.now,
     serverName: options.serverName ?? 'server-1',

@@ -261,6 +261,13 @@ export const ERROR_TABLE = {
     status: 409,
     sentence: 'a schedule is already playing on this channel',
   },
+  /** `GET /api/load/results` before any `npm run bench:load` wrote one (404). */
+  NO_LOAD_RESULTS: {
+    code: 'RL_ERR_NO_LOAD_RESULTS',
+    raisedBy: 'server',
+    status: 404,
+    sentence: 'no load results yet: run npm run bench:load on this machine first',
+  },
   NO_SCHEDULE: {
     code: 'RL_ERR_NO_SCHEDULE',
     raisedBy: 'server',
