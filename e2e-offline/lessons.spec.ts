@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectCounter, send, setKnob } from '../e2e/helpers';
+import { blockedWebSocketsFallBack, diagram, quickBackoff } from '../e2e/scenarios';
 
 /**
  * The lessons on the offline build, served by a plain static server with no lab server
  * anywhere: msw plays the server in the tab, from the same src/core as the real one.
  */
-
-const diagram = (page: Page) => page.getByRole('img', { name: /^Sequence diagram/ });
 
 /** Opens the offline site (relative to its sub-path) on a channel of its own. */
 async function openOffline(page: Page, label: string): Promise<void> {
@@ -115,28 +114,7 @@ test('offline, blocked WebSockets fall back to long polling and keep delivering'
   page,
 }) => {
   await openOffline(page, 'ws-block');
-  await page.getByRole('tab', { name: 'WebSocket' }).click();
-  await setKnob(page, /Backoff base/, '200');
-  await setKnob(page, /Backoff cap/, '1000');
-  await page.getByRole('button', { name: 'Start' }).click();
-  await expectCounter(page, 'open-connections', (v) => v === 2);
-  await page.getByRole('button', { name: 'Block WebSockets' }).click();
-  await page.getByRole('button', { name: 'Drop connections' }).click();
-  await expect
-    .poll(() => diagram(page).locator('[data-kind="fallback"]').count(), { timeout: 15_000 })
-    .toBeGreaterThanOrEqual(2);
-  await send(page, 'during the block');
-  await expect(page.getByTestId('inbox-bob')).toContainText('during the block');
-  await page.getByRole('button', { name: 'Allow WebSockets' }).click();
-  await expect(
-    diagram(page)
-      .locator('[data-kind="fallback"]')
-      .filter({ hasText: 'back to WebSocket' })
-      .first(),
-  ).toBeAttached({ timeout: 15_000 });
-  await send(page, 'after the block');
-  await expect(page.getByTestId('inbox-bob')).toContainText('after the block');
-  await expectCounter(page, 'delivered', (v) => v === 2);
+  await blockedWebSocketsFallBack(page);
 });
 
 test('offline, a reboot refuses polls for its down time, then they resume with nothing lost', async ({
@@ -144,8 +122,7 @@ test('offline, a reboot refuses polls for its down time, then they resume with n
 }) => {
   await openOffline(page, 'reboot');
   await page.getByRole('tab', { name: 'Long polling' }).click();
-  await setKnob(page, /Backoff base/, '200');
-  await setKnob(page, /Backoff cap/, '1000');
+  await quickBackoff(page);
   await page.getByRole('button', { name: 'Start' }).click();
   await send(page, 'before the reboot');
   await expect(page.getByTestId('inbox-bob')).toContainText('before the reboot');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { counterValue, expectCounter, openLab, send, setKnob } from './helpers';
+import { blockedWebSocketsFallBack, diagram, quickBackoff } from './scenarios';
 
 /** Faults act on the whole server: every test lifts what it set, whatever happens. */
 test.afterEach(async ({ request }) => {
@@ -8,8 +9,6 @@ test.afterEach(async ({ request }) => {
     data: { blockWebSockets: false, latencyMs: { up: 0, down: 0 } },
   });
 });
-
-const diagram = (page: Page) => page.getByRole('img', { name: /^Sequence diagram/ });
 
 interface ExportedStep {
   seq: number;
@@ -62,11 +61,6 @@ function expectNoticedByThePage(
   return conns;
 }
 
-async function quickBackoff(page: Page) {
-  await setKnob(page, /Backoff base/, '200');
-  await setKnob(page, /Backoff cap/, '1000');
-}
-
 test('a dropped SSE stream comes back and misses nothing', async ({ page }) => {
   await openLab(page, 'fault-drop');
   await page.getByRole('tab', { name: 'Server-Sent Events' }).click();
@@ -86,42 +80,7 @@ test('blocked WebSockets: back off, fall back to long polling, keep delivering, 
   page,
 }) => {
   await openLab(page, 'fault-block');
-  await page.getByRole('tab', { name: 'WebSocket' }).click();
-  await quickBackoff(page);
-  await page.getByRole('button', { name: 'Start' }).click();
-  await expectCounter(page, 'open-connections', (v) => v === 2);
-  await page.getByRole('button', { name: 'Block WebSockets' }).click();
-  await expect(page.getByRole('button', { name: 'Allow WebSockets' })).toHaveAttribute(
-    'aria-pressed',
-    'true',
-  );
-  await page.getByRole('button', { name: 'Drop connections' }).click();
-  // Refused upgrades: several waits in a row, each traced with its delay.
-  const waits = diagram(page).locator('[data-kind="reconnect-wait"]');
-  await expect.poll(() => waits.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
-  await expect(
-    diagram(page).locator('[data-kind="fault"]').filter({ hasText: 'blocked' }),
-  ).toHaveCount(1);
-  // After three refused upgrades in a row each client falls back to long polling…
-  // Both Alice and Bob: Alice sends over HTTP from then on.
-  await expect
-    .poll(() => diagram(page).locator('[data-kind="fallback"]').count(), { timeout: 15_000 })
-    .toBeGreaterThanOrEqual(2);
-  await send(page, 'during the block');
-  await expect(page.getByTestId('inbox-bob')).toContainText('during the block');
-  // …and probes every 5 s; once upgrades work again it is back on a WebSocket.
-  await page.getByRole('button', { name: 'Allow WebSockets' }).click();
-  await expect(
-    diagram(page)
-      .locator('[data-kind="fallback"]')
-      .filter({ hasText: 'back to WebSocket' })
-      .first(),
-  ).toBeAttached({ timeout: 15_000 });
-  await expectCounter(page, 'open-connections', (v) => v === 2, 'both sockets are back');
-  await send(page, 'after the block');
-  await expect(page.getByTestId('inbox-bob')).toContainText('after the block');
-  await expectCounter(page, 'delivered', (v) => v === 2);
-  await expectCounter(page, 'reconnects', (v) => v >= 2);
+  await blockedWebSocketsFallBack(page);
 });
 
 test('a restart: long polls are refused, back off, and resume with nothing lost', async ({
