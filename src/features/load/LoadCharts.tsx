@@ -10,8 +10,8 @@ import {
 } from '../../core/load-view';
 
 const ROW = 22;
-const LEFT = 190;
-const RIGHT = 60;
+const LEFT = 250;
+const RIGHT = 110;
 const SUBJECT_COLOURS: Record<string, string> = {
   lab: '#1f5fa8',
   'bare-ws': '#7a7a7a',
@@ -42,12 +42,15 @@ function Bars({
   bars,
   width,
   unit,
+  digits,
   band,
   label,
 }: {
   bars: readonly Bar[];
   width: number;
   unit: string;
+  /** Decimals shown with each value. */
+  digits: number;
   band?: { from: number; to: number; label: string };
   label: string;
 }) {
@@ -79,7 +82,7 @@ function Bars({
             fill={SUBJECT_COLOURS[bar.subject] ?? '#444'}
           />
           <text x={x(bar.value) + 4} y={ROW / 2} dy="0.32em">
-            {bar.value.toLocaleString('en', { maximumFractionDigits: 1 })} {unit}
+            {bar.value.toLocaleString('en', { maximumFractionDigits: digits })} {unit}
           </text>
         </g>
       ))}
@@ -96,6 +99,7 @@ export function MemoryChart({ results, width }: { results: LoadResults; width: n
       bars={bars}
       width={width}
       unit="KB"
+      digits={1}
       label="Server memory per idle connection, by technique, the lab beside its baselines"
       band={{
         from: ARTICLE_BYTES_PER_CONNECTION.min / 1000,
@@ -124,6 +128,7 @@ export function RequestRateChart({ results, width }: { results: LoadResults; wid
       bars={bars}
       width={width}
       unit="req/s"
+      digits={0}
       label="Empty short polls answered a second, the lab with and without its observer, and bare Fastify"
     />
   );
@@ -135,7 +140,7 @@ export function FanOutChart({ results, width }: { results: LoadResults; width: n
   const points = series.flatMap((s) => s.points);
   if (points.length === 0) return <p>This run measured no fan-out.</p>;
   const height = 220;
-  const plot = { left: 56, right: width - 150, top: 10, bottom: height - 34 };
+  const plot = { left: 56, right: width - 32, top: 10, bottom: height - 34 };
   const x = scaleLinear()
     .domain([0, Math.max(...points.map((p) => p.receivers))])
     .range([plot.left, plot.right])
@@ -145,53 +150,86 @@ export function FanOutChart({ results, width }: { results: LoadResults; width: n
     .range([plot.bottom, plot.top])
     .nice();
   return (
-    <svg
-      width={width}
-      height={height}
-      role="img"
-      aria-label="Fan-out: p99 latency of one publish to the last receiver, against the number of receivers"
-    >
-      <g className="load-lesson__axis">
-        {x.ticks(5).map((t) => (
-          <text key={`x${t}`} x={x(t)} y={plot.bottom + 16} textAnchor="middle">
-            {t.toLocaleString('en')}
-          </text>
-        ))}
-        {y.ticks(4).map((t) => (
-          <g key={`y${t}`}>
-            <line x1={plot.left} x2={plot.right} y1={y(t)} y2={y(t)} stroke="#e6e6e6" />
-            <text x={plot.left - 6} y={y(t)} dy="0.32em" textAnchor="end">
-              {t} ms
-            </text>
-          </g>
-        ))}
-        <text x={(plot.left + plot.right) / 2} y={height - 4} textAnchor="middle">
-          receivers
-        </text>
-      </g>
-      {series.map((s) => {
-        const colour = SUBJECT_COLOURS[s.subject] ?? '#444';
-        const last = s.points[s.points.length - 1]!;
-        return (
+    <figure className="load-lesson__figure">
+      <svg
+        width={width}
+        height={height}
+        role="img"
+        aria-label="Fan-out: p99 latency of one publish to the last receiver, against the number of receivers"
+      >
+        <FanOutAxes x={x} y={y} plot={plot} height={height} />
+        {series.map((s) => (
           <g
             key={`${s.subject}/${s.technique}`}
             data-testid={`load-fanout-${s.subject}-${s.technique}`}
           >
             <polyline
               fill="none"
-              stroke={colour}
+              stroke={SUBJECT_COLOURS[s.subject] ?? '#444'}
               strokeWidth={2}
+              strokeDasharray={s.technique === 'sse' ? '6 4' : undefined}
               points={s.points.map((p) => `${x(p.receivers)},${y(p.p99Ms)}`).join(' ')}
             />
             {s.points.map((p) => (
-              <circle key={p.receivers} cx={x(p.receivers)} cy={y(p.p99Ms)} r={3} fill={colour} />
+              <circle
+                key={p.receivers}
+                cx={x(p.receivers)}
+                cy={y(p.p99Ms)}
+                r={3}
+                fill={SUBJECT_COLOURS[s.subject] ?? '#444'}
+              />
             ))}
-            <text x={x(last.receivers) + 6} y={y(last.p99Ms)} dy="0.32em" fill={colour}>
-              {SUBJECT_NAMES[s.subject]} · {TECHNIQUE_NAMES[s.technique]}
-            </text>
           </g>
-        );
-      })}
-    </svg>
+        ))}
+      </svg>
+      <figcaption>
+        <ul className="load-lesson__legend">
+          {series.map((s) => (
+            <li key={`${s.subject}/${s.technique}`}>
+              <span
+                className={`load-lesson__swatch${s.technique === 'sse' ? ' load-lesson__swatch--dashed' : ''}`}
+                style={{ borderColor: SUBJECT_COLOURS[s.subject] ?? '#444' }}
+              />
+              {SUBJECT_NAMES[s.subject]} · {TECHNIQUE_NAMES[s.technique]}
+            </li>
+          ))}
+        </ul>
+      </figcaption>
+    </figure>
+  );
+}
+
+type Linear = ReturnType<typeof scaleLinear<number, number>>;
+
+function FanOutAxes({
+  x,
+  y,
+  plot,
+  height,
+}: {
+  x: Linear;
+  y: Linear;
+  plot: { left: number; right: number; top: number; bottom: number };
+  height: number;
+}) {
+  return (
+    <g className="load-lesson__axis">
+      {x.ticks(5).map((t) => (
+        <text key={`x${t}`} x={x(t)} y={plot.bottom + 16} textAnchor="middle">
+          {t.toLocaleString('en')}
+        </text>
+      ))}
+      {y.ticks(4).map((t) => (
+        <g key={`y${t}`}>
+          <line x1={plot.left} x2={plot.right} y1={y(t)} y2={y(t)} stroke="#e6e6e6" />
+          <text x={plot.left - 6} y={y(t)} dy="0.32em" textAnchor="end">
+            {t} ms
+          </text>
+        </g>
+      ))}
+      <text x={(plot.left + plot.right) / 2} y={height - 4} textAnchor="middle">
+        receivers (p99 to the last of them)
+      </text>
+    </g>
   );
 }

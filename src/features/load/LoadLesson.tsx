@@ -45,9 +45,13 @@ function Machine({ results }: { results: LoadResults }) {
   const m = results.machine;
   return (
     <p className="load-lesson__machine" data-testid="load-machine">
-      Measured {new Date(results.measuredAt).toLocaleString('en-GB')} on {m.cores} cores ({m.cpu}),{' '}
-      {(m.memoryBytes / GB).toFixed(1)} GB of memory, Node {m.node}. Another machine gives other
-      figures: compare the ratios, not the numbers.
+      Measured{' '}
+      {new Date(results.measuredAt).toLocaleString('en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+      })}{' '}
+      on {m.cores} cores ({m.cpu}), {(m.memoryBytes / GB).toFixed(1)} GB of memory, Node {m.node}.
+      Another machine gives other figures: compare the ratios, not the numbers.
     </p>
   );
 }
