@@ -47,6 +47,12 @@ export interface FanOutFigure {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** How many publishes were fanned out (the figures above pool their deliveries). */
+  publishes?: number;
+  /** The median, over the publishes, of the latency to the last receiver of each, ms. */
+  lastP50Ms?: number;
+  /** Deliveries that never arrived within the bound (receivers × publishes − received). */
+  missing?: number;
 }
 
 /** Requests a second a route sustained under a load generator. */
@@ -66,6 +72,23 @@ export interface ThroughputFigure {
   /** p99 budget, ms (100). */
   budgetMs: number;
   messagesPerSecond: number;
+  /** p99 delivery latency at that rate, ms. */
+  p99Ms?: number;
+  /** The first rate tried that broke the budget (p99 over it, or a delivery lost); absent when none did. */
+  failedAtPerSecond?: number;
+}
+
+/** How the run was set up (what the bench read from its environment). */
+export interface LoadSettings {
+  /** The N of the memory and fan-out steps. */
+  clients: number[];
+  clientProcesses: number;
+  /** Loopback source addresses the clients were spread over (127.0.0.2 …). */
+  sourceAddresses: number;
+  fanOutPublishes: number;
+  rateConnections: number;
+  rateSeconds: number;
+  throughputReceivers: number;
 }
 
 export interface LoadResults {
@@ -80,6 +103,7 @@ export interface LoadResults {
   fanOut: FanOutFigure[];
   requestRate: RequestRateFigure[];
   throughput: ThroughputFigure[];
+  settings?: LoadSettings;
   /** Sentences about what the run could not do (a client cap hit, a baseline missing), shown as they are. */
   notes: string[];
 }

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { configFromEnv, DEFAULT_CONFIG, parseClients } from './config';
+
+describe('configFromEnv', () => {
+  it('is the defaults without LOAD_ variables: N = 1,000 / 5,000 / 10,000', () => {
+    expect(configFromEnv({})).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG.clients).toEqual([1_000, 5_000, 10_000]);
+  });
+
+  it('reads LOAD_CLIENTS and the other whole numbers', () => {
+    const config = configFromEnv({
+      LOAD_CLIENTS: '5000, 1000',
+      LOAD_RATE_SECONDS: '3',
+      LOAD_ADDRESSES: '32',
+    });
+    expect(config.clients).toEqual([1_000, 5_000]);
+    expect(config.rateSeconds).toBe(3);
+    expect(config.sourceAddresses).toBe(32);
+  });
+
+  it('writes no file with an empty LOAD_OUT', () => {
+    expect(configFromEnv({ LOAD_OUT: '' }).outDir).toBeNull();
+    expect(configFromEnv({ LOAD_OUT: 'tmp/out' }).outDir).toBe('tmp/out');
+  });
+
+  it('refuses a bad value with a sentence naming the variable', () => {
+    expect(() => configFromEnv({ LOAD_PUBLISHES: 'many' })).toThrow(
+      /LOAD_PUBLISHES must be a whole number/,
+    );
+    expect(() => configFromEnv({ LOAD_ADDRESSES: '251' })).toThrow(/LOAD_ADDRESSES/);
+  });
+});
+
+describe('parseClients', () => {
+  it('sorts, drops repeats and empty parts', () => {
+    expect(parseClients('10000,1000,,1000')).toEqual([1_000, 10_000]);
+  });
+
+  it('refuses nothing, zero, fractions and more than 100,000', () => {
+    for (const raw of ['', ',', '0', '1.5', '100001', 'abc'])
+      expect(() => parseClients(raw)).toThrow(RangeError);
+  });
+});
