@@ -31,7 +31,8 @@ export async function blockedWebSocketsFallBack(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Drop connections' }).click();
   // Refused upgrades: several waits in a row, each traced with its delay.
   const waits = diagram(page).locator('[data-kind="reconnect-wait"]');
-  await expect.poll(() => waits.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+  // Each of Alice and Bob waits at least twice before its third refusal sends it to long polling.
+  await expect.poll(() => waits.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
   await expect(
     diagram(page).locator('[data-kind="fault"]').filter({ hasText: 'blocked' }),
   ).toHaveCount(1);
