@@ -244,7 +244,8 @@ async function readEvents(
       items.push(...parser.feed(decoder.decode(chunk.value, { stream: true })));
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    // Not awaited: a body msw has teed settles its cancel only once every branch is cancelled.
+    void reader.cancel().catch(() => undefined);
   }
   return items;
 }
