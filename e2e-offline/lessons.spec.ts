@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { expectCounter, send, setKnob } from '../e2e/helpers';
+import { expectCounter, exportedTrace, send, setKnob } from '../e2e/helpers';
 import { blockedWebSocketsFallBack, diagram, quickBackoff } from '../e2e/scenarios';
 
 /**
@@ -15,29 +14,6 @@ async function openOffline(page: Page, label: string): Promise<void> {
     'Offline: the server is simulated in this tab — traffic never leaves the browser',
   );
   await expect(page.getByRole('tablist', { name: 'Technique' })).toBeVisible();
-}
-
-interface ExportedStep {
-  seq: number;
-  observer: 'client' | 'server' | 'broker';
-  technique: string | null;
-  conn: string;
-  kind: string;
-  messageIds?: number[];
-  details?: Record<string, unknown>;
-}
-
-async function exportedTrace(page: Page): Promise<{ network: string; events: ExportedStep[] }> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export trace' }).click(),
-  ]);
-  const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
-    network: string;
-    events: ExportedStep[];
-  };
-  file.events.sort((a, b) => a.seq - b.seq);
-  return file;
 }
 
 const TECHNIQUES = [

@@ -1,6 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
-import { counterValue, expectCounter, openLab, send, setKnob } from './helpers';
+import { expect, test } from '@playwright/test';
+import {
+  counterValue,
+  expectCounter,
+  exportedTrace,
+  openLab,
+  send,
+  setKnob,
+  type ExportedStep,
+} from './helpers';
 import { blockedWebSocketsFallBack, diagram, quickBackoff } from './scenarios';
 
 /** Faults act on the whole server: every test lifts what it set, whatever happens. */
@@ -9,26 +16,6 @@ test.afterEach(async ({ request }) => {
     data: { blockWebSockets: false, latencyMs: { up: 0, down: 0 } },
   });
 });
-
-interface ExportedStep {
-  seq: number;
-  observer: 'client' | 'server' | 'broker';
-  conn: string;
-  kind: string;
-  details?: { closeCode?: number; note?: string; errorCode?: string; error?: string };
-}
-
-/** The page's whole trace, as "Export trace" downloads it (the event log draws only what is in view). */
-async function exportedTrace(page: Page): Promise<ExportedStep[]> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export trace' }).click(),
-  ]);
-  const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
-    events: ExportedStep[];
-  };
-  return file.events.sort((a, b) => a.seq - b.seq);
-}
 
 /**
  * The connections open when the fault started, as the page saw them end: each one's
@@ -186,7 +173,7 @@ test('half-open: a silent SSE stream is noticed within 2.5 heartbeats, closed an
   await expectCounter(page, 'delivered', (v) => v === 2);
   // Nothing told the page: its own watchdog noticed, then it closed the stream.
   // (Only Bob has a stream: Alice publishes over HTTP.)
-  expectNoticedByThePage(await exportedTrace(page), /^closed as silent$/, 1);
+  expectNoticedByThePage((await exportedTrace(page)).events, /^closed as silent$/, 1);
 });
 
 test('half-open: a silent WebSocket is noticed by the page itself (the server gives up on its end unseen), and resumed', async ({
@@ -213,7 +200,7 @@ test('half-open: a silent WebSocket is noticed by the page itself (the server gi
   await expectCounter(page, 'delivered', (v) => v === 2);
   // Each side noticed at its own time: the page by its watchdog (no 1006 from the server),
   // the server by its missed pong, traced as its own close of the same connection.
-  const steps = await exportedTrace(page);
+  const steps = (await exportedTrace(page)).events;
   const conns = expectNoticedByThePage(steps, /^abandoned: silent$/, 2);
   for (const conn of conns) {
     const serverClose = steps.find(

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
 
@@ -51,9 +52,32 @@ export async function expectCounter(
   throw new Error(`${message ?? `counter-${name}`}: last data-value ${last}`);
 }
 
+/**
+ * Types `text` and presses Send, then waits for the page's answer: the box cleared (the
+ * server took the message) or a notice. A refused send fails here, in the page's words,
+ * rather than later as a message that never arrived.
+ */
 export async function send(page: Page, text: string) {
-  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
   await page.getByRole('button', { name: 'Send' }).click();
+  if (text.trim() === '') return;
+  // The notice is drawn only while there is one.
+  const notice = async () => {
+    const shown = page.getByTestId('notice');
+    return (await shown.count()) === 0 ? '' : ((await shown.textContent()) ?? '');
+  };
+  let said = '';
+  await expect
+    .poll(
+      async () => {
+        said = await notice();
+        return (await box.inputValue()) === '' || said !== '';
+      },
+      { message: `sending ${JSON.stringify(text)}: the box never cleared and no notice came` },
+    )
+    .toBe(true);
+  if (/not sent/.test(said)) throw new Error(`sending ${JSON.stringify(text)}: ${said}`);
 }
 
 export async function setKnob(page: Page, label: RegExp, value: string) {
@@ -106,4 +130,41 @@ export function insideViewport(box: Box, viewport: { width: number; height: numb
 
 export function boxesOverlap(a: Box, b: Box): boolean {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+/** One step of an exported trace, as much of it as the specs read. */
+export interface ExportedStep {
+  seq: number;
+  observer: 'client' | 'server' | 'broker';
+  technique: string | null;
+  actor: string;
+  conn: string;
+  kind: string;
+  messageIds?: number[];
+  details?: {
+    closeCode?: number;
+    note?: string;
+    errorCode?: string;
+    error?: string;
+    [key: string]: unknown;
+  };
+}
+
+/**
+ * The page's whole trace, as "Export trace" downloads it, in order: the diagram and the
+ * event log draw only what is in view, so a count of steps is taken from here.
+ */
+export async function exportedTrace(
+  page: Page,
+): Promise<{ network: string; events: ExportedStep[] }> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export trace' }).click(),
+  ]);
+  const file = JSON.parse(readFileSync((await download.path())!, 'utf8')) as {
+    network: string;
+    events: ExportedStep[];
+  };
+  file.events.sort((a, b) => a.seq - b.seq);
+  return file;
 }
