@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyWebsocket from '@fastify/websocket';
-import { WS_CLOSE, WS_LIBRARY_UNKNOWN_CODE } from '../src/core';
+import { WS_CLOSE } from '../src/core';
 import { installChannelCap } from './channel-cap';
 import { clientErrorHandler } from './client-error';
 import { installConnectionCaps } from './connection-caps';
@@ -16,28 +16,22 @@ import { observerPlugin } from './observer';
 import { schedulePlugin } from './schedule';
 import { scalePlugin } from './scale/scale-routes';
 import { resolveOptions, type ServerOptionsInput } from './options';
+import { requestLoggerOptions } from './request-logger';
 import { shortPollPlugin } from './short-poll';
 import { ssePlugin } from './sse';
 import { loadResultsPlugin } from './load-results';
 import { stormPlugin } from './storm';
 import { installStatic } from './static';
 import { labValidation } from './validation';
-import { watchUpgradeHeads, websocketPlugin, wsErrorCloseCode } from './websocket';
+import { watchUpgradeHeads, websocketPlugin, wsErrorFields } from './websocket';
 
 export type { ServerOptions, ServerOptionsInput } from './options';
-
-/** The close code ws sends for a protocol error (1002, 1007, 1009), for the trace. */
-function closeCodeOf(error: Error): { closeCode?: number } {
-  const code = wsErrorCloseCode(error);
-  return code === undefined ? {} : { closeCode: code };
-}
 
 /**
  * Builds the lab's server: the hub, the four technique endpoints under
  * `/api/channels/:ch/`, the observer stream, faults, health and the static app.
  * Nothing listens until the caller calls `listen`.
  */
-// eslint-disable-next-line max-lines-per-function -- one line over with the channel cap's hook; the whole wiring reads best in one place
 export async function buildApp(options: ServerOptionsInput = {}): Promise<FastifyInstance> {
   const config = resolveOptions(options);
   const lab = new Lab(config);
@@ -49,6 +43,8 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
     // Refusals by the router itself (bad percent-encoding) answer with the lab's JSON too.
     frameworkErrors: frameworkErrorHandler,
     logger: { level: config.logLevel },
+    // Below `info`, no pino child a request (request-logger.ts).
+    ...requestLoggerOptions(config.logLevel),
     bodyLimit: config.bodyLimit,
     // HEAD would open a stream or a held poll just to drop its body: only the routes we declare.
     exposeHeadRoutes: false,
@@ -57,7 +53,7 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   app.decorate('lab', lab);
   app.addHook('onClose', () => lab.close());
   // First of all hooks: a request answered by any later onRequest hook still has its mark.
-  installArrivalMark(app);
+  installArrivalMark(app, lab);
 
   installErrorHandling(app);
   const lanes = new Lanes(config.allowedHosts, config.allowedOrigins, () => {
@@ -72,18 +68,11 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
     // not declare): past it, it terminates the socket; websocket.ts traces why (MAX_PENDING_PONGS).
     options: { maxPayload: config.bodyLimit, perMessageDeflate: false },
     // ws errors (an oversize frame: ws closes with 1009 itself) are traced, not answered by terminating.
+    // A channel socket traces its own errors once open (websocket.ts, releaseUpgrade); this is for the rest.
     errorHandler: (error, _socket, request) => {
       request.log.debug({ err: error }, 'websocket error');
       const target = request.labTrace?.target;
-      if (target) {
-        lab.observer.record(target, 'error', 'none', {
-          details: {
-            error: error.message,
-            errorCode: (error as { code?: string }).code ?? WS_LIBRARY_UNKNOWN_CODE,
-            ...closeCodeOf(error),
-          },
-        });
-      }
+      if (target) lab.observer.record(target, 'error', 'none', wsErrorFields(error));
     },
     preClose: (done) => {
       lab.connections.endAll('shutdown');
@@ -114,14 +103,16 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
       installHttpTrace(channels, lab);
       installChannelCap(channels, lab);
       // Added latency (fault): the request waits before it is handled, the answer before it leaves.
-      channels.addHook('preHandler', async () => {
+      // Callback hooks (as every hook on a request's path): no promise and no extra tick when off.
+      channels.addHook('preHandler', (_request, _reply, done) => {
         const up = lab.faults.latencyMs.up;
-        if (up > 0) await new Promise((resolve) => setTimeout(resolve, up));
+        if (up > 0) setTimeout(done, up);
+        else done();
       });
-      channels.addHook('onSend', async (_request, _reply, payload) => {
+      channels.addHook('onSend', (_request, _reply, payload, done) => {
         const down = lab.faults.latencyMs.down;
-        if (down > 0) await new Promise((resolve) => setTimeout(resolve, down));
-        return payload;
+        if (down > 0) setTimeout(() => done(null, payload), down);
+        else done(null, payload);
       });
       await channels.register(shortPollPlugin);
       await channels.register(longPollPlugin);

@@ -10,8 +10,14 @@ import type { Lab } from './lab';
  * judged against the broker's ids ("Resuming ahead").
  */
 export function installChannelCap(channels: FastifyInstance, lab: Lab): void {
-  channels.addHook('preHandler', async (request) => {
+  channels.addHook('preHandler', (request, _reply, done) => {
     const ch = (request.params as { ch?: unknown } | undefined)?.ch;
-    if (typeof ch === 'string') await lab.channelReady(ch);
+    if (typeof ch !== 'string') {
+      done();
+      return;
+    }
+    // Caught up already (every request after a channel's first): no promise, no extra tick.
+    if (lab.channelIsReady(ch)) done();
+    else lab.channelReady(ch).then(() => done(), done);
   });
 }

@@ -24,23 +24,31 @@ export function upgradeRefusal(raw: IncomingMessage): LabError | undefined {
  * a close frame's code and reason arrive in the `CloseEvent`.
  */
 export function installConnectionCaps(app: FastifyInstance, limiter: ConnectionLimiter): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/channels/')) return;
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!request.url.startsWith('/api/channels/')) {
+      done();
+      return;
+    }
     const admitted = limiter.admit(request.ip ?? 'unknown');
     if (admitted instanceof LabError) {
       if (request.ws) {
         refusedUpgrades.set(request.raw, admitted);
+        done();
         return;
       }
-      await sendError(reply, admitted);
-      return reply;
+      // Answered here: the hooks after this one and the route do not run.
+      sendError(reply, admitted);
+      return;
     }
     // An upgrade's socket is its own; an HTTP exchange ends with its response (the socket may live on).
     const socket = request.raw.socket as Duplex | null;
-    const ends: { once(event: 'close', cb: () => void): unknown; destroyed: boolean } = request.ws
+    const ends: { on(event: 'close', cb: () => void): unknown; destroyed: boolean } = request.ws
       ? (socket ?? reply.raw)
       : reply.raw;
+    // `on`, not `once`: either closes once, `admitted` is safe to call twice, and `once` would
+    // wrap it in a bound function and a state object for the connection's whole life.
     if (ends.destroyed || socket?.destroyed) admitted();
-    else ends.once('close', admitted);
+    else ends.on('close', admitted);
+    done();
   });
 }

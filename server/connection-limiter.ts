@@ -8,9 +8,18 @@ import { type LabError, labError } from '../src/core';
  * `perAddress` slots and the server `total`; over either, the request is
  * refused (503, or WebSocket close 1013). The observer stream is not counted.
  */
+/**
+ * Addresses with no slot open that are kept, at most: forgetting one as its last slot
+ * closes and adding it back with its next request would delete and set a Map entry on
+ * almost every short poll (the client's slot is given back between two requests).
+ */
+export const IDLE_ADDRESSES_KEPT = 1024;
+
 export class ConnectionLimiter {
   private readonly byAddress = new Map<string, number>();
   private open = 0;
+  /** Entries of `byAddress` at 0. */
+  private idle = 0;
 
   constructor(
     readonly perAddress: number,
@@ -32,17 +41,31 @@ export class ConnectionLimiter {
         `too many connections: the server holds ${this.open}, at most ${this.total} in total; try again later`,
       );
     }
+    if (mine === 0 && this.byAddress.has(address)) this.idle -= 1;
     this.byAddress.set(address, mine + 1);
     this.open += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.open -= 1;
-      const left = (this.byAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.byAddress.set(address, left);
-      else this.byAddress.delete(address);
+      this.release(address);
     };
+  }
+
+  private release(address: string): void {
+    this.open -= 1;
+    const left = (this.byAddress.get(address) ?? 1) - 1;
+    this.byAddress.set(address, left);
+    if (left > 0) return;
+    this.idle += 1;
+    if (this.idle <= IDLE_ADDRESSES_KEPT) return;
+    for (const [kept, slots] of this.byAddress) if (slots === 0) this.byAddress.delete(kept);
+    this.idle = 0;
+  }
+
+  /** Addresses the limiter holds an entry for, open slots or not (bounded: IDLE_ADDRESSES_KEPT). */
+  get addressesKept(): number {
+    return this.byAddress.size;
   }
 
   /** Slots taken by one address, or by all. */

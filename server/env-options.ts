@@ -1,8 +1,17 @@
 /**
  * What `npm start` and `npm run gateway` both read from the environment:
  * `ALLOWED_HOSTS`, `ALLOWED_ORIGINS` (comma-separated), `LAB_LOG`, the log
- * level (`info` unless one of pino's levels is named), and `LAB_DEV=1`, set by
- * `npm run dev` (scripts/dev.ts) alone, which trusts the dev server's origins.
+ * level, and `LAB_DEV=1`, set by `npm run dev` (scripts/dev.ts) alone, which
+ * trusts the dev server's origins.
+ *
+ * `LAB_LOG` is `warn` unless one of pino's levels is named: warnings (a refused
+ * Host or Origin) and errors (a 500) only. `LAB_LOG=info` adds Fastify's two
+ * lines for every request (`incoming request`, `request completed`), `debug` the
+ * refusals' codes and socket errors. Request lines are not the default: the lab
+ * answers a poll every few hundred ms per participant, and writing two JSON lines
+ * for each halved the requests a second the server could answer (measured against
+ * a bare Fastify route), while the trace already shows every request to whoever
+ * watches.
  */
 import type { ServerOptions } from './app';
 
@@ -12,11 +21,14 @@ type EnvOptions = Required<
   Pick<ServerOptions, 'allowedHosts' | 'allowedOrigins' | 'logLevel' | 'devOrigins'>
 >;
 
+/** The level `npm start` logs at unless `LAB_LOG` names another. */
+export const DEFAULT_LOG_LEVEL = 'warn';
+
 function logLevel(raw: string | undefined): EnvOptions['logLevel'] {
-  const level = (raw ?? 'info').toLowerCase();
+  const level = (raw ?? DEFAULT_LOG_LEVEL).toLowerCase();
   return (LOG_LEVELS as readonly string[]).includes(level)
     ? (level as EnvOptions['logLevel'])
-    : 'info';
+    : DEFAULT_LOG_LEVEL;
 }
 
 function list(raw: string | undefined): string[] {

@@ -25,19 +25,24 @@ const FAULT_TARGET: TraceTarget = { technique: null, conn: 'faults' };
  * static app stay reachable so the UI can watch the server come back.
  */
 export function installRestartGate(app: FastifyInstance, lab: Lab): void {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const stillRestarting = lab.endRestartIfDue();
-    if (!stillRestarting) return;
     const path = request.url;
-    if (!path.startsWith('/api/channels/') && !path.startsWith('/api/health')) return;
-    await sendError(
+    if (
+      !stillRestarting ||
+      (!path.startsWith('/api/channels/') && !path.startsWith('/api/health'))
+    ) {
+      done();
+      return;
+    }
+    // Answered here: the hooks after this one and the route do not run.
+    sendError(
       reply,
       labError(
         'UNAVAILABLE',
         `the server is rebooting: it answers again in ${formatDuration((lab.faults.restartingUntil ?? 0) - lab.now())}`,
       ),
     );
-    return reply;
   });
 }
 

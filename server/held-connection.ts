@@ -1,39 +1,55 @@
 import type { Message } from '../src/core';
 import { OrderedDelay, type EndReason, type HeldKind } from './connections';
+import type { Beat, Beater } from './heartbeat-wheel';
 import type { Lab } from './lab';
 
-/** What a held connection does when the lab ends it or the half-open fault silences it. */
-export interface HeldConnectionHooks {
+/**
+ * What a held connection does when the lab ends it or the half-open fault silences it: the
+ * connection itself (a method each, so that holding one costs no closures of its own).
+ */
+export interface HeldOwner {
   /** The lab ends it: a drop fault or shutdown. */
-  end: (reason: EndReason) => void;
+  end(reason: EndReason): void;
   /** Run when the half-open fault silences it, after `silencedAt` is set. */
-  silence?: () => void;
+  silence?(): void;
 }
+
+/** Which way a write goes: down to the client, or up from it (the latency fault has one of each). */
+export type DelayDirection = 'up' | 'down';
 
 /**
  * The life cycle a held poll, an SSE stream and a channel socket share: it
  * listens on a channel of the hub, is tracked by the lab's registry (so that
  * faults and shutdown can end it), may be silenced (half-open), writes through
- * ordered delays and runs timers; `release` undoes all of it, once.
+ * the latency fault's delays and runs timers; `release` undoes all of it, once.
+ * It keeps one field per thing it set up, not lists, and makes a delay's queue only
+ * once the fault adds latency: thousands of idle sockets each hold one.
  */
 export class HeldConnection {
   /** When the half-open fault silenced this connection (the lab's clock); null while it flows. */
   silencedAt: number | null = null;
   private released = false;
   private readonly untrack: () => void;
-  private readonly unsubscribes: (() => void)[] = [];
-  private readonly delays: OrderedDelay[] = [];
-  private readonly timers: NodeJS.Timeout[] = [];
+  private unsubscribeHub: (() => void) | null = null;
+  /** The latency fault's queue of writes in each direction, made when first needed. */
+  private downDelay: OrderedDelay | null = null;
+  private upDelay: OrderedDelay | null = null;
+  private beat: Beat | null = null;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly lab: Lab,
     kind: HeldKind,
-    hooks: HeldConnectionHooks,
+    owner: HeldOwner,
   ) {
-    this.untrack = lab.connections.track(kind, hooks.end, () => {
-      this.silencedAt = lab.now();
-      hooks.silence?.();
-    });
+    this.untrack = lab.connections.track(
+      kind,
+      (reason) => owner.end(reason),
+      () => {
+        this.silencedAt = lab.now();
+        owner.silence?.();
+      },
+    );
   }
 
   /** Whether the half-open fault has silenced it: nothing flows either way. */
@@ -48,33 +64,60 @@ export class HeldConnection {
 
   /** Listens for the channel's new messages until `release` (or `unsubscribe`). */
   subscribe(channel: string, listener: (message: Message) => void): void {
-    this.unsubscribes.push(this.lab.hub.subscribe(channel, listener));
+    const unsubscribe = this.lab.hub.subscribe(channel, listener);
+    const earlier = this.unsubscribeHub;
+    this.unsubscribeHub = earlier
+      ? () => {
+          earlier();
+          unsubscribe();
+        }
+      : unsubscribe;
   }
 
   /** Stops listening on the hub before the end (the half-open fault). */
   unsubscribe(): void {
-    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
+    const unsubscribe = this.unsubscribeHub;
+    this.unsubscribeHub = null;
+    unsubscribe?.();
   }
 
-  /** An ordered delay of `delayMs` (a fault's latency), cancelled on `release`. */
-  delay(delayMs: () => number): OrderedDelay {
-    const delay = new OrderedDelay(delayMs);
-    this.delays.push(delay);
-    return delay;
+  /**
+   * Runs `write` now, or after the latency fault's delay in `dir`, never before a write
+   * queued earlier (an `OrderedDelay`, made on the first write that must wait and kept,
+   * so that order holds once the fault is lifted too). Cancelled on `release`.
+   */
+  delayed(dir: DelayDirection, write: () => void): void {
+    let delay = dir === 'down' ? this.downDelay : this.upDelay;
+    if (delay === null) {
+      if (this.lab.faults.latencyMs[dir] <= 0) {
+        write();
+        return;
+      }
+      // Read at each write: the fault replaces its `latencyMs` when it changes.
+      const faults = this.lab.faults;
+      delay = new OrderedDelay(() => faults.latencyMs[dir]);
+      if (dir === 'down') this.downDelay = delay;
+      else this.upDelay = delay;
+    }
+    delay.run(write);
   }
 
-  /** Runs `tick` every `ms` until `release`. */
-  every(ms: number, tick: () => void): NodeJS.Timeout {
-    const timer = setInterval(tick, ms);
-    this.timers.push(timer);
-    return timer;
+  /** Drops the writes still waiting in `dir`. */
+  cancelDelayed(dir: DelayDirection): void {
+    (dir === 'down' ? this.downDelay : this.upDelay)?.cancel();
   }
 
-  /** Runs `due` once after `ms`, unless released first. */
+  /** Calls `beater.beat()` every `ms` until `release`, on the lab's shared heartbeat timers. */
+  every(ms: number, beater: Beater): void {
+    if (this.beat) this.lab.heartbeats.cancel(this.beat);
+    this.beat = this.lab.heartbeats.every(ms, beater);
+  }
+
+  /** Runs `due` once after `ms`, unless released first (one such timer at a time). */
   after(ms: number, due: () => void): NodeJS.Timeout {
-    const timer = setTimeout(due, ms);
-    this.timers.push(timer);
-    return timer;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(due, ms);
+    return this.timer;
   }
 
   /**
@@ -82,8 +125,12 @@ export class HeldConnection {
    * (nothing is queued, written or kept for it any more). `release` still ends it.
    */
   quiet(): void {
-    for (const timer of this.timers.splice(0)) clearTimeout(timer);
-    for (const delay of this.delays) delay.cancel();
+    if (this.beat) this.lab.heartbeats.cancel(this.beat);
+    this.beat = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.downDelay?.cancel();
+    this.upDelay?.cancel();
     this.unsubscribe();
   }
 
@@ -91,9 +138,7 @@ export class HeldConnection {
   release(): void {
     if (this.released) return;
     this.released = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    for (const delay of this.delays) delay.cancel();
-    this.unsubscribe();
+    this.quiet();
     this.untrack();
   }
 }

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { labError } from '../src/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { labError, type LabError } from '../src/core';
 import { sendError } from './errors';
 
 export { DEV_ORIGINS } from './options';
@@ -57,7 +57,8 @@ export function isAllowedOrigin(
 export function hostLineCount(rawHeaders: readonly string[]): number {
   let count = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i]!.toLowerCase() === 'host') count += 1;
+    const name = rawHeaders[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') count += 1;
   }
   return count;
 }
@@ -70,33 +71,46 @@ export function hostLineCount(rawHeaders: readonly string[]): number {
  * false` in http-server.ts), a foreign Host is 403 RL_ERR_BAD_HOST.
  */
 export function installHostCheck(app: FastifyInstance, allowedHosts: readonly string[]): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const lines = hostLineCount(request.raw.rawHeaders);
-    if (lines !== 1) {
-      await sendError(
-        reply,
-        labError(
-          'BAD_HOST_HEADER',
-          lines === 0
-            ? 'the request has no Host header: send exactly one (HTTP/1.1 requires it, and the server checks it against DNS rebinding)'
-            : `the request has ${lines} Host headers: HTTP/1.1 takes exactly one`,
-        ),
-      );
-      return reply;
-    }
-    const host = request.headers.host;
-    if (isAllowedHost(host, allowedHosts)) return;
-    const shown = JSON.stringify((host ?? '').slice(0, 80));
-    request.log.warn({ host }, 'refused a request for a foreign Host');
-    await sendError(
-      reply,
-      labError(
-        'BAD_HOST',
-        `Host ${shown} is not a loopback name or a configured host (ALLOWED_HOSTS); refused as a DNS-rebinding defence`,
-      ),
-    );
-    return reply;
+  // Host values already found allowed (a few: the main port's, each lane's), so that the usual
+  // request is checked without parsing its Host again; bounded, as Host is the client's to choose.
+  const allowed = new Set<string>();
+  // A callback hook, as every hook on a request's path: no promise and no extra tick a request.
+  app.addHook('onRequest', (request, reply, done) => {
+    const refusal = hostRefusal(request, allowedHosts, allowed);
+    // Refused: answered here, so the hooks after this one and the route do not run.
+    if (refusal) sendError(reply, refusal);
+    else done();
   });
+}
+
+/** Why the request's Host lines are refused (see installHostCheck), or null when they are fine. */
+function hostRefusal(
+  request: FastifyRequest,
+  allowedHosts: readonly string[],
+  allowed: Set<string>,
+): LabError | null {
+  const lines = hostLineCount(request.raw.rawHeaders);
+  if (lines !== 1) {
+    return labError(
+      'BAD_HOST_HEADER',
+      lines === 0
+        ? 'the request has no Host header: send exactly one (HTTP/1.1 requires it, and the server checks it against DNS rebinding)'
+        : `the request has ${lines} Host headers: HTTP/1.1 takes exactly one`,
+    );
+  }
+  const host = request.headers.host;
+  if (host !== undefined && allowed.has(host)) return null;
+  if (isAllowedHost(host, allowedHosts)) {
+    if (allowed.size >= 64) allowed.clear();
+    allowed.add(host!);
+    return null;
+  }
+  const shown = JSON.stringify((host ?? '').slice(0, 80));
+  request.log.warn({ host }, 'refused a request for a foreign Host');
+  return labError(
+    'BAD_HOST',
+    `Host ${shown} is not a loopback name or a configured host (ALLOWED_HOSTS); refused as a DNS-rebinding defence`,
+  );
 }
 
 /** Methods that change nothing (RFC 9110 §9.2.1), and OPTIONS, which the lanes' preflight answers. */
@@ -114,19 +128,25 @@ export function installOriginCheck(
   app: FastifyInstance,
   origins: { isTrustedOrigin(origin: string, host: string | undefined): boolean },
 ): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (SAFE_METHODS.has(request.method)) return;
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined || origins.isTrustedOrigin(origin, request.headers.host)) return;
+    if (
+      SAFE_METHODS.has(request.method) ||
+      origin === undefined ||
+      origins.isTrustedOrigin(origin, request.headers.host)
+    ) {
+      done();
+      return;
+    }
     request.log.warn({ origin, method: request.method }, 'refused a foreign Origin');
     const path = (request.url.split('?')[0] ?? '').slice(0, 120);
-    await sendError(
+    // Answered here: the hooks after this one and the route do not run.
+    sendError(
       reply,
       labError(
         'BAD_ORIGIN',
         `Origin ${JSON.stringify(origin.slice(0, 80))} may not ${request.method} ${path}: only the app's own pages (or ALLOWED_ORIGINS) may change the server's state`,
       ),
     );
-    return reply;
   });
 }

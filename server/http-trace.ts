@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Technique } from '../src/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Message, Technique } from '../src/core';
 import { redactHeaderValue } from '../src/core/redact';
 import { refusals } from './errors';
-import { CLIENT_LABEL, RID_LABEL, traceTarget, type Labels } from './labels';
+import { CLIENT_LABEL, RID_LABEL } from './labels';
 import type { Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
 
@@ -11,6 +11,8 @@ import type { TraceTarget } from './observer-stream';
 export interface ExchangeTrace {
   target: TraceTarget;
   messageIds?: number[];
+  /** A poll's answer: its ids are read off it only if the response is traced. */
+  messages?: readonly Message[];
   empty?: boolean;
 }
 
@@ -109,31 +111,50 @@ const arrivalBytes = new WeakMap<IncomingMessage, number>();
  * counted from the socket's first byte (every earlier answer on a kept-alive
  * connection).
  */
-export function installArrivalMark(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
-    arrivalBytes.set(request.raw, socketBytesWritten(request.raw));
+export function installArrivalMark(app: FastifyInstance, lab: Lab): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    // Unobserved, no mark: an answer that is traced all the same (an observer connected while
+    // it was held) counts its head and Content-Length, which every channel route's answer has.
+    if (lab.observer.active) arrivalBytes.set(request.raw, socketBytesWritten(request.raw));
+    done();
   });
+}
+
+/**
+ * The body size the answer's head declared (`Content-Length`, as written in the head: Fastify
+ * passes its headers to `writeHead`, where `getHeader` does not see them), else 0.
+ */
+function declaredBodyBytes(res: ServerResponse): number {
+  const head = serializedHead(res);
+  const match = typeof head === 'string' ? /\r\ncontent-length:[ \t]*(\d+)/i.exec(head) : null;
+  return match ? Number(match[1]) : 0;
 }
 
 /** Bytes the exchange's answer put on its socket: since the arrival mark (else its head and declared body). */
 export function responseBytesWritten(request: IncomingMessage, res: ServerResponse): number {
   const mark = arrivalBytes.get(request);
   if (mark !== undefined) return socketBytesWritten(request) - mark;
-  const length = Number(res.getHeader('content-length') ?? 0);
-  return responseHeadBytes(res) + (Number.isFinite(length) ? length : 0);
+  return responseHeadBytes(res) + declaredBodyBytes(res);
 }
 
-/** Labels read off the raw query, keeping only those that are valid (for refused requests). */
-function rawLabels(request: FastifyRequest): Labels {
+/**
+ * The exchange's trace target from the labels of the raw query, keeping only those that are
+ * valid (a refused request's query may not be), as `traceTarget` makes it from labels.
+ */
+function rawTarget(lab: Lab, technique: Technique | null, request: FastifyRequest): TraceTarget {
   const query = request.query as Record<string, unknown> | undefined;
-  const labels: Labels = {};
-  if (typeof query?.client === 'string' && CLIENT_LABEL.test(query.client))
-    labels.client = query.client;
-  if (typeof query?.rid === 'string' && RID_LABEL.test(query.rid)) labels.rid = query.rid;
-  return labels;
+  const rid = query?.rid;
+  const client = query?.client;
+  const target: TraceTarget = {
+    technique,
+    conn: typeof rid === 'string' && RID_LABEL.test(rid) ? rid : lab.nextConnId(),
+  };
+  if (typeof client === 'string' && CLIENT_LABEL.test(client)) target.peer = client;
+  return target;
 }
 
 export function recordRequest(lab: Lab, request: FastifyRequest, target: TraceTarget): void {
+  if (!lab.observer.active) return;
   lab.observer.record(target, 'request', 'up', () => ({
     bytes: { header: requestHeadBytes(request.raw), payload: requestBodyBytes(request.raw) },
     details: {
@@ -154,44 +175,59 @@ export function recordRequest(lab: Lab, request: FastifyRequest, target: TraceTa
 export function installHttpTrace(app: FastifyInstance, lab: Lab): void {
   app.decorateRequest('labTrace', null);
 
-  app.addHook('preHandler', async (request) => {
+  // Callback hooks, as every hook on a request's path: no promise and no extra tick a request.
+  // The target is made whether or not anyone observes: a held request outlives the moment an
+  // observer connects, and its later steps must carry its `rid` and `client`.
+  app.addHook('preHandler', (request, _reply, done) => {
     const technique = request.routeOptions.config.technique ?? null;
-    const target = traceTarget(lab, technique, rawLabels(request));
+    const target = rawTarget(lab, technique, request);
     request.labTrace = { target };
     recordRequest(lab, request, target);
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (!lab.observer.active) return;
-    let trace = request.labTrace;
-    if (!trace) {
-      const technique = request.routeOptions.config?.technique ?? null;
-      trace = { target: traceTarget(lab, technique, rawLabels(request)) };
-      recordRequest(lab, request, trace.target);
-    }
-    const status = reply.statusCode;
-    if (status >= 400) {
-      const refusal = refusals.get(request.raw);
-      lab.observer.record(trace.target, 'error', 'none', {
-        details: {
-          status,
-          error: refusal?.message ?? `HTTP ${status}`,
-          ...(refusal ? { errorCode: refusal.code } : {}),
-        },
-      });
-    }
-    const header = responseHeadBytes(reply.raw);
-    const total = responseBytesWritten(request.raw, reply.raw);
-    lab.observer.record(trace.target, 'response', 'down', {
-      bytes: { header, payload: Math.max(0, total - header) },
-      ...(trace.messageIds ? { messageIds: trace.messageIds } : {}),
-      ...(trace.empty !== undefined ? { empty: trace.empty } : {}),
+  app.addHook('onResponse', (request, reply, done) => {
+    if (lab.observer.active) traceResponse(lab, request, reply);
+    done();
+  });
+}
+
+function messageIdsOf(trace: ExchangeTrace): { messageIds?: number[] } {
+  if (trace.messageIds) return { messageIds: trace.messageIds };
+  if (trace.messages) return { messageIds: trace.messages.map((m) => m.id) };
+  return {};
+}
+
+/** The response step (and an `error` step first for a refusal) of a finished exchange. */
+function traceResponse(lab: Lab, request: FastifyRequest, reply: FastifyReply): void {
+  let trace = request.labTrace;
+  if (!trace) {
+    const technique = request.routeOptions.config?.technique ?? null;
+    trace = { target: rawTarget(lab, technique, request) };
+    recordRequest(lab, request, trace.target);
+  }
+  const status = reply.statusCode;
+  if (status >= 400) {
+    const refusal = refusals.get(request.raw);
+    lab.observer.record(trace.target, 'error', 'none', {
       details: {
         status,
-        method: request.method,
-        url: request.url,
-        responseHeaders: responseHeaderRecord(reply.raw),
+        error: refusal?.message ?? `HTTP ${status}`,
+        ...(refusal ? { errorCode: refusal.code } : {}),
       },
     });
+  }
+  const header = responseHeadBytes(reply.raw);
+  const total = responseBytesWritten(request.raw, reply.raw);
+  lab.observer.record(trace.target, 'response', 'down', {
+    bytes: { header, payload: Math.max(0, total - header) },
+    ...messageIdsOf(trace),
+    ...(trace.empty !== undefined ? { empty: trace.empty } : {}),
+    details: {
+      status,
+      method: request.method,
+      url: request.url,
+      responseHeaders: responseHeaderRecord(reply.raw),
+    },
   });
 }

@@ -80,6 +80,15 @@ export class HubLink {
     });
   }
 
+  /**
+   * Names the channel (throwing as `ready` rejects) and says whether `ready` would resolve
+   * at once: the channel is followed and caught up, or the link is closed.
+   */
+  isReady(channel: string): boolean {
+    this.hub.channel(channel);
+    return this.closed || this.caughtUp.has(channel);
+  }
+
   /** Ends every subscription and lets every waiting publish answer. */
   async close(): Promise<void> {
     if (this.closed) return;

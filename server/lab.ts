@@ -5,6 +5,7 @@ import { ConnectionRegistry } from './connections';
 import { Hub } from '../src/core/hub';
 import { endRestartIfDue, noFaults, type FaultState } from '../src/core/faults';
 import { publishFields } from '../src/core/server-steps';
+import { HeartbeatWheel } from './heartbeat-wheel';
 import { HubLink } from './hub-link';
 import { ConnectionLimiter } from './connection-limiter';
 import { ObserverStream, type TraceTarget } from './observer-stream';
@@ -34,6 +35,8 @@ export class Lab {
   private readonly link: HubLink;
   readonly observer: ObserverStream;
   readonly connections = new ConnectionRegistry();
+  /** The SSE streams' and channel sockets' heartbeats: one timer per interval in use, not one per connection. */
+  readonly heartbeats = new HeartbeatWheel();
   readonly faults: FaultState = noFaults();
   /** Caps on open channel connections, per client address and in total (protocol.md, "Limits"). */
   readonly connectionLimiter: ConnectionLimiter;
@@ -105,6 +108,11 @@ export class Lab {
    */
   channelReady(channel: string): Promise<void> {
     return this.link.ready(channel);
+  }
+
+  /** Names the channel (as `channelReady`) and says whether it is caught up already. */
+  channelIsReady(channel: string): boolean {
+    return this.link.isReady(channel);
   }
 
   /** Ends the broker subscriptions, and closes the broker if the lab made it. */

@@ -129,14 +129,19 @@ export function installLanes(app: FastifyInstance, lanes: Lanes): void {
   app.addHook('onListen', async () => lanes.open(app));
   app.addHook('onClose', async () => lanes.close());
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined || origin === `http://${request.headers.host ?? ''}`) return;
-    if (!lanes.isAppOrigin(origin)) return;
-    reply.raw.setHeader('access-control-allow-origin', origin);
-    reply.raw.setHeader('vary', 'Origin');
-    // Lets the page's Resource Timing see the sizes of cross-origin answers.
-    reply.raw.setHeader('timing-allow-origin', origin);
+    if (
+      origin !== undefined &&
+      origin !== `http://${request.headers.host ?? ''}` &&
+      lanes.isAppOrigin(origin)
+    ) {
+      reply.raw.setHeader('access-control-allow-origin', origin);
+      reply.raw.setHeader('vary', 'Origin');
+      // Lets the page's Resource Timing see the sizes of cross-origin answers.
+      reply.raw.setHeader('timing-allow-origin', origin);
+    }
+    done();
   });
 
   app.options('/api/*', async (request, reply) => {

@@ -2,7 +2,7 @@ import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WS_CLOSE } from '../src/core';
-import { ConnectionLimiter } from './connection-limiter';
+import { ConnectionLimiter, IDLE_ADDRESSES_KEPT } from './connection-limiter';
 import { httpServerOptions } from './http-server';
 import { DEFAULT_LIMITS, limitsFromEnv, resolveOptions } from './options';
 import { observeTrace, publish, startApp, type Running } from './test/helpers';
@@ -70,6 +70,25 @@ describe('ConnectionLimiter', () => {
     expect(limiter.count('a')).toBe(1);
     expect(limiter.count()).toBe(2);
     expect(typeof limiter.admit('c')).toBe('function');
+  });
+
+  it('keeps an address with no slot open for its next request, but only so many of them', () => {
+    const limiter = new ConnectionLimiter(2, 10_000);
+    for (let i = 0; i < 3; i++) (limiter.admit('a') as () => void)();
+    expect(limiter.count('a')).toBe(0);
+    expect(limiter.addressesKept).toBe(1);
+    const held = limiter.admit('held') as () => void;
+    for (let i = 0; i < IDLE_ADDRESSES_KEPT + 5; i++) (limiter.admit(`idle-${i}`) as () => void)();
+    // Past the bound, every address with nothing open is forgotten; the ones with a slot are not.
+    expect(limiter.addressesKept).toBeLessThanOrEqual(IDLE_ADDRESSES_KEPT + 1);
+    expect(limiter.count('held')).toBe(1);
+    expect(limiter.count()).toBe(1);
+    // A forgotten or a kept address is admitted again as a new one, up to its cap.
+    expect(typeof limiter.admit('idle-0')).toBe('function');
+    expect(typeof limiter.admit('idle-0')).toBe('function');
+    expect(limiter.admit('idle-0')).toMatchObject({ code: 'RL_ERR_TOO_MANY_CONNECTIONS' });
+    held();
+    expect(limiter.count()).toBe(2);
   });
 });
 

@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { labError, type Message } from '../src/core';
 import type { EndReason } from './connections';
-import { HeldConnection } from './held-connection';
+import { HeldConnection, type HeldOwner } from './held-connection';
 import { sendError } from './errors';
 import type { Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
@@ -19,12 +19,12 @@ export type WaiterState =
  * shutdown) moves it to a final state and undoes everything it set up: the
  * timer, the hub listener, the registry entry and the close listener.
  */
-export class LongPollWaiter {
+export class LongPollWaiter implements HeldOwner {
   state: WaiterState = 'holding';
   private readonly startedAt: number;
   private readonly held: HeldConnection;
   private readonly timer: NodeJS.Timeout;
-  private readonly onClose = (): void => this.finish('aborted');
+  private readonly onClose: () => void;
 
   constructor(
     private readonly lab: Lab,
@@ -36,20 +36,24 @@ export class LongPollWaiter {
     private readonly onAnswer: (messages: Message[]) => void,
   ) {
     this.startedAt = lab.now();
-    this.held = new HeldConnection(lab, 'long-poll', {
-      end: (reason: EndReason) => this.finish(reason === 'drop' ? 'dropped' : 'shut-down'),
-      // Half-open: no message and no timeout will answer it; it waits for the client to give up.
-      silence: () => {
-        clearTimeout(this.timer);
-        this.held.unsubscribe();
-      },
-    });
+    this.onClose = () => this.finish('aborted');
+    this.held = new HeldConnection(lab, 'long-poll', this);
     this.held.subscribe(channel, (message) => {
       if (message.id > this.since) this.finish('released');
     });
     this.timer = this.held.after(timeoutMs, () => this.finish('timed-out'));
     reply.raw.on('close', this.onClose);
     lab.observer.record(target, 'hold', 'none', { details: { timeoutMs } });
+  }
+
+  end(reason: EndReason): void {
+    this.finish(reason === 'drop' ? 'dropped' : 'shut-down');
+  }
+
+  /** Half-open: no message and no timeout will answer it; it waits for the client to give up. */
+  silence(): void {
+    clearTimeout(this.timer);
+    this.held.unsubscribe();
   }
 
   private finish(next: Exclude<WaiterState, 'holding'>): void {
@@ -101,6 +105,18 @@ export class LongPollWaiter {
   }
 }
 
+/** Answers a poll with `messages` and the channel's last id now. */
+function answerPoll(
+  lab: Lab,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  channel: string,
+  messages: Message[],
+): void {
+  traceAnswer(request, messages);
+  void reply.code(200).send({ messages, lastId: lab.hub.channel(channel).lastId });
+}
+
 /**
  * Long polling: `GET long-poll?since&timeout` answers at once when something
  * newer exists, else holds the request until a publish or the timeout.
@@ -113,10 +129,6 @@ export const longPollPlugin: FastifyPluginAsync = async (fastify) => {
     const channel = request.params.ch;
     const since = request.query.since ?? 0;
     const timeoutMs = request.query.timeout ?? lab.options.knobs.longPollTimeoutMs;
-    const answer = (messages: Message[]): void => {
-      traceAnswer(request, messages);
-      void reply.code(200).send({ messages, lastId: lab.hub.channel(channel).lastId });
-    };
     const slice = lab.hub.since(channel, since);
     if (slice.ahead) {
       // Ahead of the channel (a restart, a forgotten channel): answered at once with all it keeps.
@@ -125,14 +137,16 @@ export const longPollPlugin: FastifyPluginAsync = async (fastify) => {
       return reply;
     }
     if (slice.messages.length > 0 || slice.lastId > since) {
-      answer(slice.messages);
+      answerPoll(lab, request, reply, channel, slice.messages);
       return reply;
     }
     const target = request.labTrace?.target ?? {
       technique: 'long-poll' as const,
       conn: lab.nextConnId(),
     };
-    new LongPollWaiter(lab, reply, channel, since, timeoutMs, target, answer);
+    new LongPollWaiter(lab, reply, channel, since, timeoutMs, target, (messages) =>
+      answerPoll(lab, request, reply, channel, messages),
+    );
     return reply;
   });
 };

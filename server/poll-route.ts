@@ -21,6 +21,6 @@ export function pollRouteOptions<Query extends TSchema>(
 /** Notes on the exchange's trace which messages a poll's answer carries (none: an empty answer). */
 export function traceAnswer(request: FastifyRequest, messages: readonly Message[]): void {
   if (!request.labTrace) return;
-  request.labTrace.messageIds = messages.map((m) => m.id);
+  request.labTrace.messages = messages;
   request.labTrace.empty = messages.length === 0;
 }

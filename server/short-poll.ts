@@ -24,7 +24,9 @@ export const shortPollPlugin: FastifyPluginAsync = async (fastify) => {
   app.get('/messages', pollRouteOptions('short-poll', SinceQuery), async (request) => {
     const slice = lab.hub.since(request.params.ch, request.query.since ?? 0);
     traceAnswer(request, slice.messages);
-    return { messages: slice.messages, lastId: slice.lastId, ...(slice.ahead ? { ahead } : {}) };
+    return slice.ahead
+      ? { messages: slice.messages, lastId: slice.lastId, ahead }
+      : { messages: slice.messages, lastId: slice.lastId };
   });
 
   app.post(

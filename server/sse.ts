@@ -16,9 +16,8 @@ import {
   overQueueLimit,
   slowConsumerReason,
   type EndReason,
-  type OrderedDelay,
 } from './connections';
-import { HeldConnection } from './held-connection';
+import { HeldConnection, type HeldOwner } from './held-connection';
 import { responseHeadBytes } from './http-trace';
 import type { Lab } from './lab';
 import type { TraceTarget } from './observer-stream';
@@ -39,12 +38,12 @@ function isChunked(res: ServerResponse): boolean {
  * One open event stream: replays what the client missed, then writes each live
  * message as an event, comment heartbeats in between, until it closes.
  */
-class SseStream {
+class SseStream implements HeldOwner {
   state: StreamState = 'open';
   private lastSentId: number;
   /** Its hub listener, registry entry, heartbeat and delay; once silenced, nothing is written. */
   private readonly held: HeldConnection;
-  private readonly delay: OrderedDelay;
+  private readonly heartbeatAs: 'comment' | 'event';
 
   constructor(
     private readonly lab: Lab,
@@ -56,8 +55,7 @@ class SseStream {
     heartbeatAs: 'comment' | 'event',
     private readonly target: TraceTarget,
   ) {
-    this.held = new HeldConnection(lab, 'sse', { end: (reason: EndReason) => this.end(reason) });
-    this.delay = this.held.delay(() => lab.faults.latencyMs.down);
+    this.held = new HeldConnection(lab, 'sse', this);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache',
@@ -89,15 +87,19 @@ class SseStream {
       for (const message of lab.hub.since(channel, resumeFrom).messages) this.send(message);
     }
 
-    // A comment is invisible to a page's EventSource; an event lets the page notice silence.
-    this.held.every(heartbeatMs, () => {
-      const beat =
-        heartbeatAs === 'event'
-          ? encodeSseEvent({ event: 'heartbeat', data: String(lab.now()) })
-          : encodeSseComment(`heartbeat ${lab.now()}`);
-      this.write(beat, 'ping', {});
-    });
+    this.heartbeatAs = heartbeatAs;
+    this.held.every(heartbeatMs, this);
     res.on('close', () => this.closed('client'));
+  }
+
+  /** A comment is invisible to a page's EventSource; an event lets the page notice silence. */
+  beat(): void {
+    const now = this.lab.now();
+    const beat =
+      this.heartbeatAs === 'event'
+        ? encodeSseEvent({ event: 'heartbeat', data: String(now) })
+        : encodeSseComment(`heartbeat ${now}`);
+    this.write(beat, 'ping', {});
   }
 
   private send(message: Message): void {
@@ -119,7 +121,7 @@ class SseStream {
     details: { retryMs?: number; lastEventId?: string; eventType?: string },
     messageIds?: number[],
   ): void {
-    this.delay.run(() => {
+    this.held.delayed('down', () => {
       // Half-open: the stream stays open and the server believes it writes, but nothing arrives.
       if (this.state !== 'open' || this.held.silenced) return;
       const queued = this.res.writableLength;
@@ -159,7 +161,7 @@ class SseStream {
     this.res.end(() => socket?.destroy());
   }
 
-  private end(reason: EndReason): void {
+  end(reason: EndReason): void {
     if (this.state !== 'open') return;
     if (reason === 'drop') {
       this.closed('drop');

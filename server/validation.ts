@@ -33,9 +33,16 @@ interface ValidationIssue {
 export function nonFiniteNumberPath(data: unknown, path = ''): string | null {
   if (typeof data === 'number') return Number.isFinite(data) ? null : path;
   if (data === null || typeof data !== 'object') return null;
-  for (const [key, value] of Object.entries(data)) {
-    const found = nonFiniteNumberPath(value, `${path}/${key}`);
-    if (found !== null) return found;
+  // Runs on every query and params object: nothing is made unless a number is not finite.
+  for (const key in data) {
+    if (!Object.hasOwn(data, key)) continue;
+    const value = (data as Record<string, unknown>)[key];
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return `${path}/${key}`;
+    } else if (value !== null && typeof value === 'object') {
+      const found = nonFiniteNumberPath(value, `${path}/${key}`);
+      if (found !== null) return found;
+    }
   }
   return null;
 }

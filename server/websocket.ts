@@ -1,12 +1,13 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RawData, WebSocket } from 'ws';
 import {
   ERROR_CODES,
   LabError,
   WS_CLOSE,
+  WS_LIBRARY_UNKNOWN_CODE,
   labError,
   parseClientOp,
   halfOpenLingerMs,
@@ -24,7 +25,6 @@ import {
   overQueueLimit,
   slowConsumerReason,
   type EndReason,
-  type OrderedDelay,
 } from './connections';
 import {
   DeliveryCursor,
@@ -33,10 +33,10 @@ import {
   wsFrameFields,
   wsTextFrameFields,
 } from '../src/core/server-steps';
-import { HeldConnection } from './held-connection';
+import { HeldConnection, type HeldOwner } from './held-connection';
 import { isAllowedOrigin } from './host-check';
 import type { Lab } from './lab';
-import type { TraceTarget } from './observer-stream';
+import type { TraceFields, TraceTarget } from './observer-stream';
 import { refusePlainGet } from './plain-get';
 import { publisherKey } from './rate-limit';
 import { ChannelParams, WsQuery } from './schemas';
@@ -48,6 +48,18 @@ import { ChannelParams, WsQuery } from './schemas';
 export function wsErrorCloseCode(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   return wsLibraryCloseCode((error as { code?: unknown }).code);
+}
+
+/** The `error` step of a socket error (ws's protocol errors carry their code and close code). */
+export function wsErrorFields(error: Error): TraceFields {
+  const closeCode = wsErrorCloseCode(error);
+  return {
+    details: {
+      error: error.message,
+      errorCode: (error as { code?: string }).code ?? WS_LIBRARY_UNKNOWN_CODE,
+      ...(closeCode === undefined ? {} : { closeCode }),
+    },
+  };
 }
 
 /**
@@ -84,10 +96,88 @@ export function watchUpgradeHeads(
   });
 }
 
+/**
+ * Lets go of the upgrade's HTTP objects once the socket is open; its owner then listens
+ * for its errors itself. @fastify/websocket keeps them for the socket's whole life,
+ * though nothing reads them after the upgrade: its `error` listener closes over the
+ * Fastify request and reply (and so the raw request, the request's logger, its query),
+ * and the ServerResponse it made for the upgrade stays attached to the TCP socket
+ * (`_httpMessage`) with Fastify's `finish` listener, which closes over the reply too —
+ * about 3.5 KB a socket, more than ws itself holds for one.
+ */
+export function releaseUpgrade(
+  socket: WebSocket,
+  onError: (this: WebSocket, error: Error) => void,
+): void {
+  // Added before the plugin's is removed: an emitter that deletes its last listener of a kind
+  // turns its listener table into a dictionary, 256 bytes more a socket.
+  const theirs = socket.listeners('error') as ((error: Error) => void)[];
+  socket.on('error', onError);
+  for (const listener of theirs) socket.off('error', listener);
+  const tcp = tcpSocketOf(socket);
+  const response = (tcp as unknown as { _httpMessage?: ServerResponse | null } | undefined)
+    ?._httpMessage;
+  if (tcp && response) response.detachSocket(tcp);
+}
+
+/**
+ * The text of a message's frame, made once for all the sockets it fans out to: the hub
+ * hands one message to every listener in the same tick, so the last one made is the one
+ * the next socket asks for.
+ */
+let lastFrame: { message: Message; text: string } | null = null;
+function messageFrameText(message: Message): string {
+  if (lastFrame?.message !== message) {
+    const frame: ServerFrame = { type: 'message', message };
+    lastFrame = { message, text: JSON.stringify(frame) };
+  }
+  return lastFrame.text;
+}
+
 function rawDataBytes(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
+}
+
+/** What a channel socket is told when it opens, besides the lab and its socket. */
+export interface ChannelSocketSetup {
+  channel: string;
+  since: number | undefined;
+  target: TraceTarget;
+  /** Its `client=` label: the publisher's name (else `anonymous`), and its publish budget. */
+  client: string | undefined;
+  /** The client's address: its publish budget when it has no label, shared by all its labels. */
+  address: string | undefined;
+  heartbeatFrames: boolean;
+  heartbeatMs: number;
+  log: FastifyBaseLogger;
+}
+
+/** Where a WebSocket keeps its ChannelSocket, as ws keeps its own objects on the sockets it wraps. */
+const kChannelSocket = Symbol('channel-socket');
+type OwnedSocket = WebSocket & { [kChannelSocket]?: ChannelSocket };
+const ownerOf = (socket: WebSocket): ChannelSocket | undefined =>
+  (socket as OwnedSocket)[kChannelSocket];
+
+/*
+ * One set of listeners for every channel socket, called by ws with the socket as `this`, as
+ * ws's own listeners are: five closures a socket less.
+ */
+function socketOnMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  ownerOf(this)?.received(data, isBinary);
+}
+function socketOnPing(this: WebSocket, data: Buffer): void {
+  ownerOf(this)?.pinged(data);
+}
+function socketOnPong(this: WebSocket, data: Buffer): void {
+  ownerOf(this)?.ponged(data);
+}
+function socketOnClose(this: WebSocket, code: number, reason: Buffer): void {
+  ownerOf(this)?.closed(code, reason.toString('utf8'));
+}
+function socketOnError(this: WebSocket, error: Error): void {
+  ownerOf(this)?.failed(error);
 }
 
 /**
@@ -95,63 +185,83 @@ function rawDataBytes(data: RawData): Buffer {
  * order without gap or duplicate; takes publish and resume ops; pings on an
  * interval and terminates a peer that has not answered the previous ping.
  */
-class ChannelSocket {
+class ChannelSocket implements HeldOwner {
   state: SocketState = 'open';
   heartbeatState: HeartbeatState = 'idle';
   private readonly cursor: DeliveryCursor;
   /** Its hub listener, registry entry, heartbeat and delays; once silenced, nothing is sent or taken. */
   private readonly held: HeldConnection;
-  private readonly down: OrderedDelay;
-  private readonly up: OrderedDelay;
-  /** The frame being handled: the next waits for it. */
-  private turn: Promise<void> = Promise.resolve();
+  /** The frame being handled: the next waits for it (none before the first frame). */
+  private turn: Promise<void> | null = null;
   /** Why the server closed the socket itself, for the close step (a slow consumer). */
   private serverClose: { code: number; reason: string } | null = null;
+  private readonly channel: string;
+  private readonly target: TraceTarget;
+  private readonly client: string | undefined;
+  private readonly address: string | undefined;
+  private readonly heartbeatFrames: boolean;
+  private readonly heartbeatMs: number;
+  private readonly log: FastifyBaseLogger;
 
+  /**
+   * Everything a socket sets up is a field or a method, its listeners shared by every
+   * socket (above), its only closure the hub's listener: thousands of idle sockets each
+   * hold one.
+   */
   constructor(
     private readonly lab: Lab,
     private readonly socket: WebSocket,
-    private readonly channel: string,
-    since: number | undefined,
-    private readonly target: TraceTarget,
-    private readonly from: string,
-    /** Whose publish budget this socket spends (its `client=` label, else its address). */
-    private readonly publisher: string,
-    private readonly heartbeatFrames: boolean,
-    private readonly heartbeatMs: number,
+    setup: ChannelSocketSetup,
   ) {
-    this.held = new HeldConnection(lab, 'websocket', {
-      end: (reason: EndReason) => this.end(reason),
-      silence: () => this.silence(),
-    });
-    this.down = this.held.delay(() => lab.faults.latencyMs.down);
-    this.up = this.held.delay(() => lab.faults.latencyMs.up);
+    const { channel, since, target } = setup;
+    this.channel = channel;
+    this.target = target;
+    this.client = setup.client;
+    this.address = setup.address;
+    this.heartbeatFrames = setup.heartbeatFrames;
+    this.heartbeatMs = setup.heartbeatMs;
+    this.log = setup.log;
+    (socket as OwnedSocket)[kChannelSocket] = this;
+    releaseUpgrade(socket, socketOnError);
+    this.held = new HeldConnection(lab, 'websocket', this);
     // Read history and subscribe in the same tick: no publish can fall in between.
     this.cursor = new DeliveryCursor(since, lab.hub.channel(channel).lastId);
     this.held.subscribe(channel, (message) => this.deliver(message));
     if (since !== undefined) this.replay(since);
 
-    this.held.every(this.heartbeatMs, () => this.beat());
+    this.held.every(this.heartbeatMs, this);
 
-    socket.on('message', (data, isBinary) => {
-      // Half-open: what the peer sends never arrives.
-      if (this.held.silenced) return;
-      const bytes = rawDataBytes(data);
-      lab.observer.record(target, 'ws-frame', 'up', () =>
-        wsFrameFields('up', bytes.length, isBinary ? null : bytes.toString('utf8')),
-      );
-      this.up.run(() => this.onFrame(bytes, isBinary));
-    });
-    socket.on('ping', (data) => {
-      this.traceControl('ping', 'up', data.length);
-      this.noticePingFlood();
-    });
-    socket.on('pong', (data) => {
-      if (this.held.silenced) return;
-      this.traceControl('pong', 'up', data.length);
-      this.heartbeatState = 'idle';
-    });
-    socket.on('close', (code, reason) => this.closed(code, reason.toString('utf8')));
+    socket.on('message', socketOnMessage);
+    socket.on('ping', socketOnPing);
+    socket.on('pong', socketOnPong);
+    socket.on('close', socketOnClose);
+  }
+
+  received(data: RawData, isBinary: boolean): void {
+    // Half-open: what the peer sends never arrives.
+    if (this.held.silenced) return;
+    const bytes = rawDataBytes(data);
+    this.lab.observer.record(this.target, 'ws-frame', 'up', () =>
+      wsFrameFields('up', bytes.length, isBinary ? null : bytes.toString('utf8')),
+    );
+    this.held.delayed('up', () => this.onFrame(bytes, isBinary));
+  }
+
+  pinged(data: Buffer): void {
+    this.traceControl('ping', 'up', data.length);
+    this.noticePingFlood();
+  }
+
+  ponged(data: Buffer): void {
+    if (this.held.silenced) return;
+    this.traceControl('pong', 'up', data.length);
+    this.heartbeatState = 'idle';
+  }
+
+  /** A socket error (ws's own protocol errors among them): traced; ws closes the socket itself. */
+  failed(error: Error): void {
+    this.log.debug({ err: error, conn: this.target.conn }, 'websocket error');
+    this.lab.observer.record(this.target, 'error', 'none', () => wsErrorFields(error));
   }
 
   private traceControl(kind: 'ping' | 'pong', dir: 'up' | 'down', length: number): void {
@@ -162,33 +272,45 @@ class ChannelSocket {
     const slice = this.lab.hub.since(this.channel, since);
     // Ahead of the channel: say so, then replay all it keeps (protocol.md, "Resuming ahead").
     if (slice.ahead) this.send({ type: 'ahead', lastId: slice.lastId });
-    for (const message of this.cursor.replay(slice)) {
-      this.send({ type: 'message', message }, [message.id]);
-    }
+    for (const message of this.cursor.replay(slice))
+      this.sendText(messageFrameText(message), message.id);
   }
 
   private deliver(message: Message): void {
-    if (this.cursor.take(message)) this.send({ type: 'message', message }, [message.id]);
+    if (this.cursor.take(message)) this.sendText(messageFrameText(message), message.id);
   }
 
-  private send(frame: ServerFrame, messageIds?: number[]): void {
+  private send(frame: ServerFrame, messageId?: number): void {
+    if (this.state === 'open') this.sendText(JSON.stringify(frame), messageId);
+  }
+
+  /** Sends a frame's text, after the latency fault's delay if one is on. */
+  private sendText(text: string, messageId?: number): void {
     if (this.state !== 'open') return;
-    const text = JSON.stringify(frame);
-    this.down.run(() => {
-      // 'closing' still sends what was queued before the close (a refusal's error frame).
-      if (this.state === 'closed' || this.socket.readyState !== this.socket.OPEN) return;
-      if (this.held.silenced) return;
-      const queued = this.socket.bufferedAmount;
-      const limit = this.lab.options.limits.maxQueuedBytes;
-      if (overQueueLimit(queued, Buffer.byteLength(text), limit)) {
-        this.cutSlowConsumer(queued, limit);
-        return;
-      }
-      this.socket.send(text);
-      this.lab.observer.record(this.target, 'ws-frame', 'down', () =>
-        wsTextFrameFields('down', text, messageIds),
+    this.held.delayed('down', () => this.write(text, messageId));
+  }
+
+  private write(text: string, messageId: number | undefined): void {
+    // 'closing' still sends what was queued before the close (a refusal's error frame).
+    if (this.state === 'closed' || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.held.silenced) return;
+    const queued = this.socket.bufferedAmount;
+    const limit = this.lab.options.limits.maxQueuedBytes;
+    // Nothing waiting: the write goes whatever its size (overQueueLimit), so its size is not counted.
+    if (queued > 0 && overQueueLimit(queued, Buffer.byteLength(text), limit)) {
+      this.cutSlowConsumer(queued, limit);
+      return;
+    }
+    this.socket.send(text);
+    if (this.lab.observer.active) {
+      const ids = messageId === undefined ? undefined : [messageId];
+      this.lab.observer.record(
+        this.target,
+        'ws-frame',
+        'down',
+        wsTextFrameFields('down', text, ids),
       );
-    });
+    }
   }
 
   private refuse(error: string, code: ErrorCode): void {
@@ -208,8 +330,8 @@ class ChannelSocket {
     this.send({ type: 'error', error, code });
     // From here on, frames still arriving are not acted on and nothing new is queued down.
     this.state = 'closing';
-    this.up.cancel();
-    this.down.run(() => {
+    this.held.cancelDelayed('up');
+    this.held.delayed('down', () => {
       if (this.socket.readyState === this.socket.OPEN)
         this.socket.close(closeCode, closeReason(reason));
     });
@@ -220,7 +342,8 @@ class ChannelSocket {
    * what the next frame causes (an ack, a refusal) is sent after its answer.
    */
   private onFrame(bytes: Buffer, isBinary: boolean): void {
-    this.turn = this.turn.then(() => this.handleFrame(bytes, isBinary)).catch(() => undefined);
+    const turn = this.turn ?? Promise.resolve();
+    this.turn = turn.then(() => this.handleFrame(bytes, isBinary)).catch(() => undefined);
   }
 
   private async handleFrame(bytes: Buffer, isBinary: boolean): Promise<void> {
@@ -242,7 +365,7 @@ class ChannelSocket {
       this.replay(op.since);
       return;
     }
-    const limited = this.lab.publishLimiter.take(this.publisher);
+    const limited = this.lab.publishLimiter.take(publisherKey(this.client, this.address));
     if (limited) {
       this.refuseAndClose(
         limited.error.message,
@@ -252,7 +375,7 @@ class ChannelSocket {
       );
       return;
     }
-    const input: PublishInput = { from: op.from ?? this.from, text: op.text };
+    const input: PublishInput = { from: op.from ?? this.client ?? 'anonymous', text: op.text };
     if (op.type !== undefined) input.type = op.type;
     if (op.sentAt !== undefined) input.sentAt = op.sentAt;
     await this.publish(input, op.ref);
@@ -274,7 +397,7 @@ class ChannelSocket {
       publishedAt: message.publishedAt,
     };
     if (ref !== undefined) ack.ref = ref;
-    this.send(ack, [message.id]);
+    this.send(ack, message.id);
   }
 
   /**
@@ -297,7 +420,6 @@ class ChannelSocket {
     this.state = 'closing';
     this.serverClose = { code: closeCode, reason };
     this.held.quiet();
-    this.up.cancel();
     this.socket.close(closeCode, closeReason(reason));
     this.held.after(SLOW_CONSUMER_GRACE_MS, () => this.socket.terminate());
   }
@@ -326,7 +448,7 @@ class ChannelSocket {
    * for ws to answer, nor a close frame); the TCP socket stays open, so the peer still
    * learns of the end only when it notices by itself.
    */
-  private silence(): void {
+  silence(): void {
     const tcp = tcpSocketOf(this.socket);
     if (!tcp) return;
     // ws's own 'data' listener feeds its frame parser: replaced by one that drops every byte,
@@ -345,7 +467,6 @@ class ChannelSocket {
   private abandon(halfOpenMs: number): void {
     this.state = 'abandoned';
     this.held.quiet();
-    this.up.cancel();
     const lingerMs = halfOpenLingerMs(this.heartbeatMs);
     const [gaveUp, closed] = halfOpenGiveUpFields(halfOpenMs, lingerMs);
     this.lab.observer.record(this.target, 'error', 'none', gaveUp);
@@ -361,7 +482,7 @@ class ChannelSocket {
     this.held.release();
   }
 
-  private beat(): void {
+  beat(): void {
     if (this.state !== 'open') return;
     if (this.heartbeatState === 'awaiting-pong') {
       const silencedFor = this.held.halfOpenMs();
@@ -389,7 +510,7 @@ class ChannelSocket {
     if (this.heartbeatFrames) this.send({ type: 'heartbeat', serverTime: this.lab.now() });
   }
 
-  private end(reason: EndReason): void {
+  end(reason: EndReason): void {
     if (this.state !== 'open') return;
     if (reason === 'drop') this.socket.terminate();
     else {
@@ -398,7 +519,7 @@ class ChannelSocket {
     }
   }
 
-  private closed(code: number, reason: string): void {
+  closed(code: number, reason: string): void {
     if (this.state === 'closed') return;
     // An abandoned socket's close was traced when the server gave up on it.
     const traced = this.state === 'abandoned';
@@ -496,18 +617,16 @@ export const websocketPlugin: FastifyPluginAsync = async (fastify) => {
         return;
       }
       const query = request.query;
-      const labels = query as { client?: string };
-      new ChannelSocket(
-        lab,
-        socket,
-        request.params.ch,
-        query.since,
+      new ChannelSocket(lab, socket, {
+        channel: request.params.ch,
+        since: query.since,
         target,
-        labels.client ?? 'anonymous',
-        publisherKey(labels.client, request.ip),
-        query.heartbeatAs === 'frame',
-        query.heartbeat ?? lab.options.knobs.wsHeartbeatMs,
-      );
+        client: (query as { client?: string }).client,
+        address: request.ip,
+        heartbeatFrames: query.heartbeatAs === 'frame',
+        heartbeatMs: query.heartbeat ?? lab.options.knobs.wsHeartbeatMs,
+        log: app.log,
+      });
     },
   });
 };
