@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { LabError } from '../src/core';
-import type { ConnectionLimiter } from './connection-limiter';
+import type { ConnectionLimiter, SlotEnd } from './connection-limiter';
 import { sendError } from './errors';
 
 /** Upgrades over the cap: let through to the WebSocket handler, which closes them with 1013. */
@@ -29,26 +29,24 @@ export function installConnectionCaps(app: FastifyInstance, limiter: ConnectionL
       done();
       return;
     }
-    const admitted = limiter.admit(request.ip ?? 'unknown');
-    if (admitted instanceof LabError) {
+    // An upgrade's socket is its own; an HTTP exchange ends with its response (the socket may live on).
+    const socket = request.raw.socket as (Duplex & SlotEnd) | null;
+    const end: SlotEnd = request.ws ? (socket ?? reply.raw) : reply.raw;
+    const refused = limiter.holdUntilClose(
+      request.ip ?? 'unknown',
+      end,
+      end.destroyed || socket?.destroyed === true,
+    );
+    if (refused) {
       if (request.ws) {
-        refusedUpgrades.set(request.raw, admitted);
+        refusedUpgrades.set(request.raw, refused);
         done();
         return;
       }
       // Answered here: the hooks after this one and the route do not run.
-      sendError(reply, admitted);
+      sendError(reply, refused);
       return;
     }
-    // An upgrade's socket is its own; an HTTP exchange ends with its response (the socket may live on).
-    const socket = request.raw.socket as Duplex | null;
-    const ends: { on(event: 'close', cb: () => void): unknown; destroyed: boolean } = request.ws
-      ? (socket ?? reply.raw)
-      : reply.raw;
-    // `on`, not `once`: either closes once, `admitted` is safe to call twice, and `once` would
-    // wrap it in a bound function and a state object for the connection's whole life.
-    if (ends.destroyed || socket?.destroyed) admitted();
-    else ends.on('close', admitted);
     done();
   });
 }

@@ -15,19 +15,69 @@ import { type LabError, labError } from '../src/core';
  */
 export const IDLE_ADDRESSES_KEPT = 1024;
 
+/** Where a connection's end keeps the address whose slot it holds (see `holdUntilClose`). */
+const kSlot = Symbol('connection-slot');
+
+/** What ends a slot: a socket or a response, told apart by nothing but their `close`. */
+export interface SlotEnd {
+  on(event: 'close', listener: () => void): unknown;
+  readonly destroyed: boolean;
+  [kSlot]?: string | undefined;
+}
+
 export class ConnectionLimiter {
   private readonly byAddress = new Map<string, number>();
   private open = 0;
   /** Entries of `byAddress` at 0. */
   private idle = 0;
+  /**
+   * The one `close` listener of every held slot, called with its end as `this`: a slot
+   * held for a socket's whole life then costs a property on it, not a closure of its own.
+   */
+  private readonly releaseOnClose: (this: SlotEnd) => void;
 
   constructor(
     readonly perAddress: number,
     readonly total: number,
-  ) {}
+  ) {
+    const release = (address: string): void => this.release(address);
+    this.releaseOnClose = function (this: SlotEnd) {
+      const address = this[kSlot];
+      if (address === undefined) return;
+      this[kSlot] = undefined;
+      release(address);
+    };
+  }
 
   /** Takes a slot for `address`: the function that gives it back (safe to call twice), or the refusal. */
   admit(address: string): (() => void) | LabError {
+    const refused = this.take(address);
+    if (refused) return refused;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.release(address);
+    };
+  }
+
+  /**
+   * Takes a slot for `address` and gives it back when `end` closes (at once if it is
+   * destroyed already); the refusal when there is none, or null.
+   */
+  holdUntilClose(address: string, end: SlotEnd, destroyed = end.destroyed): LabError | null {
+    const refused = this.take(address);
+    if (refused) return refused;
+    if (destroyed) {
+      this.release(address);
+      return null;
+    }
+    end[kSlot] = address;
+    end.on('close', this.releaseOnClose);
+    return null;
+  }
+
+  private take(address: string): LabError | null {
     const mine = this.byAddress.get(address) ?? 0;
     if (mine >= this.perAddress) {
       return labError(
@@ -44,12 +94,7 @@ export class ConnectionLimiter {
     if (mine === 0 && this.byAddress.has(address)) this.idle -= 1;
     this.byAddress.set(address, mine + 1);
     this.open += 1;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.release(address);
-    };
+    return null;
   }
 
   private release(address: string): void {

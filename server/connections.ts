@@ -1,5 +1,10 @@
 export { OrderedDelay } from '../src/core/ordered-delay';
-export { ConnectionRegistry, type EndReason, type HeldKind } from '../src/core/connection-registry';
+export {
+  ConnectionRegistry,
+  type EndReason,
+  type HeldKind,
+  type TrackedConnection,
+} from '../src/core/connection-registry';
 
 export function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();

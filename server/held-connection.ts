@@ -1,5 +1,5 @@
-import type { Message } from '../src/core';
-import { OrderedDelay, type EndReason, type HeldKind } from './connections';
+import type { Message, MessageSink } from '../src/core';
+import { OrderedDelay, type EndReason, type HeldKind, type TrackedConnection } from './connections';
 import type { Beat, Beater } from './heartbeat-wheel';
 import type { Lab } from './lab';
 
@@ -8,6 +8,8 @@ import type { Lab } from './lab';
  * connection itself (a method each, so that holding one costs no closures of its own).
  */
 export interface HeldOwner {
+  /** A message published on the channel it listens to (after `subscribe`). */
+  deliver(message: Message): void;
   /** The lab ends it: a drop fault or shutdown. */
   end(reason: EndReason): void;
   /** Run when the half-open fault silences it, after `silencedAt` is set. */
@@ -25,12 +27,12 @@ export type DelayDirection = 'up' | 'down';
  * It keeps one field per thing it set up, not lists, and makes a delay's queue only
  * once the fault adds latency: thousands of idle sockets each hold one.
  */
-export class HeldConnection {
+export class HeldConnection implements TrackedConnection, MessageSink {
   /** When the half-open fault silenced this connection (the lab's clock); null while it flows. */
   silencedAt: number | null = null;
   private released = false;
-  private readonly untrack: () => void;
-  private unsubscribeHub: (() => void) | null = null;
+  /** The channel it listens to, as itself (a MessageSink), until `unsubscribe` or `release`. */
+  private channel: string | null = null;
   /** The latency fault's queue of writes in each direction, made when first needed. */
   private downDelay: OrderedDelay | null = null;
   private upDelay: OrderedDelay | null = null;
@@ -39,17 +41,26 @@ export class HeldConnection {
 
   constructor(
     private readonly lab: Lab,
-    kind: HeldKind,
-    owner: HeldOwner,
+    readonly kind: HeldKind,
+    private readonly owner: HeldOwner,
   ) {
-    this.untrack = lab.connections.track(
-      kind,
-      (reason) => owner.end(reason),
-      () => {
-        this.silencedAt = lab.now();
-        owner.silence?.();
-      },
-    );
+    lab.connections.hold(this);
+  }
+
+  /** The registry's: the lab ends it. */
+  end(reason: EndReason): void {
+    this.owner.end(reason);
+  }
+
+  /** The registry's: the half-open fault silences it. */
+  silence(): void {
+    this.silencedAt = this.lab.now();
+    this.owner.silence?.();
+  }
+
+  /** The hub's: a message on its channel goes to its owner. */
+  deliver(message: Message): void {
+    this.owner.deliver(message);
   }
 
   /** Whether the half-open fault has silenced it: nothing flows either way. */
@@ -62,23 +73,18 @@ export class HeldConnection {
     return this.silencedAt === null ? null : this.lab.now() - this.silencedAt;
   }
 
-  /** Listens for the channel's new messages until `release` (or `unsubscribe`). */
-  subscribe(channel: string, listener: (message: Message) => void): void {
-    const unsubscribe = this.lab.hub.subscribe(channel, listener);
-    const earlier = this.unsubscribeHub;
-    this.unsubscribeHub = earlier
-      ? () => {
-          earlier();
-          unsubscribe();
-        }
-      : unsubscribe;
+  /** Listens for the channel's new messages (its owner's `deliver`) until `release` or `unsubscribe`. */
+  subscribe(channel: string): void {
+    this.unsubscribe();
+    this.channel = channel;
+    this.lab.hub.join(channel, this);
   }
 
   /** Stops listening on the hub before the end (the half-open fault). */
   unsubscribe(): void {
-    const unsubscribe = this.unsubscribeHub;
-    this.unsubscribeHub = null;
-    unsubscribe?.();
+    if (this.channel === null) return;
+    this.lab.hub.leave(this.channel, this);
+    this.channel = null;
   }
 
   /**
@@ -139,6 +145,6 @@ export class HeldConnection {
     if (this.released) return;
     this.released = true;
     this.quiet();
-    this.untrack();
+    this.lab.connections.forget(this);
   }
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -89,6 +90,27 @@ describe('ConnectionLimiter', () => {
     expect(limiter.admit('idle-0')).toMatchObject({ code: 'RL_ERR_TOO_MANY_CONNECTIONS' });
     held();
     expect(limiter.count()).toBe(2);
+  });
+  it('holds a slot until its end closes, through one shared listener, and gives it back once', () => {
+    const limiter = new ConnectionLimiter(2, 10);
+    const ends = [new EventEmitter(), new EventEmitter()].map((emitter) =>
+      Object.assign(emitter, { destroyed: false }),
+    );
+    for (const end of ends) expect(limiter.holdUntilClose('a', end)).toBeNull();
+    expect(limiter.holdUntilClose('a', new EventEmitter() as never)).toMatchObject({
+      code: 'RL_ERR_TOO_MANY_CONNECTIONS',
+    });
+    expect(ends[0]!.listeners('close')[0]).toBe(ends[1]!.listeners('close')[0]);
+    ends[0]!.emit('close');
+    ends[0]!.emit('close');
+    expect(limiter.count('a')).toBe(1);
+    // An end destroyed already gives its slot back at once.
+    expect(
+      limiter.holdUntilClose('a', Object.assign(new EventEmitter(), { destroyed: true })),
+    ).toBeNull();
+    expect(limiter.count('a')).toBe(1);
+    ends[1]!.emit('close');
+    expect(limiter.count()).toBe(0);
   });
 });
 

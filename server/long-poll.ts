@@ -38,12 +38,14 @@ export class LongPollWaiter implements HeldOwner {
     this.startedAt = lab.now();
     this.onClose = () => this.finish('aborted');
     this.held = new HeldConnection(lab, 'long-poll', this);
-    this.held.subscribe(channel, (message) => {
-      if (message.id > this.since) this.finish('released');
-    });
+    this.held.subscribe(channel);
     this.timer = this.held.after(timeoutMs, () => this.finish('timed-out'));
     reply.raw.on('close', this.onClose);
     lab.observer.record(target, 'hold', 'none', { details: { timeoutMs } });
+  }
+
+  deliver(message: Message): void {
+    if (message.id > this.since) this.finish('released');
   }
 
   end(reason: EndReason): void {

@@ -82,9 +82,9 @@ class SseStream implements HeldOwner {
         eventType: 'ahead',
       });
     }
-    this.held.subscribe(channel, (message) => this.send(message));
+    this.held.subscribe(channel);
     if (resumeFrom !== undefined) {
-      for (const message of lab.hub.since(channel, resumeFrom).messages) this.send(message);
+      for (const message of lab.hub.since(channel, resumeFrom).messages) this.deliver(message);
     }
 
     this.heartbeatAs = heartbeatAs;
@@ -102,7 +102,7 @@ class SseStream implements HeldOwner {
     this.write(beat, 'ping', {});
   }
 
-  private send(message: Message): void {
+  deliver(message: Message): void {
     if (message.id <= this.lastSentId) return;
     this.lastSentId = message.id;
     const text = encodeSseEvent({

@@ -205,7 +205,7 @@ class ChannelSocket implements HeldOwner {
 
   /**
    * Everything a socket sets up is a field or a method, its listeners shared by every
-   * socket (above), its only closure the hub's listener: thousands of idle sockets each
+   * socket (above), no closure of its own: thousands of idle sockets each
    * hold one.
    */
   constructor(
@@ -226,7 +226,7 @@ class ChannelSocket implements HeldOwner {
     this.held = new HeldConnection(lab, 'websocket', this);
     // Read history and subscribe in the same tick: no publish can fall in between.
     this.cursor = new DeliveryCursor(since, lab.hub.channel(channel).lastId);
-    this.held.subscribe(channel, (message) => this.deliver(message));
+    this.held.subscribe(channel);
     if (since !== undefined) this.replay(since);
 
     this.held.every(this.heartbeatMs, this);
@@ -276,7 +276,7 @@ class ChannelSocket implements HeldOwner {
       this.sendText(messageFrameText(message), message.id);
   }
 
-  private deliver(message: Message): void {
+  deliver(message: Message): void {
     if (this.cursor.take(message)) this.sendText(messageFrameText(message), message.id);
   }
 

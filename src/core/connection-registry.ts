@@ -4,12 +4,15 @@ export type HeldKind = 'long-poll' | 'sse' | 'websocket';
 /** How a held connection ends when the lab ends it: a fault, or the server shutting down. */
 export type EndReason = 'drop' | 'shutdown';
 
-interface Held {
-  kind: HeldKind;
-  end: (reason: EndReason) => void;
+/**
+ * A connection the registry can end or silence: a held connection registers itself
+ * (`hold`), so that each of thousands of idle ones costs the registry no closure.
+ */
+export interface TrackedConnection {
+  readonly kind: HeldKind;
+  end(reason: EndReason): void;
   /** Makes the connection half-open: it stays open, but nothing flows on it either way. */
-  silence: (() => void) | undefined;
-  silenced: boolean;
+  silence?(): void;
 }
 
 /**
@@ -18,43 +21,50 @@ interface Held {
  * that nothing is left behind. The observer's sockets are not registered.
  */
 export class ConnectionRegistry {
-  private readonly held = new Set<Held>();
+  private readonly held = new Set<TrackedConnection>();
+  /** The held connections the half-open fault silenced, until each ends (someone noticed). */
+  private readonly silenced = new Set<TrackedConnection>();
   /**
    * Connections the server has given up on but leaves open, unread and unwritten (a
    * half-open socket whose peer must notice by itself): each one's cut, for drop and shutdown.
    */
   private readonly lingering = new Set<() => void>();
-  private silencedLeft = 0;
   /** Called when the last half-open connection has ended (someone noticed it was dead). */
   onAllNoticed: (() => void) | null = null;
 
-  /** Registers a connection; returns the function that forgets it (safe to call twice). */
+  /** Registers a connection until `forget(connection)`. */
+  hold(connection: TrackedConnection): void {
+    this.held.add(connection);
+  }
+
+  /** Forgets a held connection (safe to call twice); the last silenced one to go calls `onAllNoticed`. */
+  forget(connection: TrackedConnection): void {
+    if (!this.held.delete(connection) || !this.silenced.delete(connection)) return;
+    if (this.silenced.size === 0) this.onAllNoticed?.();
+  }
+
+  /** Registers a connection by its functions; returns the function that forgets it (safe to call twice). */
   track(kind: HeldKind, end: (reason: EndReason) => void, silence?: () => void): () => void {
-    const entry: Held = { kind, end, silence, silenced: false };
-    this.held.add(entry);
-    return () => {
-      if (!this.held.delete(entry) || !entry.silenced) return;
-      this.silencedLeft--;
-      if (this.silencedLeft === 0) this.onAllNoticed?.();
-    };
+    const connection: TrackedConnection = silence ? { kind, end, silence } : { kind, end };
+    this.hold(connection);
+    return () => this.forget(connection);
   }
 
   /** Makes every open connection that can be silenced half-open; returns how many. */
   silenceAll(): number {
     let n = 0;
-    for (const entry of this.held) {
-      if (!entry.silence || entry.silenced) continue;
-      entry.silenced = true;
-      entry.silence();
+    for (const connection of this.held) {
+      if (!connection.silence || this.silenced.has(connection)) continue;
+      this.silenced.add(connection);
+      connection.silence();
       n++;
     }
-    this.silencedLeft += n;
     return n;
   }
 
   /** Half-open connections not noticed (ended) yet. */
   get halfOpen(): number {
-    return this.silencedLeft;
+    return this.silenced.size;
   }
 
   count(kind: HeldKind): number {
@@ -87,12 +97,10 @@ export class ConnectionRegistry {
     for (const cut of lingering) cut();
     const all = [...this.held];
     this.held.clear();
-    const silenced = all.filter((entry) => entry.silenced).length;
-    for (const entry of all) entry.end(reason);
-    if (silenced > 0) {
-      this.silencedLeft -= silenced;
-      if (this.silencedLeft === 0) this.onAllNoticed?.();
-    }
+    const hadSilenced = this.silenced.size > 0;
+    this.silenced.clear();
+    for (const connection of all) connection.end(reason);
+    if (hadSilenced) this.onAllNoticed?.();
     return all.length;
   }
 }

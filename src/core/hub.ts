@@ -14,6 +14,14 @@ import { KeyedSets } from './keyed-sets';
 /** Called with every message published on the channel it listens to. */
 export type MessageListener = (message: Message) => void;
 
+/**
+ * A listener that is an object with a method: a held connection listens as itself (`join`),
+ * so that each of thousands of idle ones holds no listener closure of its own.
+ */
+export interface MessageSink {
+  deliver(message: Message): void;
+}
+
 /** Told the name of each channel the Hub holds: those it has, then each new one. */
 export type ChannelWatcher = (channel: string) => void;
 
@@ -34,7 +42,7 @@ export type ForgetWatcher = (channel: string) => void;
  */
 export class Hub {
   private readonly store: ChannelStore;
-  private readonly listeners = new KeyedSets<MessageListener>();
+  private readonly listeners = new KeyedSets<MessageListener | MessageSink>();
   private readonly watchers = new Set<ChannelWatcher>();
   private readonly forgetWatchers = new Set<ForgetWatcher>();
 
@@ -121,7 +129,10 @@ export class Hub {
   }
 
   private fanOut(message: Message): void {
-    for (const listener of this.listeners.items(message.channel)) listener(message);
+    for (const listener of this.listeners.items(message.channel)) {
+      if (typeof listener === 'function') listener(message);
+      else listener.deliver(message);
+    }
   }
 
   /** Messages newer than `since` (0 = all kept), oldest first. */
@@ -133,6 +144,17 @@ export class Hub {
   subscribe(channel: string, listener: MessageListener): () => void {
     this.channel(channel);
     return this.listeners.add(channel, listener);
+  }
+
+  /** Listens for live messages as `sink` until `leave(channel, sink)`: `subscribe` with no closure. */
+  join(channel: string, sink: MessageSink): void {
+    this.channel(channel);
+    this.listeners.put(channel, sink);
+  }
+
+  /** Stops `sink` listening to the channel (nothing if it does not). */
+  leave(channel: string, sink: MessageSink): void {
+    this.listeners.remove(channel, sink);
   }
 
   listenerCount(channel?: string): number {
