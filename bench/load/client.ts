@@ -100,6 +100,7 @@ async function cannon(command: AutocannonCommand): Promise<ClientResults['autoca
     duration: command.seconds,
   });
   return {
+    answered: result['2xx'],
     requestsPerSecond: result['2xx'] / Math.max(result.duration, 1e-9),
     latencyP99Ms: result.latency.p99,
     non2xx: result.non2xx,

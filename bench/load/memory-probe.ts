@@ -8,7 +8,7 @@
  * `sockets` answers the count alone, without a GC. When the bench goes away (its IPC
  * channel closes), the server is sent SIGTERM, so that nothing outlives a killed bench.
  */
-import type { Envelope, MemoryReading, ProbeCommand, Reply } from './protocol';
+import type { CpuReading, Envelope, MemoryReading, ProbeCommand, Reply } from './protocol';
 
 function forceGc(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -49,13 +49,15 @@ function isProbeCommand(value: unknown): value is Envelope<ProbeCommand> {
   return (
     typeof v === 'object' &&
     v !== null &&
-    (v.op === 'memory' || v.op === 'sockets') &&
+    (v.op === 'memory' || v.op === 'sockets' || v.op === 'cpu') &&
     typeof v.id === 'number'
   );
 }
 
-async function answer(command: ProbeCommand): Promise<MemoryReading | number> {
-  return command.op === 'memory' ? reading() : tcpSockets();
+async function answer(command: ProbeCommand): Promise<MemoryReading | CpuReading | number> {
+  if (command.op === 'memory') return reading();
+  if (command.op === 'cpu') return process.cpuUsage();
+  return tcpSockets();
 }
 
 if (process.send) {

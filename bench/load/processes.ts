@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Envelope, MemoryReading, Reply } from './protocol';
+import type { Envelope, CpuReading, MemoryReading, Reply } from './protocol';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PROBE = new URL('./memory-probe.ts', import.meta.url).href;
@@ -115,6 +115,8 @@ export interface ServerChild {
   memory(): Promise<MemoryReading>;
   /** Its open TCP connections, without a GC. */
   sockets(): Promise<number>;
+  /** Its CPU time so far. */
+  cpu(): Promise<CpuReading>;
 }
 
 /** Every child the run started, to stop them all whatever happens. */
@@ -171,6 +173,7 @@ export class Processes {
       base,
       memory: () => child.request<MemoryReading>({ op: 'memory' }, 30_000),
       sockets: () => child.request<number>({ op: 'sockets' }, 10_000),
+      cpu: () => child.request<CpuReading>({ op: 'cpu' }, 10_000),
     };
   }
 

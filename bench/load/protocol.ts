@@ -55,6 +55,8 @@ export interface AutocannonCommand {
 }
 
 export interface AutocannonResult {
+  /** 2xx answers in all. */
+  answered: number;
   requestsPerSecond: number;
   latencyP99Ms: number;
   non2xx: number;
@@ -93,7 +95,13 @@ export interface MemoryReading {
 
 /** What a server process's probe answers: a memory reading (after GC), or its TCP connections alone. */
 export interface ProbeCommand {
-  op: 'memory' | 'sockets';
+  op: 'memory' | 'sockets' | 'cpu';
+}
+
+/** A server process's CPU time so far (process.cpuUsage()), µs. */
+export interface CpuReading {
+  user: number;
+  system: number;
 }
 
 /** A request as sent: its command and the id its answer carries. */

@@ -7,7 +7,7 @@
 import type { RequestRateFigure } from '../../src/core/load-results';
 import { closeAndAudit, server, type RunContext } from './context';
 import { send } from './pool';
-import type { ClientResults } from './protocol';
+import type { ClientResults, CpuReading } from './protocol';
 import type { ServerKey } from './targets';
 
 /** The lab's server used here: its long polls are done; its lobby has had no publish. */
@@ -26,20 +26,29 @@ async function cannon(
   );
 }
 
+/** CPU time between two readings, µs. */
+const cpuSpent = (before: CpuReading, after: CpuReading): number =>
+  after.user - before.user + (after.system - before.system);
+
 async function measure(
   run: RunContext,
-  figure: Omit<RequestRateFigure, 'connections' | 'requestsPerSecond' | 'latencyP99Ms'>,
+  key: ServerKey,
+  figure: Pick<RequestRateFigure, 'subject' | 'variant'>,
   url: string,
 ): Promise<void> {
   run.log(
     `  ${figure.subject} ${figure.variant}: ${run.config.rateConnections} connections, ${run.config.rateSeconds} s`,
   );
+  const target = server(run, key);
+  const before = await target.cpu();
   const result = await cannon(run, url, run.config.rateSeconds);
+  const spent = cpuSpent(before, await target.cpu());
   run.results.requestRate.push({
     ...figure,
     connections: run.config.rateConnections,
     requestsPerSecond: result.requestsPerSecond,
     latencyP99Ms: result.latencyP99Ms,
+    ...(result.answered > 0 ? { cpuMicrosPerRequest: spent / result.answered } : {}),
   });
   if (result.non2xx > 0 || result.errors > 0) {
     run.results.notes.push(
@@ -54,7 +63,7 @@ async function labRates(run: RunContext): Promise<void> {
   const lastId = Number((JSON.parse(answer.body) as { lastId?: unknown }).lastId ?? 0);
   const url = `${lab.base}/api/channels/lobby/messages?since=${lastId}`;
   if (run.config.rateWarmupSeconds > 0) await cannon(run, url, run.config.rateWarmupSeconds);
-  await measure(run, { subject: 'lab', variant: 'observer-off' }, url);
+  await measure(run, LAB, { subject: 'lab', variant: 'observer-off' }, url);
   // The observer lives in another process than autocannon's, as a page would.
   const observerProcess = run.pool.clients.length > 1 ? 1 : 0;
   const { opened } = await run.pool.add(
@@ -65,7 +74,7 @@ async function labRates(run: RunContext): Promise<void> {
   );
   if (opened !== 1) throw new Error('the observer WebSocket did not open');
   try {
-    await measure(run, { subject: 'lab', variant: 'observer-on' }, url);
+    await measure(run, LAB, { subject: 'lab', variant: 'observer-on' }, url);
   } finally {
     await closeAndAudit(run, LAB);
   }
@@ -75,7 +84,7 @@ async function bareRate(run: RunContext): Promise<void> {
   const bare = server(run, BARE);
   const url = `${bare.base}/messages`;
   if (run.config.rateWarmupSeconds > 0) await cannon(run, url, run.config.rateWarmupSeconds);
-  await measure(run, { subject: 'bare-fastify', variant: 'bare' }, url);
+  await measure(run, BARE, { subject: 'bare-fastify', variant: 'bare' }, url);
 }
 
 export async function rateSection(run: RunContext): Promise<void> {

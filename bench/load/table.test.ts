@@ -74,6 +74,7 @@ const results: LoadResults = {
       connections: 50,
       requestsPerSecond: 6_000,
       latencyP99Ms: 20,
+      cpuMicrosPerRequest: 50,
     },
     {
       subject: 'lab',
@@ -88,6 +89,7 @@ const results: LoadResults = {
       connections: 50,
       requestsPerSecond: 15_000,
       latencyP99Ms: 8,
+      cpuMicrosPerRequest: 40,
     },
   ],
   throughput: [
@@ -137,6 +139,10 @@ describe('formatReport', () => {
     expect(line(/^WebSocket\s+1,000\s+40\.0.*bare ws/)).toContain('1.60×');
     expect(line(/^lab, observer off/)).toContain('0.40×');
     expect(line(/^lab, observer on/)).toContain('0.50×');
+    // CPU per request: 50 µs against 40 µs is 0.80× the rate the CPU alone would allow;
+    // a run before CPU was measured shows a dash.
+    expect(line(/^lab, observer off/)).toMatch(/\b50\.0\s+0\.40×\s+0\.80×/);
+    expect(line(/^lab, observer on/)).toMatch(/—\s+0\.20×\s+—\s+0\.50×/);
     expect(line(/^lab\s+1,000\s+150/)).toContain('0.50×');
   });
 

@@ -9,6 +9,7 @@ import {
   type LoadSubject,
   type LoadTechnique,
   type MemoryFigure,
+  type RequestRateFigure,
 } from '../../src/core/load-results';
 
 const SUBJECT: Record<LoadSubject, string> = {
@@ -141,9 +142,23 @@ function fanOutTable(results: LoadResults): string {
   );
 }
 
+/** CPU per request, µs: to one decimal below 10. */
+const micros = (v: number | undefined): string => (finite(v) ? ms(v) : missing);
+
 function rateTable(results: LoadResults): string {
   const bare = results.requestRate.find((r) => r.variant === 'bare');
   const off = results.requestRate.find((r) => r.subject === 'lab' && r.variant === 'observer-off');
+  const against = (
+    r: RequestRateFigure,
+    base: RequestRateFigure | undefined,
+    // CPU is a cost: bare / lab, so that both ratios read "share of the baseline's rate".
+    pick: (f: RequestRateFigure) => number | undefined,
+    inverse = false,
+  ): string => {
+    const mine = pick(r) ?? Number.NaN;
+    const theirs = (base && pick(base)) ?? Number.NaN;
+    return times(inverse ? ratio(theirs, mine) : ratio(mine, theirs));
+  };
   const rows = results.requestRate.map((r) => [
     r.variant === 'bare'
       ? SUBJECT[r.subject]
@@ -151,15 +166,22 @@ function rateTable(results: LoadResults): string {
     count(r.connections),
     count(r.requestsPerSecond),
     ms(r.latencyP99Ms),
-    r.variant === 'bare'
-      ? missing
-      : times(ratio(r.requestsPerSecond, bare?.requestsPerSecond ?? Number.NaN)),
-    r.variant === 'observer-on'
-      ? times(ratio(r.requestsPerSecond, off?.requestsPerSecond ?? Number.NaN))
-      : missing,
+    micros(r.cpuMicrosPerRequest),
+    r.variant === 'bare' ? missing : against(r, bare, (f) => f.requestsPerSecond),
+    r.variant === 'bare' ? missing : against(r, bare, (f) => f.cpuMicrosPerRequest, true),
+    r.variant === 'observer-on' ? against(r, off, (f) => f.requestsPerSecond) : missing,
   ]);
   return columns(
-    ['route', 'connections', 'requests/s', 'p99 ms', '× bare Fastify', '× observer off'],
+    [
+      'route',
+      'connections',
+      'requests/s',
+      'p99 ms',
+      'CPU µs/req',
+      '× bare Fastify',
+      'CPU-bound ×',
+      '× observer off',
+    ],
     rows,
   );
 }

@@ -63,6 +63,12 @@ export interface RequestRateFigure {
   connections: number;
   requestsPerSecond: number;
   latencyP99Ms: number;
+  /**
+   * The server process's CPU time (user + system) per answered request, µs: what a request
+   * costs the server whoever else shares the cores (autocannon does, on a small machine).
+   * Absent in runs before it was measured.
+   */
+  cpuMicrosPerRequest?: number;
 }
 
 /** The highest rate of messages a second that kept p99 delivery under the budget. */
