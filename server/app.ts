@@ -20,6 +20,7 @@ import { requestLoggerOptions } from './request-logger';
 import { shortPollPlugin } from './short-poll';
 import { ssePlugin } from './sse';
 import { loadResultsPlugin } from './load-results';
+import { loadRunPlugin } from './load-run';
 import { stormPlugin } from './storm';
 import { installStatic } from './static';
 import { labValidation } from './validation';
@@ -95,6 +96,7 @@ export async function buildApp(options: ServerOptionsInput = {}): Promise<Fastif
   await app.register(schedulePlugin);
   await app.register(stormPlugin);
   await app.register(loadResultsPlugin);
+  await app.register(loadRunPlugin);
   await app.register(scalePlugin);
   app.get('/api/health', async () => ({ ok: true }));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configFromEnv, DEFAULT_CONFIG, parseClients } from './config';
+import { configFromEnv, DEFAULT_CONFIG, liveConfig, parseClients } from './config';
 
 describe('configFromEnv', () => {
   it('is the defaults without LOAD_ variables: N = 1,000 / 5,000 / 10,000', () => {
@@ -39,5 +39,24 @@ describe('parseClients', () => {
   it('refuses nothing, zero, fractions and more than 100,000', () => {
     for (const raw of ['', ',', '0', '1.5', '100001', 'abc'])
       expect(() => parseClients(raw)).toThrow(RangeError);
+  });
+});
+
+describe('liveConfig', () => {
+  it('is one N on one client process, shared server processes, short steps, no file', () => {
+    const config = liveConfig(20);
+    expect(config).toMatchObject({
+      clients: [20],
+      clientProcesses: 1,
+      fanOutPublishes: 1,
+      rateSeconds: 1,
+      rateWarmupSeconds: 0,
+      throughputReceivers: 20,
+      outDir: null,
+      shareServerProcesses: true,
+    });
+    expect(config.throughputStepMs).toBeLessThan(DEFAULT_CONFIG.throughputStepMs);
+    expect(config.throughputMaxSteps).toBeLessThan(DEFAULT_CONFIG.throughputMaxSteps);
+    expect(DEFAULT_CONFIG.shareServerProcesses).toBe(false);
   });
 });

@@ -34,6 +34,11 @@ export interface LoadConfig {
   budgetMs: number;
   /** Where `load-<date>.json` goes (`LOAD_OUT`; empty: not written). */
   outDir: string | null;
+  /**
+   * One server process per subject for all its techniques, in turn, instead of one per
+   * technique (targets.ts, `processOf`): the live run's, to start fewer processes.
+   */
+  shareServerProcesses: boolean;
 }
 
 export const DEFAULT_CONFIG: LoadConfig = {
@@ -54,7 +59,34 @@ export const DEFAULT_CONFIG: LoadConfig = {
   throughputMaxSteps: 10,
   budgetMs: 100,
   outDir: 'bench/results',
+  shareServerProcesses: false,
 };
+
+/**
+ * The lab's live run (`POST /api/load/run`, from the Lessons screen): `clients` connections per
+ * technique (one N), on one client process and one server process per subject, one publish
+ * fanned out, one second per short-poll figure, a short throughput search; never written to
+ * a file. The run is bounded in time besides (harness.ts, `budget`): what does not fit is skipped.
+ */
+export function liveConfig(clients: number): LoadConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    clients: [clients],
+    clientProcesses: 1,
+    sourceAddresses: 4,
+    stepTimeoutMs: 8_000,
+    fanOutPublishes: 1,
+    fanOutWaitMs: 2_000,
+    rateSeconds: 1,
+    rateWarmupSeconds: 0,
+    settleMs: 100,
+    throughputReceivers: clients,
+    throughputStepMs: 250,
+    throughputMaxSteps: 3,
+    outDir: null,
+    shareServerProcesses: true,
+  };
+}
 
 function whole(name: string, raw: string, min: number, max: number): number {
   const value = Number(raw);

@@ -19,6 +19,22 @@ export interface Audit {
   dropped: number;
 }
 
+/**
+ * One step of a run (a subject's held connections, a short-poll rate, a throughput search): what
+ * the progress says while it runs, how long it is expected to take (a bounded run skips a step
+ * that would not end in time), and what it does. A step notes its own failures and goes on; it
+ * throws only when the run is stopped.
+ */
+export interface LoadStep {
+  /** What runs, in words (`WebSocket, the lab: 500 idle connections, health, fan-out`). */
+  label: string;
+  /** Expected duration, ms (budget.ts). */
+  estimateMs: number;
+  /** Lower first when the run is bounded: what the lesson needs most comes first. */
+  priority: number;
+  run(run: RunContext): Promise<void>;
+}
+
 export interface RunContext {
   config: LoadConfig;
   pool: ClientPool;

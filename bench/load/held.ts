@@ -5,7 +5,10 @@
  * delivery on the machine clock.
  */
 import { perConnection, type FanOutFigure, type MemoryFigure } from '../../src/core/load-results';
-import { closeAndAudit, server, waitForSockets, type RunContext } from './context';
+import { BASELINE_OF, SUBJECT_NAMES, TECHNIQUE_NAMES } from '../../src/core/load-view';
+import { heldEstimateMs } from './budget';
+import type { LoadConfig } from './config';
+import { closeAndAudit, server, waitForSockets, type LoadStep, type RunContext } from './context';
 import { summarizeFanOut, type PublishDeliveries } from './measure';
 import { health, send, sleep } from './pool';
 import type { MemoryReading } from './protocol';
@@ -106,27 +109,40 @@ async function measureTarget(run: RunContext, target: Target): Promise<void> {
   }
 }
 
-/** Every subject of every held technique; a subject that breaks is noted and skipped. */
-export async function heldSection(
-  run: RunContext,
-  techniques: readonly HeldTechnique[],
-): Promise<void> {
-  for (const technique of techniques) {
-    for (const target of TARGETS[technique]) {
-      run.signal.throwIfAborted();
-      run.log(
-        `${target.subject} ${technique}: idle connections, health${FAN_OUT_TECHNIQUES.includes(technique) ? ', fan-out' : ''}`,
-      );
-      try {
-        await measureTarget(run, target);
-      } catch (err) {
-        if (run.signal.aborted) throw err;
-        run.results.notes.push(
-          `${target.subject} ${technique} stopped: ${err instanceof Error ? err.message : String(err)}`,
-        );
-      } finally {
-        if (!run.signal.aborted) await closeAndAudit(run, target.server);
-      }
-    }
+/** Each subject's held connections measured, and what breaks noted (the run goes on). */
+async function measureAndClose(run: RunContext, target: Target): Promise<void> {
+  const { technique } = target;
+  run.log(
+    `${target.subject} ${technique}: idle connections, health${FAN_OUT_TECHNIQUES.includes(technique) ? ', fan-out' : ''}`,
+  );
+  try {
+    await measureTarget(run, target);
+  } catch (err) {
+    if (run.signal.aborted) throw err;
+    run.results.notes.push(
+      `${target.subject} ${technique} stopped: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  } finally {
+    if (!run.signal.aborted) await closeAndAudit(run, target.server);
   }
+}
+
+/**
+ * One step per subject of every held technique, in the bench's order. A bounded run puts each
+ * technique's lab and own baseline first (priority 0) and the other baselines (Socket.IO) after
+ * the short-poll rates (priority 2).
+ */
+export function heldSteps(config: LoadConfig, techniques: readonly HeldTechnique[]): LoadStep[] {
+  const n = config.clients.map((c) => c.toLocaleString('en')).join(' / ');
+  return techniques.flatMap((technique) =>
+    TARGETS[technique].map((target) => {
+      const fanOut = FAN_OUT_TECHNIQUES.includes(technique);
+      return {
+        label: `${TECHNIQUE_NAMES[technique]}, ${SUBJECT_NAMES[target.subject]}: ${n} idle connections, health${fanOut ? ', fan-out' : ''}`,
+        estimateMs: heldEstimateMs(config, fanOut),
+        priority: target.subject === 'lab' || target.subject === BASELINE_OF[technique] ? 0 : 2,
+        run: (run: RunContext) => measureAndClose(run, target),
+      };
+    }),
+  );
 }

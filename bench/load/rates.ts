@@ -5,7 +5,9 @@
  * instrumentation), and through the bare Fastify route `{ messages: [], lastId: 0 }`.
  */
 import type { RequestRateFigure } from '../../src/core/load-results';
-import { closeAndAudit, server, type RunContext } from './context';
+import { rateEstimateMs } from './budget';
+import type { LoadConfig } from './config';
+import { closeAndAudit, server, type LoadStep, type RunContext } from './context';
 import { send } from './pool';
 import type { ClientResults, CpuReading } from './protocol';
 import type { ServerKey } from './targets';
@@ -87,20 +89,39 @@ async function bareRate(run: RunContext): Promise<void> {
   await measure(run, BARE, { subject: 'bare-fastify', variant: 'bare' }, url);
 }
 
-export async function rateSection(run: RunContext): Promise<void> {
-  run.log('short poll: requests a second (autocannon)');
-  for (const [name, part] of [
-    ['lab', labRates],
-    ['bare Fastify', bareRate],
-  ] as const) {
-    run.signal.throwIfAborted();
-    try {
-      await part(run);
-    } catch (err) {
-      if (run.signal.aborted) throw err;
-      run.results.notes.push(
-        `short poll (${name}) stopped: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
+/** Runs one part of the section; what breaks is noted (the run goes on). */
+async function ratePart(
+  run: RunContext,
+  name: string,
+  part: (run: RunContext) => Promise<void>,
+): Promise<void> {
+  try {
+    await part(run);
+  } catch (err) {
+    if (run.signal.aborted) throw err;
+    run.results.notes.push(
+      `short poll (${name}) stopped: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
+}
+
+/** Two steps: the lab's rates (observer off, then on), then the bare route's. */
+export function rateSteps(config: LoadConfig): LoadStep[] {
+  return [
+    {
+      label: 'Short polling, the lab: empty polls a second, with no observer and with one',
+      estimateMs: rateEstimateMs(config, 2),
+      priority: 1,
+      run: async (run) => {
+        run.log('short poll: requests a second (autocannon)');
+        await ratePart(run, 'lab', labRates);
+      },
+    },
+    {
+      label: 'Short polling, bare Fastify: empty polls a second',
+      estimateMs: rateEstimateMs(config, 1),
+      priority: 1,
+      run: (run) => ratePart(run, 'bare Fastify', bareRate),
+    },
+  ];
 }

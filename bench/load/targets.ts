@@ -40,6 +40,18 @@ export const SERVER_ENTRIES: Record<ServerKey, { entry: string; env: Record<stri
   'socket.io': { entry: 'bench/load/servers/socket-io.ts', env: {} },
 };
 
+/**
+ * The process a server key runs in. Each key has its own, so that each technique starts clean,
+ * unless the run shares them (`shareServerProcesses`, the live run: fewer processes to start
+ * in its 20 s): then the lab's techniques run in one lab process, bare Fastify's in one.
+ */
+export function processOf(key: ServerKey, shared: boolean): ServerKey {
+  if (!shared) return key;
+  if (key.startsWith('lab:')) return 'lab:websocket';
+  if (key.startsWith('bare-fastify:')) return 'bare-fastify:sse';
+  return key;
+}
+
 /** One subject's technique: how clients connect, where health is asked, how to publish. */
 export interface Target {
   subject: LoadSubject;

@@ -7,7 +7,10 @@
 import WebSocket from 'ws';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import type { LoadSubject } from '../../src/core/load-results';
-import { closeAndAudit, server, type RunContext } from './context';
+import { SUBJECT_NAMES } from '../../src/core/load-view';
+import { throughputEstimateMs } from './budget';
+import type { LoadConfig } from './config';
+import { closeAndAudit, server, type LoadStep, type RunContext } from './context';
 import { nextRate, quantileOfCounts, sustainedRate, type RateStep } from './measure';
 import { sleep } from './pool';
 import { machineNow, timedText } from './protocol';
@@ -150,21 +153,27 @@ async function searchTarget(run: RunContext, target: Target): Promise<void> {
     );
 }
 
-export async function throughputSection(run: RunContext): Promise<void> {
-  run.log(
-    `throughput: messages a second to ${run.config.throughputReceivers} WebSocket receivers within p99 ${run.config.budgetMs} ms`,
-  );
-  for (const target of TARGETS.websocket) {
-    run.signal.throwIfAborted();
-    try {
-      await searchTarget(run, target);
-    } catch (err) {
-      if (run.signal.aborted) throw err;
-      run.results.notes.push(
-        `${target.subject} throughput stopped: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    } finally {
-      if (!run.signal.aborted) await closeAndAudit(run, target.server);
-    }
-  }
+/** One step per WebSocket subject: its search; what breaks is noted (the run goes on). */
+export function throughputSteps(config: LoadConfig): LoadStep[] {
+  return TARGETS.websocket.map((target, i) => ({
+    label: `Throughput, ${SUBJECT_NAMES[target.subject]}: messages a second to ${config.throughputReceivers.toLocaleString('en')} WebSocket receivers`,
+    estimateMs: throughputEstimateMs(config),
+    priority: 3,
+    run: async (run: RunContext) => {
+      if (i === 0)
+        run.log(
+          `throughput: messages a second to ${run.config.throughputReceivers} WebSocket receivers within p99 ${run.config.budgetMs} ms`,
+        );
+      try {
+        await searchTarget(run, target);
+      } catch (err) {
+        if (run.signal.aborted) throw err;
+        run.results.notes.push(
+          `${target.subject} throughput stopped: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      } finally {
+        if (!run.signal.aborted) await closeAndAudit(run, target.server);
+      }
+    },
+  }));
 }

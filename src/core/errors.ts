@@ -268,6 +268,14 @@ export const ERROR_TABLE = {
     status: 404,
     sentence: 'no load results yet: run npm run bench:load on this machine first',
   },
+  /** `POST /api/load/run` while a live load run is running (409): one at a time per lab. */
+  LOAD_RUNNING: {
+    code: 'RL_ERR_LOAD_RUNNING',
+    raisedBy: 'server',
+    status: 409,
+    sentence:
+      'a live load measurement is already running: wait for it to end (at most 20 s), then try again',
+  },
   NO_SCHEDULE: {
     code: 'RL_ERR_NO_SCHEDULE',
     raisedBy: 'server',

@@ -110,6 +110,11 @@ export interface LoadResults {
   requestRate: RequestRateFigure[];
   throughput: ThroughputFigure[];
   settings?: LoadSettings;
+  /**
+   * A live run from the Lessons screen (`POST /api/load/run`: small, bounded to 20 s, never
+   * written to bench/results); absent in a run of `npm run bench:load`.
+   */
+  live?: true;
   /** Sentences about what the run could not do (a client cap hit, a baseline missing), shown as they are. */
   notes: string[];
 }

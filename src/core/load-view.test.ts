@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadResults, MemoryFigure } from './load-results';
-import { fanOutSeries, isLoadResults, memoryRows, verdicts, wsProjection } from './load-view';
+import {
+  fanOutSeries,
+  isLoadResults,
+  memoryBasis,
+  memoryRows,
+  verdicts,
+  wsProjection,
+} from './load-view';
 
 function memory(
   subject: MemoryFigure['subject'],
@@ -97,5 +104,20 @@ describe('what the load lesson shows', () => {
     expect(wsProjection(results)!.connectionsPerServer).toBe(Math.floor(12e9 / 7900));
     expect(said[1]).toContain('the article’s 100K–1M a server is reachable in memory alone');
     expect(said[2]).toContain('would need 50 such servers');
+  });
+
+  it('reads the heap, not RSS, of a run whose largest N is under 5,000 (a live run’s 500)', () => {
+    expect(memoryBasis(results)).toBe('rss');
+    const small: LoadResults = {
+      ...results,
+      memory: [memory('lab', 'websocket', 500, 300), memory('bare-ws', 'websocket', 500, 900)],
+    };
+    expect(memoryBasis(small)).toBe('heap');
+    // heapPerConnection is rss / 2 in these figures.
+    expect(memoryRows(small)[0]!.ratio).toBeCloseTo(150 / 450);
+    expect(verdicts(small)[0]).toBe(
+      'An idle lab WebSocket held 0.1 KB of server heap at 500 connections: less than the article’s 2–10 KB.',
+    );
+    expect(wsProjection(small)!.bytesPerConnection).toBe(150);
   });
 });

@@ -61,13 +61,32 @@ export const TECHNIQUE_NAMES: Record<LoadTechnique, string> = {
   websocket: 'WebSocket',
 };
 
+/**
+ * Under this many connections an RSS difference is mostly the allocator's (it keeps what was
+ * freed before: README, "Load lab"), so a run whose largest N is smaller is shown by its heap.
+ */
+export const RSS_RELIABLE_FROM = 5_000;
+
+/** Which memory figure the lesson shows of a run: RSS, or the V8 heap used after GC. */
+export type MemoryBasis = 'rss' | 'heap';
+
+export function memoryBasis(results: LoadResults): MemoryBasis {
+  const largest = Math.max(0, ...results.memory.map((f) => f.connections));
+  return largest >= RSS_RELIABLE_FROM ? 'rss' : 'heap';
+}
+
+/** A figure's bytes per connection on that basis. */
+export function bytesPerConnection(figure: MemoryFigure, basis: MemoryBasis): number {
+  return basis === 'rss' ? figure.rssPerConnection : figure.heapPerConnection;
+}
+
 /** One technique's memory per idle connection: the lab's and its baselines', at the run's largest N. */
 export interface MemoryRow {
   technique: LoadTechnique;
   connections: number;
   lab: MemoryFigure;
   baselines: MemoryFigure[];
-  /** The lab's RSS per connection over its own baseline's. */
+  /** The lab's bytes per connection over its own baseline's, on the run's `memoryBasis`. */
   ratio: number;
 }
 
@@ -79,6 +98,7 @@ function largest(figures: readonly MemoryFigure[]): MemoryFigure | undefined {
 }
 
 export function memoryRows(results: LoadResults): MemoryRow[] {
+  const basis = memoryBasis(results);
   const rows: MemoryRow[] = [];
   for (const technique of ['websocket', 'sse', 'long-poll'] as const) {
     const lab = largest(
@@ -94,7 +114,9 @@ export function memoryRows(results: LoadResults): MemoryRow[] {
       connections: lab.connections,
       lab,
       baselines: atN,
-      ratio: own ? ratio(lab.rssPerConnection, own.rssPerConnection) : Number.NaN,
+      ratio: own
+        ? ratio(bytesPerConnection(lab, basis), bytesPerConnection(own, basis))
+        : Number.NaN,
     });
   }
   return rows;
@@ -125,8 +147,10 @@ const kb = (bytes: number): string => `${(bytes / 1000).toFixed(1)} KB`;
 export function verdicts(results: LoadResults): string[] {
   const out: string[] = [];
   const ws = memoryRows(results).find((r) => r.technique === 'websocket');
+  const basis = memoryBasis(results);
   if (ws) {
-    const verdict = againstArticle(ws.lab.rssPerConnection);
+    const bytes = bytesPerConnection(ws.lab, basis);
+    const verdict = againstArticle(bytes);
     const words =
       verdict === 'within'
         ? 'within the article’s 2–10 KB'
@@ -134,7 +158,7 @@ export function verdicts(results: LoadResults): string[] {
           ? 'less than the article’s 2–10 KB'
           : 'more than the article’s 2–10 KB';
     out.push(
-      `An idle lab WebSocket held ${kb(ws.lab.rssPerConnection)} of server memory at ${ws.connections.toLocaleString('en')} connections: ${words}.`,
+      `An idle lab WebSocket held ${kb(bytes)} of server ${basis === 'rss' ? 'memory' : 'heap'} at ${ws.connections.toLocaleString('en')} connections: ${words}.`,
     );
   }
   const projection = wsProjection(results);
@@ -156,9 +180,7 @@ export function verdicts(results: LoadResults): string[] {
 /** The WebSocket projection from the run's own figure and machine, or undefined without one. */
 export function wsProjection(results: LoadResults): ConnectionProjection | undefined {
   const ws = memoryRows(results).find((r) => r.technique === 'websocket');
-  if (!ws || !(ws.lab.rssPerConnection > 0) || !(results.machine.memoryBytes > 0)) return undefined;
-  return projectConnections(
-    ws.lab.rssPerConnection,
-    results.machine.memoryBytes * PROJECTION_MEMORY_SHARE,
-  );
+  const bytes = ws ? bytesPerConnection(ws.lab, memoryBasis(results)) : Number.NaN;
+  if (!(bytes > 0) || !(results.machine.memoryBytes > 0)) return undefined;
+  return projectConnections(bytes, results.machine.memoryBytes * PROJECTION_MEMORY_SHARE);
 }

@@ -4,8 +4,11 @@ import { ARTICLE_BYTES_PER_CONNECTION } from '../../core/load-projection';
 import {
   SUBJECT_NAMES,
   TECHNIQUE_NAMES,
+  bytesPerConnection,
   fanOutSeries,
+  memoryBasis,
   memoryRows,
+  type MemoryBasis,
   type MemoryRow,
 } from '../../core/load-view';
 
@@ -26,12 +29,12 @@ interface Bar {
   subject: string;
 }
 
-function memoryBars(rows: readonly MemoryRow[]): Bar[] {
+function memoryBars(rows: readonly MemoryRow[], basis: MemoryBasis): Bar[] {
   return rows.flatMap((row) =>
     [row.lab, ...row.baselines].map((figure) => ({
       key: `${row.technique}/${figure.subject}`,
       label: `${TECHNIQUE_NAMES[row.technique]} · ${SUBJECT_NAMES[figure.subject]}`,
-      value: figure.rssPerConnection / 1000,
+      value: bytesPerConnection(figure, basis) / 1000,
       subject: figure.subject,
     })),
   );
@@ -81,7 +84,8 @@ function Bars({
             height={ROW - 6}
             fill={SUBJECT_COLOURS[bar.subject] ?? '#444'}
           />
-          <text x={x(bar.value) + 4} y={ROW / 2} dy="0.32em">
+          {/* A figure under 0 (a small run's noise: less memory with the connections than before) is written, not drawn. */}
+          <text x={x(Math.max(0, bar.value)) + 4} y={ROW / 2} dy="0.32em">
             {bar.value.toLocaleString('en', { maximumFractionDigits: digits })} {unit}
           </text>
         </g>
@@ -92,7 +96,8 @@ function Bars({
 }
 
 export function MemoryChart({ results, width }: { results: LoadResults; width: number }) {
-  const bars = memoryBars(memoryRows(results));
+  const basis = memoryBasis(results);
+  const bars = memoryBars(memoryRows(results), basis);
   if (bars.length === 0) return <p>This run measured no idle connections.</p>;
   return (
     <Bars
@@ -100,7 +105,7 @@ export function MemoryChart({ results, width }: { results: LoadResults; width: n
       width={width}
       unit="KB"
       digits={1}
-      label="Server memory per idle connection, by technique, the lab beside its baselines"
+      label={`Server ${basis === 'rss' ? 'memory' : 'heap'} per idle connection, by technique, the lab beside its baselines`}
       band={{
         from: ARTICLE_BYTES_PER_CONNECTION.min / 1000,
         to: ARTICLE_BYTES_PER_CONNECTION.max / 1000,

@@ -1,15 +1,20 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { liveRunTitle, parseLiveClients } from '../../core/load-live';
 import type { LoadResults } from '../../core/load-results';
 import { ARTICLE_USERS } from '../../core/load-projection';
 import {
   PROJECTION_MEMORY_SHARE,
+  RSS_RELIABLE_FROM,
   isLoadResults,
+  memoryBasis,
   verdicts,
   wsProjection,
 } from '../../core/load-view';
 import { NeedsServer } from '../offline/NeedsServer';
+import { NEEDS_SERVER_WHY } from '../offline/needs-server';
 import { useOffline } from '../offline/offline-mode';
 import { useWidth } from '../useWidth';
+import { LiveRun } from './LiveRun';
 import { FanOutChart, MemoryChart, RequestRateChart } from './LoadCharts';
 import './load.css';
 
@@ -93,13 +98,77 @@ function Projection({ results }: { results: LoadResults }) {
 }
 
 /**
+ * N of the live run from the address the page was loaded with (`?loadClients=20`, README "Load
+ * lab"; the browser test's smaller run): read when this module loads, since the address is
+ * rewritten to the page's share link right after (share/restore.ts).
+ */
+const LIVE_CLIENTS = parseLiveClients(
+  new URLSearchParams(globalThis.location?.search ?? '').get('loadClients'),
+);
+
+/** Which run the figures show, once a live one has been measured. */
+type Shown = 'live' | 'committed';
+
+/** The committed run's figures, or why there are none. */
+function Committed({ state, width }: { state: LoadState; width: number }) {
+  if (state.status === 'loading') return <p>Reading the newest load run…</p>;
+  if (state.status === 'none') {
+    return (
+      <p className="load-lesson__none" data-testid="load-none">
+        Nothing to show: {state.reason}.
+      </p>
+    );
+  }
+  const n = state.results.settings?.clients.map((c) => c.toLocaleString('en')).join(' / ');
+  return (
+    <LoadFigures
+      results={state.results}
+      width={width}
+      testId="load-results"
+      title={`Committed run of npm run bench:load (bench/results)${n ? `: N = ${n}` : ''}`}
+    />
+  );
+}
+
+/** The choice between the live run's figures and the committed run's. */
+function RunChoice({ shown, choose }: { shown: Shown; choose: (shown: Shown) => void }) {
+  return (
+    <fieldset className="load-lesson__choice">
+      <legend>Figures from</legend>
+      <label>
+        <input
+          type="radio"
+          name="load-run-shown"
+          checked={shown === 'live'}
+          onChange={() => choose('live')}
+        />{' '}
+        the live run
+      </label>
+      <label>
+        <input
+          type="radio"
+          name="load-run-shown"
+          checked={shown === 'committed'}
+          onChange={() => choose('committed')}
+        />{' '}
+        the committed run
+      </label>
+    </fieldset>
+  );
+}
+
+/**
  * "What a connection costs": the load lab's newest run — memory per idle connection per
  * technique against the article's 2–10 KB, fan-out latency against N, requests a second —
- * each beside its bare baseline from the same run, with the machine and what it projects to.
+ * each beside its bare baseline from the same run, with the machine and what it projects to;
+ * and a live run of the same harness, small, from the button (its figures in place of the
+ * committed run's, each labelled, the learner switching between them).
  */
 export function LoadLesson() {
   const offline = useOffline();
   const [state, setState] = useState<LoadState>({ status: 'loading' });
+  const [live, setLive] = useState<LoadResults | null>(null);
+  const [shown, setShown] = useState<Shown>('committed');
   const box = useRef<HTMLElement>(null);
   const width = Math.min(760, useWidth(box, 640, 320));
   useEffect(() => {
@@ -110,6 +179,10 @@ export function LoadLesson() {
     });
     return () => abort.abort();
   }, [offline]);
+  const onLive = useCallback((results: LoadResults) => {
+    setLive(results);
+    setShown('live');
+  }, []);
   return (
     <section className="load-lesson" aria-labelledby="load-lesson-title" ref={box}>
       <h2 id="load-lesson-title">What a connection costs</h2>
@@ -121,30 +194,59 @@ export function LoadLesson() {
         technique costs anyway.
       </p>
       {offline ? (
-        <NeedsServer why="This lesson needs the lab server: it shows what a real server’s memory and sockets measured." />
-      ) : state.status === 'loading' ? (
-        <p>Reading the newest load run…</p>
-      ) : state.status === 'none' ? (
-        <p className="load-lesson__none" data-testid="load-none">
-          Nothing to show: {state.reason}.
-        </p>
+        <>
+          <NeedsServer id="load-needs-server" why={NEEDS_SERVER_WHY.load} />
+          <LiveRun clients={LIVE_CLIENTS} onResults={onLive} needsServer="load-needs-server" />
+        </>
       ) : (
-        <LoadFigures results={state.results} width={width} />
+        <>
+          <LiveRun clients={LIVE_CLIENTS} onResults={onLive} />
+          {live && <RunChoice shown={shown} choose={setShown} />}
+          {live && shown === 'live' ? (
+            <LoadFigures
+              results={live}
+              width={width}
+              testId="load-live-results"
+              title={liveRunTitle(live)}
+            />
+          ) : (
+            <Committed state={state} width={width} />
+          )}
+        </>
       )}
     </section>
   );
 }
 
-function LoadFigures({ results, width }: { results: LoadResults; width: number }) {
+function memoryHeading(results: LoadResults): string {
+  return memoryBasis(results) === 'rss'
+    ? 'Memory per idle connection'
+    : `Memory per idle connection: the V8 heap after GC (under ${RSS_RELIABLE_FROM.toLocaleString('en')} connections an RSS difference is mostly the allocator’s)`;
+}
+
+function LoadFigures({
+  results,
+  width,
+  testId,
+  title,
+}: {
+  results: LoadResults;
+  width: number;
+  testId: string;
+  title: string;
+}) {
   return (
-    <div data-testid="load-results">
+    <div data-testid={testId} className={results.live ? 'load-lesson__run--live' : undefined}>
+      <p className="load-lesson__run-title" data-testid="load-run-title">
+        {title}
+      </p>
       <Machine results={results} />
       <ul className="load-lesson__verdicts" data-testid="load-verdicts">
         {verdicts(results).map((line) => (
           <li key={line}>{line}</li>
         ))}
       </ul>
-      <h3>Memory per idle connection</h3>
+      <h3>{memoryHeading(results)}</h3>
       <MemoryChart results={results} width={width} />
       <h3>One publish to many receivers</h3>
       <FanOutChart results={results} width={width} />
@@ -152,7 +254,7 @@ function LoadFigures({ results, width }: { results: LoadResults; width: number }
       <RequestRateChart results={results} width={width} />
       <Projection results={results} />
       {results.notes.length > 0 && (
-        <ul className="load-lesson__notes">
+        <ul className="load-lesson__notes" data-testid="load-notes">
           {results.notes.map((note) => (
             <li key={note}>{note}</li>
           ))}

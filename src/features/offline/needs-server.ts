@@ -17,6 +17,7 @@ export const NEEDS_SERVER_WHY = {
     'This lesson needs the lab server: the simulation in this tab opens no real connections, so the browser’s limit of six never comes into play.',
   storm:
     'This lesson needs the lab server: it plays hundreds of real TCP clients against a listener of its own, which a page cannot do.',
+  load: 'This lesson needs the lab server: it shows what a real server’s memory and sockets measured, and its live measurement starts real server and client processes, which a page cannot do.',
   scale:
     'The Scaling lab needs the lab server: its gateways, balancer and broker are real servers on ports of their own, which a static page cannot start.',
   compareBudget:

@@ -1,7 +1,8 @@
 /**
  * The simulated server's other routes: its observer stream (`/api/observe`, a `ws.link`), the
  * health check, the faults, the seeded schedules, the lanes (none: one origin in a page), and
- * a clear refusal for what only the lab server can do (the reconnection storm, the Scaling lab).
+ * a clear refusal for what only the lab server can do (the reconnection storm, the Scaling lab,
+ * the load lab's results and live run).
  */
 import { http, ws, type HttpHandler, type WebSocketHandler } from 'msw';
 import { labError, traceClock } from '../../core';
@@ -41,6 +42,8 @@ const NEEDS_LAB_SERVER: Record<string, string> = {
     'the reconnection storm needs the lab server: it runs a thousand real clients there',
   '/api/scale':
     'the Scaling lab needs the lab server: its gateways, balancer and Redis are processes',
+  '/api/load':
+    'the load lab needs the lab server: its runs and its live measurement are real server and client processes',
 };
 
 function needsLabServer(path: string): string | undefined {
