@@ -10,11 +10,23 @@ import {
 } from './helpers';
 import { blockedWebSocketsFallBack, diagram, quickBackoff } from './scenarios';
 
-/** Faults act on the whole server: every test lifts what it set, whatever happens. */
+/**
+ * Faults act on the whole server: every test lifts what it set, whatever happens, and leaves
+ * no reboot under way (a test can end while the server is still down: the next one's first
+ * send would be refused).
+ */
 test.afterEach(async ({ request }) => {
   await request.post('/api/faults', {
     data: { blockWebSockets: false, latencyMs: { up: 0, down: 0 } },
   });
+  await expect
+    .poll(
+      async () =>
+        ((await (await request.get('/api/faults')).json()) as { restartingUntil: number | null })
+          .restartingUntil,
+      { timeout: 15_000, message: 'the server is back from its reboot' },
+    )
+    .toBeNull();
 });
 
 /**
