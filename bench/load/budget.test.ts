@@ -50,18 +50,19 @@ describe('the steps of a run', () => {
     const labels = planSteps(DEFAULT_CONFIG, ['websocket', 'sse', 'long-poll'], false).map(
       (s) => s.label,
     );
-    expect(labels).toHaveLength(12);
+    expect(labels).toHaveLength(13);
     expect(labels.slice(0, 3)).toEqual([
       'WebSocket, the lab: 1,000 / 5,000 / 10,000 idle connections, health, fan-out',
       'WebSocket, bare ws: 1,000 / 5,000 / 10,000 idle connections, health, fan-out',
       'WebSocket, Socket.IO: 1,000 / 5,000 / 10,000 idle connections, health, fan-out',
     ]);
-    expect(labels.at(-1)).toBe(
+    expect(labels.slice(-2)).toEqual([
       'Throughput, Socket.IO: messages a second to 1,000 WebSocket receivers',
-    );
+      'Scaling lab: one publish to 1,000 WebSocket receivers across gateways',
+    ]);
   });
 
-  it('puts each technique’s lab and own baseline first when bounded, throughput last', () => {
+  it('puts each technique’s lab and own baseline first when bounded, throughput and the Scaling lab last', () => {
     const labels = planSteps(liveConfig(20), ['websocket', 'sse', 'long-poll'], true).map(
       (s) => s.label.split(':')[0],
     );
@@ -78,6 +79,7 @@ describe('the steps of a run', () => {
       'Throughput, the lab',
       'Throughput, bare ws',
       'Throughput, Socket.IO',
+      'Scaling lab',
     ]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { configFromEnv, DEFAULT_CONFIG, liveConfig, parseClients } from './config';
+import {
+  configFromEnv,
+  crossGatewayReceivers,
+  DEFAULT_CONFIG,
+  liveConfig,
+  parseClients,
+} from './config';
 
 describe('configFromEnv', () => {
   it('is the defaults without LOAD_ variables: N = 1,000 / 5,000 / 10,000', () => {
@@ -58,5 +64,17 @@ describe('liveConfig', () => {
     expect(config.throughputStepMs).toBeLessThan(DEFAULT_CONFIG.throughputStepMs);
     expect(config.throughputMaxSteps).toBeLessThan(DEFAULT_CONFIG.throughputMaxSteps);
     expect(DEFAULT_CONFIG.shareServerProcesses).toBe(false);
+  });
+});
+
+describe('crossGatewayReceivers', () => {
+  it('is the smallest N, at most the cap', () => {
+    expect(crossGatewayReceivers(DEFAULT_CONFIG)).toBe(1_000);
+    expect(crossGatewayReceivers({ clients: [200, 5_000], crossGatewayMaxReceivers: 1_000 })).toBe(
+      200,
+    );
+    expect(
+      crossGatewayReceivers({ clients: [5_000, 10_000], crossGatewayMaxReceivers: 1_000 }),
+    ).toBe(1_000);
   });
 });

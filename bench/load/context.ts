@@ -2,11 +2,12 @@
  * What every section of a load run works with: the set-up, the client pool, the server
  * processes, the results being filled in, and the audit of what was left open.
  */
-import type { LoadResults } from '../../src/core/load-results';
+import type { CrossGatewayFigure, LoadResults } from '../../src/core/load-results';
 import type { LoadConfig } from './config';
 import type { ClientPool } from './pool';
 import type { ServerChild } from './processes';
 import { sleep } from './pool';
+import type { RedisSupply } from './redis-supply';
 import type { ServerKey } from './targets';
 
 /** What was still open after each close: the tiny test wants every count at 0. */
@@ -39,7 +40,11 @@ export interface RunContext {
   config: LoadConfig;
   pool: ClientPool;
   servers: Map<ServerKey, ServerChild>;
-  results: Omit<LoadResults, 'measuredAt' | 'durationMs'>;
+  results: Omit<LoadResults, 'measuredAt' | 'durationMs' | 'crossGateway'> & {
+    crossGateway: CrossGatewayFigure[];
+  };
+  /** The Redis the Scaling section's server was given, or why there is none. */
+  redis: RedisSupply;
   audit: Audit;
   signal: AbortSignal;
   log(line: string): void;
@@ -67,11 +72,19 @@ export async function waitForSockets(
   }
 }
 
-/** Closes every client connection, then checks the server let go of them all. */
-export async function closeAndAudit(run: RunContext, key: ServerKey): Promise<void> {
+/**
+ * Closes every client connection, then (after `afterClients`, when given: what else the server
+ * must let go of, such as a Scaling-lab topology) checks the server let go of them all.
+ */
+export async function closeAndAudit(
+  run: RunContext,
+  key: ServerKey,
+  afterClients?: () => Promise<void>,
+): Promise<void> {
   const closed = await run.pool.closeAll();
   run.audit.clientSockets.push(...closed.sockets);
   run.audit.dropped = closed.dropped;
+  await afterClients?.();
   const target = run.servers.get(key);
   if (!target?.child.running) return;
   const sockets = await waitForSockets(target, 0, 'at-most', 15_000);

@@ -1,22 +1,25 @@
 /**
  * One load-lab run: starts the client processes and every server process (the lab's
  * server/main.ts per technique, and the baselines), runs the sections in turn — idle
- * connections with health and fan-out, short-poll rates, throughput — as steps, and stops
- * every process it started, whatever happens. Returns the results and the audit of what was
- * left open; prints nothing but progress through `log` (and tells it to `progress`). A run
- * with a `budget` (the lab's live run, live.ts) skips the steps that would not end in time.
+ * connections with health and fan-out, short-poll rates, throughput, the Scaling lab's
+ * delivery across gateways (on a `redis-server` of its own) — as steps, and stops every
+ * process it started, whatever happens. Returns the results and the audit of what was left
+ * open; prints nothing but progress through `log` (and tells it to `progress`). A run with a
+ * `budget` (the lab's live run, live.ts) skips the steps that would not end in time.
  */
 import { cpus, totalmem } from 'node:os';
 import type { LoadProgress } from '../../src/core/load-live';
 import type { LoadMachine, LoadResults } from '../../src/core/load-results';
 import { fits, skippedNote } from './budget';
-import type { LoadConfig } from './config';
+import { crossGatewayReceivers, type LoadConfig } from './config';
 import type { Audit, LoadStep, RunContext } from './context';
 import { heldSteps } from './held';
 import { sourceAddresses } from './measure';
 import { ClientPool } from './pool';
 import { Processes, type ServerChild } from './processes';
 import { rateSteps } from './rates';
+import { supplyRedis, type RedisSupply } from './redis-supply';
+import { scalingSteps } from './scaling';
 import { processOf, SERVER_ENTRIES, type HeldTechnique, type ServerKey } from './targets';
 import { throughputSteps } from './throughput';
 
@@ -60,20 +63,28 @@ export function machine(): LoadMachine {
   };
 }
 
+/** The environment of each server: its entry's, and the Scaling-lab server's Redis. */
+function serverEnv(key: ServerKey, redis: RedisSupply): Record<string, string> {
+  const { env } = SERVER_ENTRIES[key];
+  // Without a Redis ('') the section asks for no Redis topology.
+  return key === 'lab:scale' ? { ...env, LAB_REDIS_URL: redis.url ?? '' } : env;
+}
+
 /** Starts every server process the run needs (one per key, or shared: targets.ts `processOf`). */
 async function startServers(
   processes: Processes,
   config: LoadConfig,
   notes: string[],
+  redis: RedisSupply,
 ): Promise<Map<ServerKey, ServerChild>> {
   const keys = Object.keys(SERVER_ENTRIES) as ServerKey[];
   const own = [...new Set(keys.map((key) => processOf(key, config.shareServerProcesses)))];
   const started = new Map<ServerKey, ServerChild>();
   await Promise.all(
     own.map(async (key) => {
-      const { entry, env } = SERVER_ENTRIES[key];
+      const { entry } = SERVER_ENTRIES[key];
       try {
-        started.set(key, await processes.startServer(key, entry, env));
+        started.set(key, await processes.startServer(key, entry, serverEnv(key, redis)));
       } catch (err) {
         notes.push(
           `The ${key} server did not start: ${err instanceof Error ? err.message : String(err)}`,
@@ -103,6 +114,7 @@ function emptyResults(config: LoadConfig): RunContext['results'] {
     fanOut: [],
     requestRate: [],
     throughput: [],
+    crossGateway: [],
     settings: {
       clients: config.clients,
       clientProcesses: config.clientProcesses,
@@ -111,6 +123,7 @@ function emptyResults(config: LoadConfig): RunContext['results'] {
       rateConnections: config.rateConnections,
       rateSeconds: config.rateSeconds,
       throughputReceivers: config.throughputReceivers,
+      crossGatewayReceivers: crossGatewayReceivers(config),
     },
     notes: [],
   };
@@ -126,6 +139,7 @@ export function planSteps(
     ...heldSteps(config, techniques),
     ...rateSteps(config),
     ...throughputSteps(config),
+    ...scalingSteps(config),
   ];
   return bounded ? steps.sort((a, b) => a.priority - b.priority) : steps;
 }
@@ -159,9 +173,6 @@ async function runSteps(
 }
 
 function closingNotes(run: Pick<RunContext, 'results' | 'audit'>): void {
-  run.results.notes.push(
-    'The Scaling lab (cross-gateway delivery through the memory broker and Redis) is not measured yet.',
-  );
   if (run.audit.dropped > 0) {
     run.results.notes.push(
       `${run.audit.dropped} client connections were ended by their server during the run (a slow consumer cut, a missed pong).`,
@@ -185,16 +196,22 @@ async function startRun(
   processes: Processes,
   parts: Pick<RunContext, 'results' | 'audit' | 'signal' | 'log'>,
 ): Promise<RunContext> {
-  const [clients, servers] = await Promise.all([
+  const redisSupply = config.crossGatewayRedis
+    ? supplyRedis(processes, process.env)
+    : Promise.resolve<RedisSupply>({ url: null, why: 'the run was set up without it' });
+  const [clients, [servers, redis]] = await Promise.all([
     Promise.all(
       Array.from({ length: config.clientProcesses }, (_, i) =>
         processes.startClient(`client-${i + 1}`),
       ),
     ),
-    startServers(processes, config, parts.results.notes),
+    redisSupply.then(
+      async (redis) =>
+        [await startServers(processes, config, parts.results.notes, redis), redis] as const,
+    ),
   ]);
   const pool = new ClientPool(clients, sourceAddresses(config.sourceAddresses), config);
-  return { config, pool, servers, ...parts };
+  return { config, pool, servers, redis, ...parts };
 }
 
 /** `starting 2 client processes and 7 servers`: the processes the run starts. */

@@ -4,11 +4,13 @@
  * with an IPC channel, asked things by request id, and stopped by their pid (SIGTERM,
  * then SIGKILL after a grace). `Processes` remembers every pid it started, so that the
  * bench stops them all at the end, on SIGINT and on errors, and the tiny test can check.
+ * The Scaling section's `redis-server` (server/scale/redis-child.ts) is one of them too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Envelope, CpuReading, MemoryReading, Reply } from './protocol';
+import { startRedisServer, type RedisServer } from '../../server/scale/redis-child';
+import type { CpuReading, Envelope, MemoryReading, Reply } from './protocol';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PROBE = new URL('./memory-probe.ts', import.meta.url).href;
@@ -119,13 +121,21 @@ export interface ServerChild {
   cpu(): Promise<CpuReading>;
 }
 
+/** A child that is not a Node process of the bench's own (no IPC channel): a `redis-server`. */
+interface OtherChild {
+  readonly pid: number;
+  readonly running: boolean;
+  stop(): Promise<void>;
+}
+
 /** Every child the run started, to stop them all whatever happens. */
 export class Processes {
   private readonly children: Child[] = [];
+  private readonly others: OtherChild[] = [];
 
-  /** Pids of every child started, in order. */
+  /** Pids of every child started, in order (the Node children first, then any Redis). */
   get pids(): number[] {
-    return this.children.map((c) => c.pid);
+    return [...this.children.map((c) => c.pid), ...this.others.map((o) => o.pid)];
   }
 
   get running(): Child[] {
@@ -197,9 +207,43 @@ export class Processes {
     return child;
   }
 
+  /**
+   * Starts a `redis-server` on a free 127.0.0.1 port, nothing saved to disk (`binary` as
+   * server/scale/redis-child.ts takes it); stopped by its pid with the rest, and killed if
+   * the bench exits before that.
+   */
+  async startRedis(binary?: string): Promise<RedisServer> {
+    const server = await startRedisServer(binary);
+    let running = true;
+    const onExit = (): void => {
+      try {
+        process.kill(server.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    process.once('exit', onExit);
+    this.others.push({
+      pid: server.pid,
+      get running() {
+        return running;
+      },
+      stop: async () => {
+        if (!running) return;
+        running = false;
+        process.off('exit', onExit);
+        await server.stop();
+      },
+    });
+    return server;
+  }
+
   /** Stops every child still running, all at once, each by its own pid. */
   async stopAll(): Promise<void> {
-    await Promise.all(this.running.map((c) => c.stop()));
+    await Promise.all([
+      ...this.running.map((c) => c.stop()),
+      ...this.others.filter((o) => o.running).map((o) => o.stop()),
+    ]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadResults } from '../../src/core/load-results';
+import type { CrossGatewayFigure, LoadResults } from '../../src/core/load-results';
 import { columns, formatReport, kb, resultsFileName, times } from './table';
 
 const results: LoadResults = {
@@ -124,6 +124,7 @@ describe('formatReport', () => {
       'Fan-out',
       'Short poll',
       'Throughput',
+      'Scaling lab',
       'Notes:',
     ]) {
       expect(report).toContain(title);
@@ -143,14 +144,51 @@ describe('formatReport', () => {
     // a run before CPU was measured shows a dash.
     expect(line(/^lab, observer off/)).toMatch(/\b50\.0\s+0\.40×\s+0\.80×/);
     expect(line(/^lab, observer on/)).toMatch(/—\s+0\.20×\s+—\s+0\.50×/);
-    expect(line(/^lab\s+1,000\s+150/)).toContain('0.50×');
+    expect(line(/^the lab\s+1,000\s+150/)).toContain('0.50×');
   });
 
   it('shows a missing baseline as a dash and a slow health answer plainly', () => {
-    const sse = line(/^SSE/);
+    const sse = line(/^Server-Sent Events/);
     expect(sse).toContain('150.0 SLOW');
     expect(sse).toMatch(/bare Fastify\s+—\s+—\s+—\s+—\s+—/);
     expect(line(/^WebSocket\s+1,000\s+7\.90 KB.*Socket\.IO/)).toMatch(/Socket\.IO\s+—/);
+  });
+});
+
+describe('the Scaling lab table', () => {
+  const figure = (broker: CrossGatewayFigure['broker'], p50Ms: number, p99Ms: number) => ({
+    broker,
+    receivers: 1_000,
+    publishes: 5,
+    p50Ms,
+    p99Ms,
+    maxMs: p99Ms + 1,
+    lastP50Ms: p99Ms,
+    missing: 0,
+  });
+  const lines = (crossGateway: CrossGatewayFigure[]): string[] =>
+    formatReport({ ...results, crossGateway }).split('\n');
+  const row = (all: string[], start: string): string => all.find((l) => l.startsWith(start)) ?? '';
+
+  it('puts each crossing beside the one-gateway baseline with the ratios', () => {
+    const all = lines([figure('none', 10, 20), figure('memory', 12, 30), figure('redis', 25, 50)]);
+    expect(row(all, 'one gateway')).toMatch(/1,000\s+10\.0\s+20\.0\s+21\.0\s+20\.0\s+—\s+—\s+0$/);
+    expect(row(all, 'gateway-1 → memory broker')).toMatch(/\s1\.20×\s+1\.50×\s+0$/);
+    expect(row(all, 'gateway-1 → Redis')).toMatch(/\s2\.50×\s+2\.50×\s+0$/);
+  });
+
+  it('shows a crossing that was not measured (no Redis) as dashes, never a figure', () => {
+    const redis = row(
+      lines([figure('none', 10, 20), figure('memory', 12, 30)]),
+      'gateway-1 → Redis',
+    );
+    expect(redis).toMatch(/^gateway-1 → Redis → gateway-2(\s+—){8}$/);
+  });
+
+  it('says so for a run from before the Scaling lab was measured', () => {
+    const report = formatReport(results);
+    expect(report).toContain('Scaling lab:');
+    expect(report).toContain('(not measured in this run)');
   });
 });
 

@@ -4,6 +4,8 @@
  */
 import {
   ratio,
+  type CrossGatewayBroker,
+  type CrossGatewayFigure,
   type FanOutFigure,
   type LoadResults,
   type LoadSubject,
@@ -11,20 +13,7 @@ import {
   type MemoryFigure,
   type RequestRateFigure,
 } from '../../src/core/load-results';
-
-const SUBJECT: Record<LoadSubject, string> = {
-  lab: 'lab',
-  'bare-ws': 'bare ws',
-  'bare-fastify': 'bare Fastify',
-  'socket.io': 'Socket.IO',
-};
-
-const TECHNIQUE: Record<LoadTechnique, string> = {
-  'short-poll': 'short poll',
-  'long-poll': 'long poll',
-  sse: 'SSE',
-  websocket: 'WebSocket',
-};
+import { SUBJECT_NAMES, TECHNIQUE_NAMES } from '../../src/core/load-view';
 
 const missing = '—';
 const finite = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
@@ -66,12 +55,12 @@ function memoryTable(results: LoadResults): string {
     for (const subject of baselinesOf(lab.technique)) {
       const base = peers.find((f) => f.subject === subject);
       rows.push([
-        TECHNIQUE[lab.technique],
+        TECHNIQUE_NAMES[lab.technique],
         count(lab.connections),
         kb(lab.rssPerConnection),
         kb(lab.heapPerConnection),
         health(lab),
-        SUBJECT[subject],
+        SUBJECT_NAMES[subject],
         base ? kb(base.rssPerConnection) : missing,
         base ? kb(base.heapPerConnection) : missing,
         base ? health(base) : missing,
@@ -98,7 +87,9 @@ function memoryTable(results: LoadResults): string {
   );
 }
 
-const latencies = (f: FanOutFigure | undefined): string[] =>
+const latencies = (
+  f: Pick<FanOutFigure, 'p50Ms' | 'p99Ms' | 'maxMs' | 'lastP50Ms'> | undefined,
+): string[] =>
   f
     ? [ms(f.p50Ms), ms(f.p99Ms), ms(f.maxMs), ms(f.lastP50Ms)]
     : [missing, missing, missing, missing];
@@ -112,10 +103,10 @@ function fanOutTable(results: LoadResults): string {
           f.subject === subject && f.technique === lab.technique && f.receivers === lab.receivers,
       );
       rows.push([
-        TECHNIQUE[lab.technique],
+        TECHNIQUE_NAMES[lab.technique],
         count(lab.receivers),
         ...latencies(lab),
-        SUBJECT[subject],
+        SUBJECT_NAMES[subject],
         ...latencies(base),
         times(ratio(lab.p99Ms, base?.p99Ms ?? Number.NaN)),
         `${lab.missing ?? 0} / ${base?.missing ?? missing}`,
@@ -161,7 +152,7 @@ function rateTable(results: LoadResults): string {
   };
   const rows = results.requestRate.map((r) => [
     r.variant === 'bare'
-      ? SUBJECT[r.subject]
+      ? SUBJECT_NAMES[r.subject]
       : `lab, observer ${r.variant === 'observer-on' ? 'on' : 'off'}`,
     count(r.connections),
     count(r.requestsPerSecond),
@@ -189,7 +180,7 @@ function rateTable(results: LoadResults): string {
 function throughputTable(results: LoadResults): string {
   const bare = results.throughput.find((t) => t.subject === 'bare-ws');
   const rows = results.throughput.map((t) => [
-    SUBJECT[t.subject],
+    SUBJECT_NAMES[t.subject],
     count(t.receivers),
     count(t.messagesPerSecond),
     ms(t.p99Ms),
@@ -204,13 +195,49 @@ function throughputTable(results: LoadResults): string {
   );
 }
 
+/** What a Scaling-lab publish crossed, as its row names it. */
+const CROSSING: Record<CrossGatewayBroker, string> = {
+  none: 'one gateway: gateway-2 → gateway-2',
+  memory: 'gateway-1 → memory broker → gateway-2',
+  redis: 'gateway-1 → Redis → gateway-2',
+};
+
+function crossGatewayTable(figures: readonly CrossGatewayFigure[]): string {
+  const base = figures.find((f) => f.broker === 'none');
+  const rows = (['none', 'memory', 'redis'] as const).map((broker) => {
+    const f = figures.find((g) => g.broker === broker);
+    const against = (pick: (g: CrossGatewayFigure) => number): string =>
+      broker === 'none' || !f || !base ? missing : times(ratio(pick(f), pick(base)));
+    return [
+      CROSSING[broker],
+      f ? count(f.receivers) : missing,
+      ...latencies(f),
+      against((g) => g.p50Ms),
+      against((g) => g.p99Ms),
+      f ? count(f.missing) : missing,
+    ];
+  });
+  return columns(
+    ['publish path', 'N', 'p50', 'p99', 'max', 'last p50', 'p50 ×', 'p99 ×', 'lost'],
+    rows,
+  );
+}
+
 function heading(results: LoadResults): string {
   const m = results.machine;
   const gib = (m.memoryBytes / 2 ** 30).toFixed(1);
   return `Realtime Lab load run, ${results.measuredAt}: ${m.cores} cores (${m.cpu}), ${gib} GiB, Node ${m.node}, ${m.platform}; ${(results.durationMs / 1000).toFixed(0)} s`;
 }
 
-/** The whole report: four tables and the run's notes. */
+/** The Scaling lab's table, or a line saying the run did not measure it (runs from before it). */
+function crossGatewaySection(results: LoadResults): string[] {
+  const title =
+    'Scaling lab: one publish (HTTP POST) to N WebSocket receivers on gateway-2 of two, latency to each on the machine clock (ms, pooled over the publishes); ×: over one gateway';
+  if (results.crossGateway === undefined) return [title, '(not measured in this run)'];
+  return [title, crossGatewayTable(results.crossGateway)];
+}
+
+/** The whole report: five tables and the run's notes. */
 export function formatReport(results: LoadResults): string {
   const budget = results.throughput[0]?.budgetMs ?? 100;
   return [
@@ -227,6 +254,8 @@ export function formatReport(results: LoadResults): string {
     '',
     `Throughput: highest rate of publishes a second that kept p99 delivery to every receiver within ${budget} ms, nothing lost`,
     throughputTable(results),
+    '',
+    ...crossGatewaySection(results),
     '',
     ...(results.notes.length > 0 ? ['Notes:', ...results.notes.map((n) => `- ${n}`)] : []),
   ].join('\n');

@@ -14,6 +14,7 @@ export type ServerKey =
   | 'lab:websocket'
   | 'lab:sse'
   | 'lab:long-poll'
+  | 'lab:scale'
   | 'bare-ws'
   | 'bare-fastify:sse'
   | 'bare-fastify:long-poll'
@@ -34,6 +35,9 @@ export const SERVER_ENTRIES: Record<ServerKey, { entry: string; env: Record<stri
   'lab:websocket': { entry: 'server/main.ts', env: LAB_ENV },
   'lab:sse': { entry: 'server/main.ts', env: LAB_ENV },
   'lab:long-poll': { entry: 'server/main.ts', env: LAB_ENV },
+  // The Scaling section's: its topologies' gateways keep the lab's default limits (2,000
+  // connections an address, 5,000 in all), above the section's receivers (1,000 at most).
+  'lab:scale': { entry: 'server/main.ts', env: LAB_ENV },
   'bare-ws': { entry: 'bench/load/servers/bare-ws.ts', env: {} },
   'bare-fastify:sse': { entry: 'bench/load/servers/bare-fastify.ts', env: {} },
   'bare-fastify:long-poll': { entry: 'bench/load/servers/bare-fastify.ts', env: {} },

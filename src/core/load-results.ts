@@ -84,6 +84,33 @@ export interface ThroughputFigure {
   failedAtPerSecond?: number;
 }
 
+/**
+ * What a Scaling-lab publish crossed on its way to the receivers: nothing (`none`: published
+ * through the receivers' own gateway, the baseline), the memory broker (one bus in the lab's
+ * process) or Redis (a `redis-server` on loopback).
+ */
+export type CrossGatewayBroker = 'none' | 'memory' | 'redis';
+
+/**
+ * One publish through a gateway of a two-gateway Scaling-lab topology, fanned out to
+ * `receivers` WebSockets held on gateway-2, timed on one clock: through gateway-2 itself
+ * (`none`) or through gateway-1 and the broker named (the same figures as a fan-out's).
+ */
+export interface CrossGatewayFigure {
+  broker: CrossGatewayBroker;
+  receivers: number;
+  /** How many publishes were fanned out (the latencies pool their deliveries). */
+  publishes: number;
+  /** Latency to each receiver, ms. */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** The median, over the publishes, of the latency to the last receiver of each, ms. */
+  lastP50Ms: number;
+  /** Deliveries that never arrived within the bound (receivers × publishes − received). */
+  missing: number;
+}
+
 /** How the run was set up (what the bench read from its environment). */
 export interface LoadSettings {
   /** The N of the memory and fan-out steps. */
@@ -95,6 +122,8 @@ export interface LoadSettings {
   rateConnections: number;
   rateSeconds: number;
   throughputReceivers: number;
+  /** WebSocket receivers of the Scaling-lab figures (the smallest N, at most 1,000). */
+  crossGatewayReceivers?: number;
 }
 
 export interface LoadResults {
@@ -109,6 +138,8 @@ export interface LoadResults {
   fanOut: FanOutFigure[];
   requestRate: RequestRateFigure[];
   throughput: ThroughputFigure[];
+  /** The Scaling lab's delivery across gateways; absent in runs from before it was measured. */
+  crossGateway?: CrossGatewayFigure[];
   settings?: LoadSettings;
   /**
    * A live run from the Lessons screen (`POST /api/load/run`: small, bounded to 20 s, never

@@ -80,6 +80,25 @@ describe('what the load lesson shows', () => {
     expect(isLoadResults(null)).toBe(false);
   });
 
+  it('reads a run with Scaling-lab figures, and older runs without them', () => {
+    const crossGateway = [
+      {
+        broker: 'memory' as const,
+        receivers: 1000,
+        publishes: 5,
+        p50Ms: 20,
+        p99Ms: 40,
+        maxMs: 41,
+        lastP50Ms: 39,
+        missing: 0,
+      },
+    ];
+    expect(isLoadResults({ ...results, crossGateway })).toBe(true);
+    expect('crossGateway' in results).toBe(false);
+    expect(isLoadResults(results)).toBe(true);
+    expect(isLoadResults({ ...results, crossGateway: 'none' })).toBe(false);
+  });
+
   it('puts each technique’s lab figure at its largest N beside its baselines at the same N', () => {
     const rows = memoryRows(results);
     expect(rows.map((r) => r.technique)).toEqual(['websocket', 'sse']);

@@ -35,6 +35,8 @@ export function isLoadResults(value: unknown): value is LoadResults {
     Array.isArray(v.fanOut) &&
     Array.isArray(v.requestRate) &&
     Array.isArray(v.throughput) &&
+    // Added later: older runs have none, and still load.
+    (v.crossGateway === undefined || Array.isArray(v.crossGateway)) &&
     Array.isArray(v.notes)
   );
 }
