@@ -1,18 +1,10 @@
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatedServer } from './handlers';
-import { SimLab } from './sim-lab';
+import { describe, expect, it } from 'vitest';
+import { SIMULATED_BASE, useSimulatedServer } from './test/simulated-server';
 
-const base = 'http://lab.simulated';
+const base = SIMULATED_BASE;
 
 describe('what only the lab server can do, on the offline simulation', () => {
-  const lab = new SimLab();
-  const server = setupServer(...simulatedServer(lab));
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterAll(() => {
-    lab.close();
-    server.close();
-  });
+  useSimulatedServer();
 
   it.each([
     ['POST', '/api/load/run', '{"clients":20}'],

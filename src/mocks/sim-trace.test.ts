@@ -1,10 +1,8 @@
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wsFrameHeaderBytes, type TraceEventInput } from '../core';
-import { simulatedServer } from './handlers';
-import { SimLab } from './sim-lab';
+import { SIMULATED_BASE, useSimulatedServer } from './test/simulated-server';
 
-const base = 'http://lab.simulated';
+const base = SIMULATED_BASE;
 const json = { 'content-type': 'application/json' };
 
 /** The simulated observer stream: every step the simulation tells a page. */
@@ -34,13 +32,7 @@ async function until(check: () => boolean, ms = 3_000): Promise<void> {
 }
 
 describe('the simulation traces what the lab server traces, marked simulated', () => {
-  const lab = new SimLab();
-  const server = setupServer(...simulatedServer(lab));
-  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-  afterAll(() => {
-    lab.close();
-    server.close();
-  });
+  useSimulatedServer();
 
   it('a held long poll: request, hold, publish, release, response — each simulated, on the client’s rid', async () => {
     const observer = observe();

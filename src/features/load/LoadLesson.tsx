@@ -131,28 +131,26 @@ function Committed({ state, width }: { state: LoadState; width: number }) {
 }
 
 /** The choice between the live run's figures and the committed run's. */
+const RUN_CHOICES: readonly { shown: Shown; label: string }[] = [
+  { shown: 'live', label: 'the live run' },
+  { shown: 'committed', label: 'the committed run' },
+];
+
 function RunChoice({ shown, choose }: { shown: Shown; choose: (shown: Shown) => void }) {
   return (
     <fieldset className="load-lesson__choice">
       <legend>Figures from</legend>
-      <label>
-        <input
-          type="radio"
-          name="load-run-shown"
-          checked={shown === 'live'}
-          onChange={() => choose('live')}
-        />{' '}
-        the live run
-      </label>
-      <label>
-        <input
-          type="radio"
-          name="load-run-shown"
-          checked={shown === 'committed'}
-          onChange={() => choose('committed')}
-        />{' '}
-        the committed run
-      </label>
+      {RUN_CHOICES.map((choice) => (
+        <label key={choice.shown}>
+          <input
+            type="radio"
+            name="load-run-shown"
+            checked={shown === choice.shown}
+            onChange={() => choose(choice.shown)}
+          />{' '}
+          {choice.label}
+        </label>
+      ))}
     </fieldset>
   );
 }
